@@ -1,0 +1,2 @@
+//! larch-cmi (under construction).
+#![deny(missing_docs)]

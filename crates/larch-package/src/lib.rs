@@ -1,0 +1,2 @@
+//! larch-package (under construction).
+#![deny(missing_docs)]

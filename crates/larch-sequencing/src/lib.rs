@@ -1,0 +1,2 @@
+//! larch-sequencing (under construction).
+#![deny(missing_docs)]
