@@ -1,0 +1,3 @@
+//! aicc packages.
+
+pub mod model;

@@ -1,0 +1,3 @@
+//! cmi5 packages.
+
+pub mod model;

@@ -1,0 +1,3 @@
+//! media packages.
+
+pub mod model;

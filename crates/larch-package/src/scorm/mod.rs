@@ -1,0 +1,3 @@
+//! scorm packages.
+
+pub mod model;

@@ -1,0 +1,3 @@
+//! xapi packages.
+
+pub mod model;
