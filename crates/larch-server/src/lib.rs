@@ -1,0 +1,2 @@
+//! Larch server.
+#![deny(missing_docs)]

@@ -1,0 +1,42 @@
+// Included into each backend module (see `sql/mod.rs`): `Db` is the sqlx database type and
+// `This` the backend struct. Everything below compiles once per backend from the same text.
+
+use crate::error::StoreError;
+use crate::scope::Scope;
+use crate::traits::Backend;
+use async_trait::async_trait;
+use sqlx::Row as _;
+
+type DbRow = <Db as sqlx::Database>::Row;
+type Query<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>>;
+type Tx = sqlx::Transaction<'static, Db>;
+
+/// A query whose parameters `$1, $2, $3` are the scope: tenant, application, environment.
+fn scoped(sql: &'static str, scope: Scope) -> Query<'static> {
+    sqlx::query(sql)
+        .bind(scope.tenant.0)
+        .bind(scope.app.0)
+        .bind(scope.env.as_str())
+}
+
+/// The scope stored in a row's `tenant_id`, `app_id` and `env` columns.
+fn scope_of(row: &DbRow) -> Result<Scope, StoreError> {
+    Ok(Scope {
+        tenant: crate::TenantId(row.try_get("tenant_id")?),
+        app: crate::AppId(row.try_get("app_id")?),
+        env: super::super::env_of(row.try_get::<&str, _>("env")?)?,
+    })
+}
+
+#[async_trait]
+impl Backend for This {
+    async fn ping(&self) -> Result<(), StoreError> {
+        let mut tx = self.unscoped_read().await?;
+        sqlx::query("SELECT 1").execute(&mut *tx).await?;
+        Ok(())
+    }
+
+    fn kind(&self) -> &'static str {
+        self.kind_name()
+    }
+}

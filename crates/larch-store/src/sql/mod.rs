@@ -1,0 +1,43 @@
+//! The sqlx backends. `body/` holds each aggregate's implementation, written once and included
+//! into both backend modules, where `Db` and `This` name the backend's types.
+
+use crate::StoreError;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use std::borrow::Cow;
+
+pub(crate) mod postgres;
+pub(crate) mod sqlite;
+
+/// Builds a migrator from migrations embedded in the binary, so a release needs no files.
+fn migrator(files: &[(i64, &'static str, &'static str)]) -> Migrator {
+    let migrations = files
+        .iter()
+        .map(|&(version, description, sql)| {
+            Migration::new(
+                version,
+                Cow::Borrowed(description),
+                MigrationType::Simple,
+                Cow::Borrowed(sql),
+                false,
+            )
+        })
+        .collect::<Vec<_>>();
+    Migrator {
+        migrations: Cow::Owned(migrations),
+        ..Migrator::DEFAULT
+    }
+}
+
+/// Reads a stored environment name.
+fn env_of(raw: &str) -> Result<crate::Environment, StoreError> {
+    crate::Environment::parse(raw)
+        .ok_or_else(|| StoreError::Corrupt(format!("environment {raw:?}")))
+}
+
+/// Reads back a stored id.
+fn id_of<T>(
+    raw: &str,
+    parse: fn(&str) -> Result<T, crate::ids::InvalidId>,
+) -> Result<T, StoreError> {
+    parse(raw).map_err(|_| StoreError::Corrupt(format!("id {raw:?}")))
+}

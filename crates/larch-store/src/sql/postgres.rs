@@ -1,0 +1,99 @@
+//! PostgreSQL backend: a connection pool, the scope set on every transaction for row-level
+//! security, and migrations under an advisory lock so several nodes can start together.
+
+use crate::{Scope, StoreError};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::{Postgres, Transaction};
+use std::time::Duration;
+
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "tenancy keys learners",
+    include_str!("../../migrations/postgres/0001_tenancy_keys_learners.sql"),
+)];
+
+/// The PostgreSQL implementation of every store trait.
+#[derive(Debug)]
+pub(crate) struct PgBackend {
+    pool: PgPool,
+}
+
+impl PgBackend {
+    /// Connects and applies migrations.
+    pub(crate) async fn open(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(url)
+            .await?;
+        super::migrator(MIGRATIONS).run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    async fn read(&self, scope: Scope) -> Result<Transaction<'static, Postgres>, StoreError> {
+        self.write(scope).await
+    }
+
+    async fn write(&self, scope: Scope) -> Result<Transaction<'static, Postgres>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        Self::enter_scope(&mut tx, scope).await?;
+        Ok(tx)
+    }
+
+    async fn unscoped_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// Sets the row-level-security scope for the rest of the transaction (`is_local = true`, so
+    /// it cannot leak to the next user of the pooled connection).
+    async fn enter_scope(
+        tx: &mut Transaction<'static, Postgres>,
+        scope: Scope,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "SELECT set_config('larch.tenant_id', $1, true), set_config('larch.app_id', $2, true), \
+             set_config('larch.env', $3, true)",
+        )
+        .bind(scope.tenant.0.to_string())
+        .bind(scope.app.0.to_string())
+        .bind(scope.env.as_str())
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn key_read(&self, key_hash: &str) -> Result<Transaction<'static, Postgres>, StoreError> {
+        self.key_write(key_hash).await
+    }
+
+    async fn key_write(
+        &self,
+        key_hash: &str,
+    ) -> Result<Transaction<'static, Postgres>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT set_config('larch.key_hash', $1, true)")
+            .bind(key_hash)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+
+    async fn unscoped_read(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
+
+    fn kind_name(&self) -> &'static str {
+        "postgres"
+    }
+}
+
+/// The aggregates' shared implementation, compiled for PostgreSQL.
+mod body {
+    use super::PgBackend as This;
+    use sqlx::Postgres as Db;
+    include!("body/common.rs");
+    include!("body/tenants.rs");
+    include!("body/api_keys.rs");
+    include!("body/learners.rs");
+    include!("body/idempotency.rs");
+}

@@ -1,0 +1,111 @@
+//! SQLite backend: one file in WAL mode, one writer connection, a few readers.
+//!
+//! SQLite allows one writer at a time; funnelling writes through a single pooled connection
+//! queues them in-process instead of failing with `SQLITE_BUSY`. Several processes on one SQLite
+//! file are not supported: that is what the PostgreSQL backend is for.
+
+use crate::StoreError;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Sqlite, Transaction};
+use std::path::Path;
+use std::time::Duration;
+
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "tenancy keys learners",
+    include_str!("../../migrations/sqlite/0001_tenancy_keys_learners.sql"),
+)];
+
+/// The SQLite implementation of every store trait.
+#[derive(Debug)]
+pub(crate) struct SqliteBackend {
+    read: SqlitePool,
+    write: SqlitePool,
+}
+
+impl SqliteBackend {
+    /// Opens (or creates) the database file and applies migrations.
+    pub(crate) async fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        // NORMAL is durable in WAL mode against a killed process; only a power loss can drop
+        // the last transactions.
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        super::migrator(MIGRATIONS).run(&write).await?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(Self { read, write })
+    }
+
+    /// A read transaction. The scope is enforced by the queries alone on SQLite.
+    async fn read(&self, _scope: crate::Scope) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        Ok(self.read.begin().await?)
+    }
+
+    /// A write transaction on the single writer connection.
+    async fn write(
+        &self,
+        _scope: crate::Scope,
+    ) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        Ok(self.write.begin().await?)
+    }
+
+    /// A write transaction before any scope is known (bootstrap, tenants).
+    async fn unscoped_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        Ok(self.write.begin().await?)
+    }
+
+    /// Sets the scope on a transaction: nothing to do on SQLite.
+    async fn enter_scope(
+        _tx: &mut Transaction<'static, Sqlite>,
+        _scope: crate::Scope,
+    ) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// A read transaction allowed to see the key with this hash.
+    async fn key_read(&self, _key_hash: &str) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        Ok(self.read.begin().await?)
+    }
+
+    /// A write transaction allowed to touch the key with this hash.
+    async fn key_write(&self, _key_hash: &str) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        Ok(self.write.begin().await?)
+    }
+
+    /// A read transaction needing no scope (health checks).
+    async fn unscoped_read(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        Ok(self.read.begin().await?)
+    }
+
+    fn kind_name(&self) -> &'static str {
+        "sqlite"
+    }
+}
+
+/// The aggregates' shared implementation, compiled for SQLite.
+mod body {
+    use super::SqliteBackend as This;
+    use sqlx::Sqlite as Db;
+    include!("body/common.rs");
+    include!("body/tenants.rs");
+    include!("body/api_keys.rs");
+    include!("body/learners.rs");
+    include!("body/idempotency.rs");
+}

@@ -1,0 +1,126 @@
+//! One trait per aggregate. Every call that touches scoped rows takes the [`Scope`] first.
+//!
+//! Each call is one database transaction. When a later aggregate needs a change and its event to
+//! commit together (the outbox), the store method that makes the change writes the event too.
+
+use crate::error::StoreError;
+use crate::ids::{ApiKeyId, LearnerId};
+use crate::keys::{ApiKey, ApiKeySecret, CreatedApiKey};
+use crate::model::{
+    Application, Bootstrapped, IdempotencyClaim, Learner, LearnerPatch, NewLearner, Page,
+    PageRequest, Tenant,
+};
+use crate::scope::{Scope, TenantId};
+use async_trait::async_trait;
+
+/// Tenants and applications: the scopes themselves, so these calls take no scope.
+#[async_trait]
+pub trait TenantStore: Send + Sync {
+    /// On an empty database, creates the `default` tenant and application and one `test` key
+    /// (`key`, when given, else a generated one), atomically. Returns `None` when any tenant
+    /// already exists, so a second start, or a second process, bootstraps nothing.
+    async fn bootstrap(
+        &self,
+        key: Option<ApiKeySecret>,
+    ) -> Result<Option<Bootstrapped>, StoreError>;
+
+    /// Creates a tenant.
+    async fn create_tenant(&self, name: &str) -> Result<Tenant, StoreError>;
+
+    /// Creates an application of `tenant`, with its two environments.
+    async fn create_application(
+        &self,
+        tenant: TenantId,
+        name: &str,
+    ) -> Result<Application, StoreError>;
+}
+
+/// API keys of an environment.
+#[async_trait]
+pub trait ApiKeyStore: Send + Sync {
+    /// Creates a key in `scope`. The secret is returned once and only its hash is kept.
+    async fn create(&self, scope: Scope, name: &str) -> Result<CreatedApiKey, StoreError>;
+
+    /// Registers a given secret in `scope` (for `LARCH_BOOTSTRAP_API_KEY`-like automation).
+    async fn create_with_secret(
+        &self,
+        scope: Scope,
+        name: &str,
+        secret: ApiKeySecret,
+    ) -> Result<CreatedApiKey, StoreError>;
+
+    /// Finds the live key with this secret and records its use (to the minute).
+    ///
+    /// The one unscoped read: the secret is the credential that selects the scope.
+    async fn authenticate(&self, secret: &ApiKeySecret) -> Result<Option<ApiKey>, StoreError>;
+
+    /// One key of the scope, revoked or not.
+    async fn get(&self, scope: Scope, id: &ApiKeyId) -> Result<Option<ApiKey>, StoreError>;
+
+    /// The keys of the scope, newest first.
+    async fn list(&self, scope: Scope, page: PageRequest) -> Result<Page<ApiKey>, StoreError>;
+
+    /// Revokes a key: it authenticates nothing from now on. Revoking twice is harmless.
+    async fn revoke(&self, scope: Scope, id: &ApiKeyId) -> Result<Option<ApiKey>, StoreError>;
+}
+
+/// Learners.
+#[async_trait]
+pub trait LearnerStore: Send + Sync {
+    /// Creates a learner; [`StoreError::Conflict`] when the id exists in the scope.
+    async fn create(&self, scope: Scope, new: NewLearner) -> Result<Learner, StoreError>;
+
+    /// One learner.
+    async fn get(&self, scope: Scope, id: &LearnerId) -> Result<Option<Learner>, StoreError>;
+
+    /// Learners, newest first.
+    async fn list(&self, scope: Scope, page: PageRequest) -> Result<Page<Learner>, StoreError>;
+
+    /// Applies a partial update; `None` when there is no such learner.
+    async fn update(
+        &self,
+        scope: Scope,
+        id: &LearnerId,
+        patch: LearnerPatch,
+    ) -> Result<Option<Learner>, StoreError>;
+
+    /// Deletes a learner; `false` when there was none.
+    async fn delete(&self, scope: Scope, id: &LearnerId) -> Result<bool, StoreError>;
+}
+
+/// Recorded responses of POST requests that carried an `Idempotency-Key`, kept 24 hours.
+#[async_trait]
+pub trait IdempotencyStore: Send + Sync {
+    /// Claims `key` for a request whose method, path and body hash to `request_hash`, or says
+    /// what was recorded for it. Atomic across processes.
+    async fn claim(
+        &self,
+        scope: Scope,
+        key: &str,
+        request_hash: &str,
+    ) -> Result<IdempotencyClaim, StoreError>;
+
+    /// Records the response of a claimed request.
+    async fn complete(
+        &self,
+        scope: Scope,
+        key: &str,
+        status: u16,
+        body: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Releases a claim whose request failed on our side (5xx), so a retry may run again.
+    async fn release(&self, scope: Scope, key: &str) -> Result<(), StoreError>;
+}
+
+/// Everything a backend implements; [`crate::Store`] hands out each aggregate's view.
+#[async_trait]
+pub(crate) trait Backend:
+    TenantStore + ApiKeyStore + LearnerStore + IdempotencyStore + std::fmt::Debug
+{
+    /// Checks that the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// `sqlite` or `postgres`.
+    fn kind(&self) -> &'static str;
+}
