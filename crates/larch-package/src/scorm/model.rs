@@ -5,7 +5,7 @@ use larch_sequencing::definition::{CompletionThreshold, SequencingDefinition};
 use serde::{Deserialize, Serialize};
 
 /// Course-level SCORM details.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScormCourse {
     /// `<metadata><schemaversion>` as written (e.g. `1.2`, `CAM 1.3`, `2004 4th Edition`).
     pub schema_version: Option<String>,
@@ -19,6 +19,20 @@ pub struct ScormCourse {
     pub objectives_global_to_system: bool,
     /// `adlcp:sharedDataGlobalToSystem` (2004 4th Ed; default true).
     pub shared_data_global_to_system: bool,
+}
+
+impl Default for ScormCourse {
+    /// Nothing known yet; both `…GlobalToSystem` flags at their CAM default, true.
+    fn default() -> Self {
+        Self {
+            schema_version: None,
+            organization: None,
+            organizations: Vec::new(),
+            resources: Vec::new(),
+            objectives_global_to_system: true,
+            shared_data_global_to_system: true,
+        }
+    }
 }
 
 /// One `<organization>`.
@@ -93,6 +107,17 @@ pub struct SharedDataMap {
     pub target_id: String,
     /// `readSharedData` (default true).
     pub read: bool,
-    /// `writeSharedData` (default true).
+    /// `writeSharedData` (default false, per the `adlcp_v1p3.xsd` of 4th Edition).
     pub write: bool,
+}
+
+impl SharedDataMap {
+    /// A map to the store `target_id` with the schema defaults: read true, write false.
+    pub fn new(target_id: impl Into<String>) -> Self {
+        Self {
+            target_id: target_id.into(),
+            read: true,
+            write: false,
+        }
+    }
 }

@@ -63,6 +63,18 @@ pub enum RandomizationTiming {
     OnEachNewAttempt,
 }
 
+impl RandomizationTiming {
+    /// Parses the manifest token (`never`, `once`, `onEachNewAttempt`).
+    pub fn from_token(token: &str) -> Option<Self> {
+        Some(match token {
+            "never" => Self::Never,
+            "once" => Self::Once,
+            "onEachNewAttempt" => Self::OnEachNewAttempt,
+            _ => return None,
+        })
+    }
+}
+
 /// Selection and Randomization controls (SN book 3.10; CAM 5.1.8 `<imsss:randomizationControls>`).
 ///
 /// Defaults: no selection (`select_count` absent), no reordering, both timings `never`.

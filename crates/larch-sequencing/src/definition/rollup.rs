@@ -49,6 +49,19 @@ pub struct RollupRule {
     pub action: RollupAction,
 }
 
+impl RollupRule {
+    /// A rule for `action` with the defaults of CAM 5.1.5.1: child activity set `all`,
+    /// condition combination `any`, no conditions yet.
+    pub fn new(action: RollupAction) -> Self {
+        Self {
+            child_activity_set: ChildActivitySet::default(),
+            condition_combination: any(),
+            conditions: Vec::new(),
+            action,
+        }
+    }
+}
+
 fn any() -> ConditionCombination {
     ConditionCombination::Any
 }
@@ -68,6 +81,25 @@ pub enum ChildActivitySet {
     AtLeastCount(u32),
     /// `atLeastPercent` with Rollup Minimum Percent in [0, 1] (default 0).
     AtLeastPercent(f64),
+}
+
+impl ChildActivitySet {
+    /// Parses `childActivitySet` with its `minimumCount` and `minimumPercent` attributes
+    /// (each 0 when absent, CAM 5.1.5.1).
+    pub fn from_token(
+        token: &str,
+        minimum_count: Option<u32>,
+        minimum_percent: Option<f64>,
+    ) -> Option<Self> {
+        Some(match token {
+            "all" => Self::All,
+            "any" => Self::Any,
+            "none" => Self::None,
+            "atLeastCount" => Self::AtLeastCount(minimum_count.unwrap_or(0)),
+            "atLeastPercent" => Self::AtLeastPercent(minimum_percent.unwrap_or(0.0)),
+            _ => return None,
+        })
+    }
 }
 
 /// One rollup condition (CAM 5.1.5.1.1.1 `<imsss:rollupCondition>`).

@@ -60,6 +60,17 @@ pub enum ConditionCombination {
     Any,
 }
 
+impl ConditionCombination {
+    /// Parses the manifest token (`all`, `any`).
+    pub fn from_token(token: &str) -> Option<Self> {
+        Some(match token {
+            "all" => Self::All,
+            "any" => Self::Any,
+            _ => return None,
+        })
+    }
+}
+
 impl Default for ConditionCombination {
     /// `all`: the default of `<imsss:ruleConditions>` (CAM 5.1.3.1). Rollup conditions default
     /// to `any` instead; [`crate::definition::RollupRule`] sets that explicitly.
@@ -79,6 +90,17 @@ pub enum ConditionOperator {
     Not,
 }
 
+impl ConditionOperator {
+    /// Parses the manifest token (`noOp`, `not`).
+    pub fn from_token(token: &str) -> Option<Self> {
+        Some(match token {
+            "noOp" => Self::NoOp,
+            "not" => Self::Not,
+            _ => return None,
+        })
+    }
+}
+
 /// One rule condition (CAM 5.1.3.1.1 `<imsss:ruleCondition>`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleCondition {
@@ -94,6 +116,19 @@ pub struct RuleCondition {
     pub operator: ConditionOperator,
     /// Rule Condition.
     pub condition: RuleConditionKind,
+}
+
+impl RuleCondition {
+    /// A condition with every optional attribute at its default: the primary objective,
+    /// measure threshold 0.0, operator `noOp`.
+    pub fn new(condition: RuleConditionKind) -> Self {
+        Self {
+            referenced_objective: None,
+            measure_threshold: 0.0,
+            operator: ConditionOperator::default(),
+            condition,
+        }
+    }
 }
 
 /// The vocabulary of `<imsss:ruleCondition condition="…">` (SN book 3.4.2, table 3.4.2a).

@@ -1,0 +1,176 @@
+//! From manifest bytes to a parsed XML document: byte-order marks, declared encodings,
+//! DTD refusal (no entity is ever expanded or loaded), and undeclared SCORM prefixes.
+
+use crate::{Diagnostic, PackageError};
+
+use super::codes;
+use super::xml::{ADLCP_12, ADLCP_2004, ADLNAV, ADLSEQ, IMSSS};
+
+/// What decoding had to fix, for the caller to report.
+#[derive(Debug, Default)]
+pub(crate) struct Fixes {
+    /// A byte-order mark was skipped.
+    pub bom: bool,
+    /// The text was converted from this encoding.
+    pub converted_from: Option<&'static str>,
+    /// These prefixes were used without a declaration and were bound to their usual namespace.
+    pub declared_prefixes: Vec<&'static str>,
+}
+
+/// Decodes manifest bytes into text: UTF-8 (with or without BOM), UTF-16 with a BOM, or the
+/// encoding named by the XML declaration (ISO-8859-1, windows-1252… via `encoding_rs`).
+pub(crate) fn decode(bytes: &[u8], file: &str, fixes: &mut Fixes) -> Result<String, PackageError> {
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        fixes.bom = true;
+        if encoding != encoding_rs::UTF_8 {
+            fixes.converted_from = Some(encoding.name());
+        }
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        return finish(text.into_owned(), had_errors, file);
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_owned());
+    }
+    let declared = declared_encoding(bytes)
+        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
+        .unwrap_or(encoding_rs::WINDOWS_1252);
+    fixes.converted_from = Some(declared.name());
+    let (text, had_errors) = declared.decode_without_bom_handling(bytes);
+    finish(text.into_owned(), had_errors, file)
+}
+
+fn finish(text: String, had_errors: bool, file: &str) -> Result<String, PackageError> {
+    if had_errors {
+        return Err(reject(
+            codes::MANIFEST_NOT_XML,
+            "The manifest is not valid text in its encoding, so it cannot be read.".into(),
+            file,
+        ));
+    }
+    Ok(text)
+}
+
+/// The `encoding="…"` of the XML declaration, read as ASCII.
+fn declared_encoding(bytes: &[u8]) -> Option<String> {
+    let head = &bytes[..bytes.len().min(200)];
+    let head: String = head
+        .iter()
+        .take_while(|b| **b != b'>')
+        .map(|b| *b as char)
+        .collect();
+    let rest = &head[head.find("encoding")? + "encoding".len()..];
+    let rest = rest.trim_start().strip_prefix('=')?.trim_start();
+    let quote = rest.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+    let value = &rest[1..];
+    Some(value[..value.find(quote)?].to_owned())
+}
+
+/// Parses the manifest text. DTDs are refused outright: a manifest never needs one, and
+/// refusing them rules out entity expansion attacks. A prefix used without declaration
+/// (`adlcp:` in a hand-edited manifest) is bound to its usual namespace and parsed again.
+pub(crate) fn parse_xml<'t>(
+    text: &'t mut String,
+    file: &str,
+    fixes: &mut Fixes,
+) -> Result<roxmltree::Document<'t>, PackageError> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: 5_000_000,
+    };
+    for _ in 0..USUAL_PREFIXES.len() + 1 {
+        let error = roxmltree::Document::parse_with_options(text, options).err();
+        let Some(roxmltree::Error::UnknownNamespace(prefix, _)) = error else {
+            break;
+        };
+        let Some(fixed) = declare_prefix(text, &prefix) else {
+            break;
+        };
+        fixes.declared_prefixes.push(fixed);
+    }
+    roxmltree::Document::parse_with_options(text, options).map_err(|e| xml_error(&e, file))
+}
+
+/// Usual bindings for undeclared prefixes. `adlcp` depends on the SCORM version, guessed from
+/// the text (`1.2` in `<schemaversion>`).
+const USUAL_PREFIXES: [&str; 4] = ["adlcp", "imsss", "adlseq", "adlnav"];
+
+fn declare_prefix(text: &mut String, prefix: &str) -> Option<&'static str> {
+    let name = USUAL_PREFIXES.iter().copied().find(|p| *p == prefix)?;
+    let uri = match name {
+        "adlcp" if text.contains(">1.2<") => ADLCP_12,
+        "adlcp" => ADLCP_2004,
+        "imsss" => IMSSS,
+        "adlseq" => ADLSEQ,
+        _ => ADLNAV,
+    };
+    let start = text.find("<manifest").or_else(|| text.find(":manifest"))?;
+    let name_end =
+        start + text[start..].find(|c: char| c.is_whitespace() || c == '>' || c == '/')?;
+    text.insert_str(name_end, &format!(" xmlns:{name}=\"{uri}\""));
+    Some(name)
+}
+
+fn xml_error(error: &roxmltree::Error, file: &str) -> PackageError {
+    let pos = error.pos();
+    let (code, message) = match error {
+        roxmltree::Error::DtdDetected => (
+            codes::MANIFEST_DTD_REFUSED,
+            "The manifest declares a DTD, which Larch refuses for safety; remove the <!DOCTYPE> line.".to_owned(),
+        ),
+        other => (
+            codes::MANIFEST_NOT_XML,
+            format!("The manifest is not well-formed XML: {other}."),
+        ),
+    };
+    PackageError::rejected(
+        Diagnostic::new(code, message)
+            .in_file(file)
+            .at_line(pos.row),
+    )
+}
+
+fn reject(code: &'static str, message: String, file: &str) -> PackageError {
+    PackageError::rejected(Diagnostic::new(code, message).in_file(file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boms_and_legacy_encodings_are_decoded() {
+        let mut fixes = Fixes::default();
+        let text = decode(b"\xEF\xBB\xBF<manifest/>", "m.xml", &mut fixes).unwrap();
+        assert_eq!(text, "<manifest/>");
+        assert!(fixes.bom);
+
+        let mut fixes = Fixes::default();
+        let latin1 =
+            b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><manifest><t>caf\xE9</t></manifest>";
+        let text = decode(latin1, "m.xml", &mut fixes).unwrap();
+        assert!(text.contains("café"));
+        assert_eq!(fixes.converted_from, Some("windows-1252"));
+
+        let mut fixes = Fixes::default();
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("<manifest/>".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(decode(&utf16, "m.xml", &mut fixes).unwrap(), "<manifest/>");
+        assert_eq!(fixes.converted_from, Some("UTF-16LE"));
+    }
+
+    #[test]
+    fn dtds_are_refused_and_undeclared_prefixes_bound() {
+        let mut fixes = Fixes::default();
+        let mut text = "<!DOCTYPE manifest [<!ENTITY a \"b\">]><manifest/>".to_owned();
+        let err = parse_xml(&mut text, "m.xml", &mut fixes).unwrap_err();
+        assert!(err.to_string().contains("DTD"));
+
+        let mut text =
+            "<manifest><x adlcp:scormtype=\"sco\"/><imsss:sequencing/></manifest>".to_owned();
+        let doc = parse_xml(&mut text, "m.xml", &mut fixes).unwrap();
+        assert_eq!(fixes.declared_prefixes, ["adlcp", "imsss"]);
+        assert_eq!(doc.root_element().tag_name().name(), "manifest");
+    }
+}
