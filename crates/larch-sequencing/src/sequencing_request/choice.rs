@@ -1,0 +1,228 @@
+//! SN book SB.2.9 Choice Sequencing Request Process, with constrained choice (4th Ed
+//! `constrainChoice`) and prevent activation.
+
+use crate::definition::RuleAction;
+use crate::engine::Sequencer;
+use crate::error::{Exception, SeqResult};
+use crate::traversal::Direction;
+use crate::tree::ActivityIx;
+
+impl Sequencer {
+    /// SN book SB.2.9 Choice Sequencing Request Process: the leaf to deliver for a choice of
+    /// `target`. Only reads the state; the caller handles the SB.2.9-9 clean-up.
+    pub(crate) fn choice_sequencing(&self, target: ActivityIx) -> SeqResult<ActivityIx> {
+        self.choice_target_reachable(target)?;
+        // 12: a leaf is delivered as is.
+        if self.tree.get(target).is_leaf() {
+            return Ok(target);
+        }
+        // 13: a cluster delivers the first leaf a forward flow finds in it.
+        self.flow(target, Direction::Forward, true)
+            .map_err(|_| Exception::new("SB.2.9-9", "nothing to deliver in the chosen cluster"))
+    }
+
+    /// SB.2.9 steps 1–11: the checks that do not depend on what the flow finds.
+    pub(crate) fn choice_target_reachable(&self, target: ActivityIx) -> SeqResult<()> {
+        // 2–4: every activity on the path is available and not hidden from choice.
+        self.check_choice_path(target)?;
+        // 5: the target's cluster allows choice.
+        if let Some(parent) = self.tree.parent(target)
+            && !self.tree.get(parent).sequencing.control_mode.choice
+        {
+            return Err(Exception::new(
+                "SB.2.9-4",
+                "choice is not enabled for the target's cluster",
+            ));
+        }
+        let Some(current) = self.state.current else {
+            // 6–7: without a current activity, nothing else constrains the choice.
+            return self.check_forward_path(ActivityIx::ROOT, target, true);
+        };
+        let ancestor = self.tree.common_ancestor(current, target);
+        if current == target {
+            // Case #1: the current activity.
+            Ok(())
+        } else if self.tree.parent(current).is_some()
+            && self.tree.parent(current) == self.tree.parent(target)
+        {
+            // Case #2: a sibling.
+            self.check_sibling_choice(current, target)
+        } else if ancestor == current {
+            // Case #3: a descendant of the current activity.
+            self.check_forward_path(current, target, false)
+        } else if ancestor == target {
+            // Case #4: an ancestor of the current activity.
+            self.check_exit_path(current, target, true)
+        } else {
+            // Case #5: elsewhere in the tree.
+            self.check_distant_choice(current, target, ancestor)
+        }
+    }
+
+    /// SB.2.9 steps 2–4.
+    fn check_choice_path(&self, target: ActivityIx) -> SeqResult<()> {
+        let mut at = target;
+        while let Some(parent) = self.tree.parent(at) {
+            if !self.available(parent).contains(&at) {
+                return Err(Exception::new("SB.2.9-2", "the target is not available"));
+            }
+            at = parent;
+        }
+        let hidden = self
+            .tree
+            .path_to_root(target)
+            .into_iter()
+            .any(|a| self.pre_condition(a, RuleAction::HiddenFromChoice));
+        if hidden {
+            return Err(Exception::new(
+                "SB.2.9-3",
+                "the target is hidden from choice",
+            ));
+        }
+        Ok(())
+    }
+
+    /// SB.2.9 step 8 (Case #2): every sibling between the current activity and the target
+    /// must allow traversal in that direction.
+    fn check_sibling_choice(&self, current: ActivityIx, target: ActivityIx) -> SeqResult<()> {
+        let parent = self.tree.parent(current).unwrap_or(ActivityIx::ROOT);
+        let siblings = self.available(parent);
+        let from = siblings.iter().position(|s| *s == current).unwrap_or(0);
+        let to = siblings.iter().position(|s| *s == target).unwrap_or(0);
+        let (direction, range) = if from < to {
+            (Direction::Forward, &siblings[from..to])
+        } else {
+            (Direction::Backward, &siblings[to + 1..=from])
+        };
+        range
+            .iter()
+            .try_for_each(|a| self.choice_activity_traversal(*a, direction))
+    }
+
+    /// SB.2.9 step 9 (Case #3) and 11.9.1: every activity from `from` (exclusive) down to
+    /// `target` may be traversed forward, and none may be activated against prevent activation.
+    fn check_forward_path(
+        &self,
+        from: ActivityIx,
+        target: ActivityIx,
+        include_from: bool,
+    ) -> SeqResult<()> {
+        let mut path = self.tree.path_to_root(target);
+        path.truncate(
+            path.iter()
+                .position(|a| *a == from)
+                .map_or(path.len(), |i| i + usize::from(include_from)),
+        );
+        for at in path.into_iter().rev() {
+            self.choice_activity_traversal(at, Direction::Forward)?;
+            self.check_prevent_activation(at, from)?;
+        }
+        Ok(())
+    }
+
+    /// SB.2.9 step 9.3.2: a new attempt may not start on a child of a prevent-activation cluster.
+    fn check_prevent_activation(&self, at: ActivityIx, ancestor: ActivityIx) -> SeqResult<()> {
+        if at == ancestor || self.st(at).active {
+            return Ok(());
+        }
+        let prevented = self
+            .tree
+            .get(at)
+            .sequencing
+            .constrained_choice
+            .prevent_activation;
+        if prevented {
+            return Err(Exception::new(
+                "SB.2.9-6",
+                "prevent activation forbids a new attempt here",
+            ));
+        }
+        Ok(())
+    }
+
+    /// SB.2.9 step 10 (Case #4) and 11.4: no active activity on the way up may forbid
+    /// choice exit.
+    fn check_exit_path(
+        &self,
+        current: ActivityIx,
+        ancestor: ActivityIx,
+        exclusive: bool,
+    ) -> SeqResult<()> {
+        let mut at = current;
+        while at != ancestor {
+            if !self.tree.get(at).sequencing.control_mode.choice_exit
+                && (exclusive || self.st(at).active)
+            {
+                return Err(Exception::new(
+                    "SB.2.9-7",
+                    "choice exit is not allowed here",
+                ));
+            }
+            at = self.tree.parent(at).unwrap_or(ActivityIx::ROOT);
+        }
+        Ok(())
+    }
+
+    /// SB.2.9 step 11 (Case #5): the target is neither the current activity's sibling,
+    /// descendant nor ancestor.
+    fn check_distant_choice(
+        &self,
+        current: ActivityIx,
+        target: ActivityIx,
+        ancestor: ActivityIx,
+    ) -> SeqResult<()> {
+        // 11.1–11.4: choice exit on the way up, and the nearest constrained cluster.
+        self.check_exit_path(current, ancestor, true)?;
+        let constrained = self
+            .tree
+            .path_to_root(current)
+            .into_iter()
+            .take_while(|a| *a != ancestor)
+            .find(|a| {
+                self.tree
+                    .get(*a)
+                    .sequencing
+                    .constrained_choice
+                    .constrain_choice
+            });
+        // 11.5: a constrained cluster only lets the learner choose its flow neighbours.
+        if let Some(constrained) = constrained {
+            let direction = if target > constrained {
+                Direction::Forward
+            } else {
+                Direction::Backward
+            };
+            let consider = self.choice_flow(constrained, direction);
+            if !self.tree.is_in_subtree(consider, target) && target != constrained {
+                return Err(Exception::new(
+                    "SB.2.9-8",
+                    "constrained choice forbids this target",
+                ));
+            }
+        }
+        // 11.7–11.9: traversal from the common ancestor to the target.
+        if target > current {
+            self.check_forward_path(ancestor, target, false)
+        } else {
+            self.check_backward_target(ancestor, target)
+        }
+    }
+
+    /// SB.2.9 step 11.10: a backward target checks prevent activation on the way down (and
+    /// forward only on the common ancestor's children, as the ADL implementation does).
+    fn check_backward_target(&self, ancestor: ActivityIx, target: ActivityIx) -> SeqResult<()> {
+        if self.tree.get(ancestor).sequencing.control_mode.forward_only {
+            return Err(Exception::new("SB.2.9-5", "the cluster is forward only"));
+        }
+        let mut path = self.tree.path_to_root(target);
+        path.truncate(
+            path.iter()
+                .position(|a| *a == ancestor)
+                .unwrap_or(path.len()),
+        );
+        for at in path.into_iter().rev() {
+            self.check_prevent_activation(at, ancestor)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,160 @@
+//! Reading and writing objective and progress information through objective maps
+//! (SN 4.2.4 global objectives; 4th Ed extended maps): reads prefer a known global value,
+//! writes copy known local values to the global objectives a map writes.
+
+use crate::definition::ObjectiveMap;
+use crate::engine::Sequencer;
+use crate::tracking::ObjectiveState;
+use crate::tree::ActivityIx;
+
+impl Sequencer {
+    /// The index of the activity's objective with `id`; `None` is the primary objective.
+    pub(crate) fn objective_index(&self, ix: ActivityIx, id: Option<&str>) -> Option<usize> {
+        let Some(id) = id else { return Some(0) };
+        self.tree
+            .get(ix)
+            .objectives()
+            .position(|o| o.id.as_deref() == Some(id))
+    }
+
+    fn maps(&self, ix: ActivityIx, objective: usize) -> &[ObjectiveMap] {
+        self.tree
+            .get(ix)
+            .objectives()
+            .nth(objective)
+            .map_or(&[], |o| o.maps.as_slice())
+    }
+
+    /// The first known global value among the maps that read it.
+    fn read_global<T>(
+        &self,
+        ix: ActivityIx,
+        objective: usize,
+        reads: impl Fn(&ObjectiveMap) -> bool,
+        value: impl Fn(&ObjectiveState) -> Option<T>,
+    ) -> Option<T> {
+        self.maps(ix, objective)
+            .iter()
+            .filter(|map| reads(map))
+            .filter_map(|map| self.state.globals.get(&map.target_objective_id))
+            .find_map(value)
+    }
+
+    fn local(&self, ix: ActivityIx, objective: usize) -> ObjectiveState {
+        self.st(ix)
+            .objectives
+            .get(objective)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Objective Satisfied Status (with Objective Progress Status) of an objective.
+    pub(crate) fn objective_satisfied(&self, ix: ActivityIx, objective: usize) -> Option<bool> {
+        self.read_global(ix, objective, |m| m.read_satisfied_status, |g| g.satisfied)
+            .or(self.local(ix, objective).satisfied)
+    }
+
+    /// Objective Normalized Measure (with Objective Measure Status) of an objective.
+    pub(crate) fn objective_measure(&self, ix: ActivityIx, objective: usize) -> Option<f64> {
+        self.read_global(ix, objective, |m| m.read_normalized_measure, |g| g.measure)
+            .or(self.local(ix, objective).measure)
+    }
+
+    /// Attempt Completion Status (with Attempt Progress Status), read through the primary
+    /// objective's 4th Ed completion map.
+    pub(crate) fn attempt_completed(&self, ix: ActivityIx) -> Option<bool> {
+        self.read_global(ix, 0, |m| m.read_completion_status, |g| g.completed)
+            .or(self.st(ix).completed)
+    }
+
+    /// Attempt Completion Amount (progress measure), read through the primary objective's
+    /// 4th Ed progress-measure map.
+    pub(crate) fn completion_amount(&self, ix: ActivityIx) -> Option<f64> {
+        self.read_global(ix, 0, |m| m.read_progress_measure, |g| g.progress_measure)
+            .or(self.st(ix).completion_amount)
+    }
+
+    /// The objective's full state as read through its maps (for the runtime's
+    /// `cmi.objectives` initialization).
+    pub fn objective_view(&self, ix: ActivityIx, objective: usize) -> ObjectiveState {
+        let local = self.local(ix, objective);
+        let primary = objective == 0;
+        ObjectiveState {
+            satisfied: self.objective_satisfied(ix, objective),
+            measure: self.objective_measure(ix, objective),
+            raw: self
+                .read_global(ix, objective, |m| m.read_raw_score, |g| g.raw)
+                .or(local.raw),
+            min: self
+                .read_global(ix, objective, |m| m.read_min_score, |g| g.min)
+                .or(local.min),
+            max: self
+                .read_global(ix, objective, |m| m.read_max_score, |g| g.max)
+                .or(local.max),
+            completed: if primary {
+                self.attempt_completed(ix)
+            } else {
+                local.completed
+            },
+            progress_measure: if primary {
+                self.completion_amount(ix)
+            } else {
+                local.progress_measure
+            },
+        }
+    }
+
+    /// Copies the activity's known local objective values to the global objectives its maps
+    /// write (SN 4.2.4 write maps; 4th Ed extended writes).
+    pub(crate) fn write_objectives(&mut self, ix: ActivityIx) {
+        let count = self.st(ix).objectives.len();
+        for objective in 0..count {
+            let mut local = self.local(ix, objective);
+            if objective == 0 {
+                local.completed = self.st(ix).completed;
+                local.progress_measure = self.st(ix).completion_amount;
+            }
+            let maps = self.maps(ix, objective).to_vec();
+            for map in &maps {
+                let global = self
+                    .state
+                    .globals
+                    .entry(map.target_objective_id.clone())
+                    .or_default();
+                write_map(map, &local, global);
+            }
+        }
+    }
+}
+
+/// Writes each known value the map writes.
+fn write_map(map: &ObjectiveMap, local: &ObjectiveState, global: &mut ObjectiveState) {
+    fn put<T: Copy>(flag: bool, value: Option<T>, target: &mut Option<T>) {
+        if flag && value.is_some() {
+            *target = value;
+        }
+    }
+    put(
+        map.write_satisfied_status,
+        local.satisfied,
+        &mut global.satisfied,
+    );
+    put(
+        map.write_normalized_measure,
+        local.measure,
+        &mut global.measure,
+    );
+    put(map.write_raw_score, local.raw, &mut global.raw);
+    put(map.write_min_score, local.min, &mut global.min);
+    put(map.write_max_score, local.max, &mut global.max);
+    put(
+        map.write_completion_status,
+        local.completed,
+        &mut global.completed,
+    );
+    put(
+        map.write_progress_measure,
+        local.progress_measure,
+        &mut global.progress_measure,
+    );
+}

@@ -1,0 +1,60 @@
+//! The ADL SCORM 2004 4th Edition conformance test cases, replayed against the engine.
+//!
+//! For each `TestCases/<id>.properties`, the package's manifest is read, the engine is
+//! driven through the script, and every expected delivery, UI state and
+//! `adl.nav.request_valid` answer is checked. Prints `adl-cts: N passed, M failed`.
+
+mod adl_cts {
+    pub mod driver;
+    pub mod manifest;
+}
+
+use adl_cts::{driver, manifest};
+
+/// The number of test cases that pass today; the suite may not fall below it (a ratchet
+/// until every case passes, when `every_cts_case_passes` takes over).
+const PASSING_AT_LEAST: usize = 125;
+
+struct Summary {
+    passed: Vec<String>,
+    failed: Vec<(String, String)>,
+}
+
+fn run_all() -> Summary {
+    let dir = larch_cts::fixtures_dir(env!("CARGO_MANIFEST_DIR"));
+    let cases = larch_cts::read_test_cases(&dir).expect("the CTS scripts are readable");
+    let mut summary = Summary {
+        passed: Vec::new(),
+        failed: Vec::new(),
+    };
+    for case in &cases {
+        let result = match larch_cts::read_manifest(&dir, &case.id) {
+            Ok(Some(xml)) => manifest::read(&xml).and_then(|course| driver::run(case, &course)),
+            Ok(None) => Err("no single package for this test case".to_owned()),
+            Err(e) => Err(e.to_string()),
+        };
+        match result {
+            Ok(()) => summary.passed.push(case.id.clone()),
+            Err(why) => summary.failed.push((case.id.clone(), why)),
+        }
+    }
+    for (id, why) in &summary.failed {
+        println!("adl-cts FAIL {id}: {why}");
+    }
+    println!(
+        "adl-cts: {} passed, {} failed",
+        summary.passed.len(),
+        summary.failed.len()
+    );
+    summary
+}
+
+#[test]
+fn cts_passing_count_does_not_regress() {
+    let summary = run_all();
+    assert!(
+        summary.passed.len() >= PASSING_AT_LEAST,
+        "adl-cts: {} passed, fewer than the {PASSING_AT_LEAST} that passed before",
+        summary.passed.len()
+    );
+}

@@ -1,0 +1,322 @@
+//! Drives the engine through one CTS script: every delivery, UI question and
+//! `adl.nav.request_valid` answer is checked.
+
+use std::collections::HashMap;
+
+use larch_cts::{Call, Command, TestCase, UiQuestion, Visit};
+use larch_sequencing::{
+    CompletionStatus, ExitMode, Lookahead, NavigationRequest, ObjectiveReport, Outcome, ScoReport,
+    Sequencer, SuccessStatus,
+};
+
+use crate::manifest::CtsCourse;
+
+/// Runs one test case; `Err` describes the first failure.
+pub fn run(case: &TestCase, course: &CtsCourse) -> Result<(), String> {
+    let mut run = Run {
+        course,
+        seq: Sequencer::new(&course.tree, 7),
+        now: 0.0,
+    };
+    let mut outcome = run.open(case.instruction("start").unwrap_or("."))?;
+    for (n, visit) in case.visits.iter().enumerate() {
+        let at = format!("visit {} (Act{}V{})", n + 1, visit.activity, visit.visit);
+        let delivered = run.delivered(&outcome).map_err(|e| format!("{at}: {e}"))?;
+        if delivered.to_string() != visit.activity {
+            return Err(format!(
+                "{at}: expected activity {}, the engine delivered {delivered}",
+                visit.activity
+            ));
+        }
+        run.check_ui(visit).map_err(|e| format!("{at}: {e}"))?;
+        let report = run.run_commands(visit).map_err(|e| format!("{at}: {e}"))?;
+        outcome = run.step(&report);
+        if !matches!(outcome, Outcome::Deliver { .. })
+            && let Some(action) = &visit.next_action
+        {
+            outcome = run.learner(action, &outcome)?;
+        }
+    }
+    match outcome {
+        Outcome::Deliver { id, .. } => {
+            Err(format!("unexpected delivery of {id} after the last visit"))
+        }
+        _ => Ok(()),
+    }
+}
+
+struct Run<'a> {
+    course: &'a CtsCourse,
+    seq: Sequencer,
+    now: f64,
+}
+
+impl Run<'_> {
+    fn tick(&mut self) -> f64 {
+        self.now += 1.0;
+        self.now
+    }
+
+    fn id_of_title(&self, title: &str) -> Option<String> {
+        let root = &self.course.tree.root;
+        if title.contains("corresponds to the root") {
+            return Some(root.id.clone());
+        }
+        root.walk()
+            .into_iter()
+            .find(|a| a.title == title)
+            .map(|a| a.id.clone())
+    }
+
+    /// The first request of a session: `start=.` starts (or resumes); `start=TITLE` chooses.
+    fn open(&mut self, start: &str) -> Result<Outcome, String> {
+        let request = if start == "." || start.is_empty() {
+            self.seq.session_start_request()
+        } else {
+            let id = self
+                .id_of_title(start)
+                .ok_or_else(|| format!("no activity titled {start}"))?;
+            NavigationRequest::Choice(id)
+        };
+        let now = self.tick();
+        Ok(self.seq.navigate(&request, now))
+    }
+
+    fn delivered(&self, outcome: &Outcome) -> Result<u32, String> {
+        let Outcome::Deliver { id, .. } = outcome else {
+            return Err(format!("expected a delivery, got {outcome:?}"));
+        };
+        self.course
+            .acts
+            .iter()
+            .find(|(_, item)| *item == id)
+            .map(|(act, _)| *act)
+            .ok_or_else(|| format!("delivered {id}, which has no act number"))
+    }
+
+    fn step(&mut self, report: &ScoReport) -> Outcome {
+        let now = self.tick();
+        self.seq.terminate(report, now)
+    }
+
+    /// The learner's next action (`CUI`) when the content did not navigate.
+    fn learner(&mut self, action: &str, outcome: &Outcome) -> Result<Outcome, String> {
+        let ended = matches!(outcome, Outcome::SessionEnded);
+        let (verb, arg) = action.split_once('~').unwrap_or((action, ""));
+        let request = match verb {
+            "Continue" => NavigationRequest::Continue,
+            "Previous" => NavigationRequest::Previous,
+            "Choice" | "ChoiceExit" => NavigationRequest::Choice(
+                self.id_of_title(arg)
+                    .ok_or_else(|| format!("no activity titled {arg}"))?,
+            ),
+            v if v.to_ascii_lowercase().contains("relaunch") || v.starts_with("SuspendCM") => {
+                if !ended {
+                    let how = if v.starts_with("Suspend") {
+                        NavigationRequest::SuspendAll
+                    } else {
+                        NavigationRequest::ExitAll
+                    };
+                    let now = self.tick();
+                    self.seq.navigate(&how, now);
+                }
+                let restart = self.seq.session_start_request();
+                let now = self.tick();
+                return Ok(self.seq.navigate(&restart, now));
+            }
+            _ => {
+                // Exit, AutoTest, TRIGExitAll, …: the learner leaves the course.
+                if !ended {
+                    let now = self.tick();
+                    self.seq.navigate(&NavigationRequest::ExitAll, now);
+                }
+                return Ok(Outcome::SessionEnded);
+            }
+        };
+        let now = self.tick();
+        Ok(self.seq.navigate(&request, now))
+    }
+
+    fn hidden(&self, what: &str) -> bool {
+        let Some(current) = self.seq.current() else {
+            return false;
+        };
+        let id = &self.seq.tree().get(current).id;
+        self.course
+            .hidden_ui
+            .get(id)
+            .is_some_and(|h| h.iter().any(|x| x == what))
+    }
+
+    fn check_ui(&self, visit: &Visit) -> Result<(), String> {
+        let look = self.seq.lookahead();
+        for (question, expected) in &visit.ui {
+            let Some(answer) = self.answer(&look, question) else {
+                continue;
+            };
+            if answer != *expected {
+                return Err(format!(
+                    "UI question {question:?}: expected {expected}, the engine says {answer}"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn answer(&self, look: &Lookahead, question: &UiQuestion) -> Option<bool> {
+        let continue_ = look.continue_ && !self.hidden("continue");
+        let previous = look.previous && !self.hidden("previous");
+        let entry = |title: &str| {
+            self.id_of_title(title)
+                .and_then(|id| look.entry(&id).cloned())
+        };
+        Some(match question {
+            UiQuestion::ContinueEnabled => continue_,
+            UiQuestion::ContinueDisabled => !continue_,
+            UiQuestion::PreviousEnabled => previous,
+            UiQuestion::PreviousDisabled => !previous,
+            UiQuestion::TocEnabled => look.toc.iter().any(|e| e.visible && e.choice),
+            UiQuestion::TocSelectable(title) => entry(title).is_some_and(|e| e.visible && e.choice),
+            UiQuestion::TocVisible(title) => entry(title).is_some_and(|e| e.visible),
+            UiQuestion::UiVisible(event) => !self.hidden(event),
+            UiQuestion::Other(_) => return None,
+        })
+    }
+
+    fn run_commands(&self, visit: &Visit) -> Result<ScoReport, String> {
+        let mut report = ScoReport::default();
+        let mut objective_ids: HashMap<String, String> = HashMap::new();
+        for command in &visit.commands {
+            match command.call {
+                Call::SetValue if command.error == "0" => {
+                    apply_set(&mut report, &mut objective_ids, command, self);
+                }
+                Call::GetValue => self.check_get(command)?,
+                _ => {}
+            }
+        }
+        Ok(report)
+    }
+
+    fn check_get(&self, command: &Command) -> Result<(), String> {
+        let Some(rest) = command.element.strip_prefix("adl.nav.request_valid.") else {
+            return Ok(());
+        };
+        let request = match rest.split_once('.') {
+            Some((verb, target)) => NavigationRequest::parse(&format!("{target}{verb}")),
+            None => NavigationRequest::parse(rest),
+        };
+        let Some(request) = request else {
+            return Ok(());
+        };
+        let answer = self.seq.lookahead().is_valid(&request);
+        if answer.to_string() != command.expected {
+            return Err(format!(
+                "{}: expected {}, the engine says {answer}",
+                command.element, command.expected
+            ));
+        }
+        Ok(())
+    }
+
+    /// The id of `cmi.objectives.N` for the current activity, as the LMS initialized it.
+    fn objective_id(&self, index: usize) -> Option<String> {
+        let current = self.seq.current()?;
+        let activity = self.seq.tree().get(current);
+        activity
+            .objectives()
+            .filter_map(|o| o.id.clone())
+            .nth(index)
+    }
+}
+
+fn apply_set(
+    report: &mut ScoReport,
+    ids: &mut HashMap<String, String>,
+    command: &Command,
+    run: &Run,
+) {
+    let value = command.value.as_str();
+    let number = value.parse::<f64>().ok();
+    let parts: Vec<&str> = command.element.split('.').collect();
+    match parts.as_slice() {
+        ["cmi", "completion_status"] => report.completion_status = completion(value),
+        ["cmi", "success_status"] => report.success_status = success(value),
+        ["cmi", "progress_measure"] => report.progress_measure = number,
+        ["cmi", "score", field] => set_score(&mut report.score, field, number),
+        ["cmi", "exit"] => report.exit = exit(value),
+        ["adl", "nav", "request"] => report.nav_request = NavigationRequest::parse(value),
+        ["cmi", "objectives", index, "id"] => {
+            ids.insert((*index).to_owned(), value.to_owned());
+        }
+        ["cmi", "objectives", index, field @ ..] => {
+            let id = match index.strip_prefix('&').and_then(|i| i.strip_suffix('&')) {
+                Some(id) => id.to_owned(),
+                None => match ids
+                    .get(*index)
+                    .cloned()
+                    .or_else(|| run.objective_id(index.parse().ok()?))
+                {
+                    Some(id) => id,
+                    None => return,
+                },
+            };
+            let objective = match report.objectives.iter().position(|o| o.id == id) {
+                Some(i) => &mut report.objectives[i],
+                None => {
+                    report.objectives.push(ObjectiveReport {
+                        id,
+                        ..ObjectiveReport::default()
+                    });
+                    report.objectives.last_mut().expect("just pushed")
+                }
+            };
+            match field {
+                ["success_status"] => objective.success_status = success(value),
+                ["completion_status"] => objective.completion_status = completion(value),
+                ["progress_measure"] => objective.progress_measure = number,
+                ["score", f] => set_score(&mut objective.score, f, number),
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+}
+
+fn set_score(score: &mut larch_sequencing::Score, field: &str, value: Option<f64>) {
+    match field {
+        "scaled" => score.scaled = value,
+        "raw" => score.raw = value,
+        "min" => score.min = value,
+        "max" => score.max = value,
+        _ => {}
+    }
+}
+
+fn completion(value: &str) -> Option<CompletionStatus> {
+    Some(match value {
+        "completed" => CompletionStatus::Completed,
+        "incomplete" => CompletionStatus::Incomplete,
+        "not attempted" => CompletionStatus::NotAttempted,
+        "unknown" => CompletionStatus::Unknown,
+        _ => return None,
+    })
+}
+
+fn success(value: &str) -> Option<SuccessStatus> {
+    Some(match value {
+        "passed" => SuccessStatus::Passed,
+        "failed" => SuccessStatus::Failed,
+        "unknown" => SuccessStatus::Unknown,
+        _ => return None,
+    })
+}
+
+fn exit(value: &str) -> Option<ExitMode> {
+    Some(match value {
+        "suspend" => ExitMode::Suspend,
+        "logout" => ExitMode::Logout,
+        "time-out" => ExitMode::TimeOut,
+        _ => ExitMode::Normal,
+    })
+}
