@@ -16,10 +16,12 @@
 //! - [`RuntimeOutcome`] summarizes a session for the server and the
 //!   sequencing engine; [`finish_session`] ends one.
 //! - [`export_schema`] describes every element for the browser shim.
+//! - [`aicc`] reads and writes the HACP `aicc_data` format.
 //! - [`NavigationOracle`] is how the sequencing engine answers
 //!   `adl.nav.request_valid.*`.
 #![deny(missing_docs)]
 
+pub mod aicc;
 mod api;
 mod compare;
 mod config;
