@@ -107,17 +107,18 @@ pub struct SharedDataMap {
     pub target_id: String,
     /// `readSharedData` (default true).
     pub read: bool,
-    /// `writeSharedData` (default false, per the `adlcp_v1p3.xsd` of 4th Edition).
+    /// `writeSharedData` (default true: the CAM 4th Ed text and the ADL conformance test DDM,
+    /// which writes through maps without the attribute, although `adlcp_v1p3.xsd` says false).
     pub write: bool,
 }
 
 impl SharedDataMap {
-    /// A map to the store `target_id` with the schema defaults: read true, write false.
+    /// A map to the store `target_id` with the defaults: read true, write true.
     pub fn new(target_id: impl Into<String>) -> Self {
         Self {
             target_id: target_id.into(),
             read: true,
-            write: false,
+            write: true,
         }
     }
 }

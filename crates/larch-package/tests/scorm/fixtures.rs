@@ -2,10 +2,8 @@
 //! Moodle ones) through `scorm::parse`: standard, edition, launchable count and warning codes,
 //! or the rejection and its code.
 
-mod scorm_support;
-
+use crate::support::{codes, error_codes, parse_fixture};
 use larch_package::{Edition, Standard};
-use scorm_support::{codes, error_codes, parse_fixture};
 
 /// What a fixture must give.
 enum Expect {

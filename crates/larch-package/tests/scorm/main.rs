@@ -1,0 +1,9 @@
+//! The SCORM manifest parser through its public API: hand-written manifests for each
+//! construct, warning and rejection, the shared fixtures, and the ADL conformance packages.
+
+mod cts;
+mod fixtures;
+mod sequencing;
+mod structure;
+mod support;
+mod xml;
