@@ -219,3 +219,22 @@ fn adl_cts_datamodel_replay_strict() {
         tally.calls_failed
     );
 }
+
+/// The default (forgiving) configuration must conform too: its leniencies
+/// only accept what the CTS never sends as invalid.
+#[test]
+fn adl_cts_datamodel_replay_forgiving() {
+    let tally = replay(&RuntimeConfig::default());
+    for f in &tally.failures {
+        println!("FAIL {}", clip(f));
+    }
+    println!(
+        "adl-cts-datamodel (forgiving): {} passed, {} failed, {} need sequencing (calls)",
+        tally.calls_passed, tally.calls_failed, tally.calls_sequencing
+    );
+    assert_eq!(
+        tally.calls_failed, 0,
+        "{} CTS calls failed in forgiving mode",
+        tally.calls_failed
+    );
+}
