@@ -95,6 +95,29 @@ impl Sequencer {
         }
     }
 
+    /// Opens a sequencing session as a player does at launch: `resumeAll` when a session was
+    /// suspended, else `start`. When a start finds nothing to deliver because the root does
+    /// not allow flow, the first activity the learner could choose is delivered instead (the
+    /// player would otherwise show a menu whose first entry is the only sensible launch;
+    /// the ADL conformance scripts expect this).
+    pub fn open_session(&mut self, now: f64) -> Outcome {
+        let request = self.session_start_request();
+        let outcome = self.navigate(&request, now);
+        let flowless = !self.tree.get(ActivityIx::ROOT).sequencing.control_mode.flow;
+        if !flowless || !matches!(outcome, Outcome::NoDelivery { .. }) {
+            return outcome;
+        }
+        let first = self
+            .lookahead()
+            .toc
+            .into_iter()
+            .find(|e| e.choice && e.visible);
+        match first {
+            Some(entry) => self.navigate(&NavigationRequest::Choice(entry.id), now),
+            None => outcome,
+        }
+    }
+
     /// SN book 4.2.1 Overall Sequencing Process (OP.1), for one navigation request at `now`
     /// (seconds since the epoch).
     pub fn navigate(&mut self, request: &NavigationRequest, now: f64) -> Outcome {

@@ -49,7 +49,23 @@ impl Sequencer {
     }
 
     /// Objective Satisfied Status (with Objective Progress Status) of an objective.
+    /// With Objective Satisfied by Measure, the status follows the (read) measure.
     pub(crate) fn objective_satisfied(&self, ix: ActivityIx, objective: usize) -> Option<bool> {
+        let activity = self.tree.get(ix);
+        if let Some(def) = activity.objectives().nth(objective)
+            && def.satisfied_by_measure
+        {
+            let if_active = activity
+                .sequencing
+                .rollup_considerations
+                .measure_satisfaction_if_active;
+            if self.st(ix).active && !if_active {
+                return None;
+            }
+            return self
+                .objective_measure(ix, objective)
+                .map(|m| m >= def.min_normalized_measure);
+        }
         self.read_global(ix, objective, |m| m.read_satisfied_status, |g| g.satisfied)
             .or(self.local(ix, objective).satisfied)
     }
@@ -62,7 +78,14 @@ impl Sequencer {
 
     /// Attempt Completion Status (with Attempt Progress Status), read through the primary
     /// objective's 4th Ed completion map.
+    /// With Completed by Measure (4th Ed), the status follows the progress measure.
     pub(crate) fn attempt_completed(&self, ix: ActivityIx) -> Option<bool> {
+        let threshold = self.tree.get(ix).completion_threshold;
+        if threshold.completed_by_measure {
+            return self
+                .completion_amount(ix)
+                .map(|a| a >= threshold.min_progress_measure);
+        }
         self.read_global(ix, 0, |m| m.read_completion_status, |g| g.completed)
             .or(self.st(ix).completed)
     }

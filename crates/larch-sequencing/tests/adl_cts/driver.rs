@@ -71,7 +71,8 @@ impl Run<'_> {
     /// The first request of a session: `start=.` starts (or resumes); `start=TITLE` chooses.
     fn open(&mut self, start: &str) -> Result<Outcome, String> {
         let request = if start == "." || start.is_empty() {
-            self.seq.session_start_request()
+            let now = self.tick();
+            return Ok(self.seq.open_session(now));
         } else {
             let id = self
                 .id_of_title(start)
@@ -99,42 +100,58 @@ impl Run<'_> {
         self.seq.terminate(report, now)
     }
 
-    /// The learner's next action (`CUI`) when the content did not navigate.
+    /// The learner's next action (`CUI`, keys of `resources/Instructions.properties`) when
+    /// the content did not navigate.
     fn learner(&mut self, action: &str, outcome: &Outcome) -> Result<Outcome, String> {
-        let ended = matches!(outcome, Outcome::SessionEnded);
         let (verb, arg) = action.split_once('~').unwrap_or((action, ""));
         let request = match verb {
-            "Continue" => NavigationRequest::Continue,
-            "Previous" => NavigationRequest::Previous,
-            "Choice" | "ChoiceExit" => NavigationRequest::Choice(
+            v if v.starts_with("Continue") => Some(NavigationRequest::Continue),
+            "Previous" => Some(NavigationRequest::Previous),
+            "Choice" | "ChoiceExit" => Some(NavigationRequest::Choice(
                 self.id_of_title(arg)
                     .ok_or_else(|| format!("no activity titled {arg}"))?,
-            ),
-            v if v.to_ascii_lowercase().contains("relaunch") || v.starts_with("SuspendCM") => {
-                if !ended {
-                    let how = if v.starts_with("Suspend") {
-                        NavigationRequest::SuspendAll
-                    } else {
-                        NavigationRequest::ExitAll
-                    };
-                    let now = self.tick();
-                    self.seq.navigate(&how, now);
-                }
-                let restart = self.seq.session_start_request();
-                let now = self.tick();
-                return Ok(self.seq.navigate(&restart, now));
-            }
-            _ => {
+            )),
+            _ => None,
+        };
+        let mut outcome = outcome.clone();
+        if let Some(request) = &request {
+            let now = self.tick();
+            outcome = self.seq.navigate(request, now);
+        }
+        let relaunch = verb.to_ascii_lowercase().contains("launch")
+            || matches!(
+                verb,
+                "ContinueExitCM8" | "DMBx" | "DMBxAct" | "ExitCM09ba" | "SuspendCM09ca"
+            );
+        if !relaunch {
+            if request.is_none() && !matches!(outcome, Outcome::SessionEnded) {
                 // Exit, AutoTest, TRIGExitAll, …: the learner leaves the course.
-                if !ended {
-                    let now = self.tick();
-                    self.seq.navigate(&NavigationRequest::ExitAll, now);
-                }
+                let now = self.tick();
+                self.seq.navigate(&NavigationRequest::ExitAll, now);
                 return Ok(Outcome::SessionEnded);
             }
+            return Ok(outcome);
+        }
+        if !self.seq.session_ended() {
+            let leave = if verb.starts_with("Suspend") {
+                NavigationRequest::SuspendAll
+            } else {
+                NavigationRequest::ExitAll
+            };
+            let now = self.tick();
+            self.seq.navigate(&leave, now);
+        }
+        // "relaunch … and then choose Activity 4": a new session opened by a choice.
+        let choose = match verb {
+            "RelaunchCM10" => Some("Activity 4"),
+            "DMBxAct" => Some("Data Model Behavior Test 1"),
+            _ => None,
         };
         let now = self.tick();
-        Ok(self.seq.navigate(&request, now))
+        match choose.and_then(|title| self.id_of_title(title)) {
+            Some(id) => Ok(self.seq.navigate(&NavigationRequest::Choice(id), now)),
+            None => Ok(self.seq.open_session(now)),
+        }
     }
 
     fn hidden(&self, what: &str) -> bool {
@@ -175,7 +192,10 @@ impl Run<'_> {
             UiQuestion::ContinueDisabled => !continue_,
             UiQuestion::PreviousEnabled => previous,
             UiQuestion::PreviousDisabled => !previous,
-            UiQuestion::TocEnabled => look.toc.iter().any(|e| e.visible && e.choice),
+            UiQuestion::TocEnabled => look
+                .toc
+                .iter()
+                .any(|e| e.visible && e.choice && Some(e.activity) != self.seq.current()),
             UiQuestion::TocSelectable(title) => entry(title).is_some_and(|e| e.visible && e.choice),
             UiQuestion::TocVisible(title) => entry(title).is_some_and(|e| e.visible),
             UiQuestion::UiVisible(event) => !self.hidden(event),

@@ -29,6 +29,32 @@ fn flag(node: Node, name: &str, default: bool) -> bool {
     node.attribute(name).map_or(default, |v| v.trim() == "true")
 }
 
+/// An identifier as the CTS packages expect it compared: percent-decoded, with white space
+/// trimmed and collapsed (`"  %20obj%20%201%20  "` is `obj 1`).
+fn ident(node: Node, name: &str) -> Option<String> {
+    let raw = node.attribute(name)?;
+    let bytes = raw.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(&decoded);
+    Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 fn number(node: Node, name: &str) -> Option<f64> {
     node.attribute(name).and_then(|v| v.trim().parse().ok())
 }
@@ -51,9 +77,9 @@ pub fn read(xml: &str) -> Result<CtsCourse, String> {
         })
         .unwrap_or_default();
     let orgs = child(manifest, "organizations").ok_or("no organizations")?;
-    let default = orgs.attribute("default");
+    let default = ident(orgs, "default");
     let org = children(orgs, "organization")
-        .find(|o| default.is_none() || o.attribute("identifier") == default)
+        .find(|o| default.is_none() || ident(*o, "identifier") == default)
         .or_else(|| child(orgs, "organization"))
         .ok_or("no organization")?;
     let mut course = CtsCourse {
@@ -74,7 +100,7 @@ fn item(
     collection: &HashMap<String, Node>,
     course: &mut CtsCourse,
 ) -> ActivityDefinition {
-    let id = node.attribute("identifier").unwrap_or_default().to_owned();
+    let id = ident(node, "identifier").unwrap_or_default();
     let title = child(node, "title")
         .and_then(|t| t.text())
         .unwrap_or_default()
@@ -86,7 +112,7 @@ fn item(
         course.acts.insert(act, id.clone());
     }
     if let Some(seq) = child(node, "sequencing") {
-        if let Some(base) = seq.attribute("IDRef").and_then(|r| collection.get(r)) {
+        if let Some(base) = ident(seq, "IDRef").and_then(|r| collection.get(&r)) {
             sequencing(*base, &mut def.sequencing);
         }
         sequencing(seq, &mut def.sequencing);
@@ -243,7 +269,7 @@ fn rule(node: Node) -> Option<SequencingRule> {
         conditions: children(conditions, "ruleCondition")
             .filter_map(|c| {
                 Some(RuleCondition {
-                    referenced_objective: c.attribute("referencedObjective").map(str::to_owned),
+                    referenced_objective: ident(c, "referencedObjective"),
                     measure_threshold: number(c, "measureThreshold").unwrap_or(0.0),
                     operator: operator(c),
                     condition: RuleConditionKind::from_token(c.attribute("condition")?)?,
@@ -284,7 +310,7 @@ fn rollup_rule(node: Node) -> Option<RollupRule> {
 
 fn objective(node: Node) -> Objective {
     Objective {
-        id: node.attribute("objectiveID").map(str::to_owned),
+        id: ident(node, "objectiveID"),
         satisfied_by_measure: flag(node, "satisfiedByMeasure", false),
         min_normalized_measure: child(node, "minNormalizedMeasure")
             .and_then(|m| m.text())
@@ -310,17 +336,14 @@ fn objective(node: Node) -> Objective {
 /// merged into the `imsss` map with the same target, or added as a new map.
 fn extended_maps(node: Node, objectives: &mut Objectives) {
     for adl_objective in children(node, "objective") {
-        let id = adl_objective.attribute("objectiveID");
+        let id = ident(adl_objective, "objectiveID");
         let target = match &mut objectives.primary {
-            Some(p) if p.id.as_deref() == id => Some(p),
-            _ => objectives
-                .secondary
-                .iter_mut()
-                .find(|o| o.id.as_deref() == id),
+            Some(p) if p.id == id => Some(p),
+            _ => objectives.secondary.iter_mut().find(|o| o.id == id),
         };
         let Some(target) = target else { continue };
         for m in children(adl_objective, "mapInfo") {
-            let target_id = m.attribute("targetObjectiveID").unwrap_or_default();
+            let target_id = ident(m, "targetObjectiveID").unwrap_or_default();
             let map = match target
                 .maps
                 .iter()
@@ -331,7 +354,7 @@ fn extended_maps(node: Node, objectives: &mut Objectives) {
                     target.maps.push(ObjectiveMap {
                         read_satisfied_status: false,
                         read_normalized_measure: false,
-                        ..ObjectiveMap::to_target(target_id)
+                        ..ObjectiveMap::to_target(target_id.clone())
                     });
                     target.maps.last_mut().expect("just pushed")
                 }
