@@ -6,6 +6,9 @@
 pub const MANIFEST_NOT_XML: &str = "manifest_not_xml";
 /// The manifest declares a DTD; DTDs are refused so that no entity is ever expanded or loaded.
 pub const MANIFEST_DTD_REFUSED: &str = "manifest_dtd_refused";
+/// The manifest nests elements absurdly deep (more than 256 levels); it is refused before
+/// parsing so that it cannot exhaust the parser's stack.
+pub const MANIFEST_TOO_DEEP: &str = "manifest_too_deep";
 /// The root element of `imsmanifest.xml` is not `<manifest>`.
 pub const MANIFEST_ROOT_INVALID: &str = "manifest_root_invalid";
 /// No item of the course can be launched (no resource with a launch file present).
@@ -46,6 +49,8 @@ pub const ORGANIZATION_MISSING: &str = "organization_missing";
 pub const ITEM_RESOURCE_MISSING: &str = "item_resource_missing";
 /// A leaf item references nothing; it was left out.
 pub const ITEM_WITHOUT_RESOURCE: &str = "item_without_resource";
+/// Items or sub-manifests are nested deeper than Larch follows; the deeper ones were left out.
+pub const NESTING_TOO_DEEP: &str = "nesting_too_deep";
 /// A SCORM 2004 item with children also references a resource; the reference was ignored.
 pub const CLUSTER_RESOURCE_IGNORED: &str = "cluster_resource_ignored";
 /// An item references a resource with no `href`; the item was left out.
@@ -92,6 +97,7 @@ pub const MAP_TARGET_MISSING: &str = "map_target_missing";
 pub const ALL: &[&str] = &[
     MANIFEST_NOT_XML,
     MANIFEST_DTD_REFUSED,
+    MANIFEST_TOO_DEEP,
     MANIFEST_ROOT_INVALID,
     NO_LAUNCHABLE_CONTENT,
     BOM_REMOVED,
@@ -108,6 +114,7 @@ pub const ALL: &[&str] = &[
     ORGANIZATION_MISSING,
     ITEM_RESOURCE_MISSING,
     ITEM_WITHOUT_RESOURCE,
+    NESTING_TOO_DEEP,
     CLUSTER_RESOURCE_IGNORED,
     RESOURCE_HREF_MISSING,
     SCORM_TYPE_MISSING,

@@ -73,6 +73,14 @@ pub(crate) fn parse_xml<'t>(
     file: &str,
     fixes: &mut Fixes,
 ) -> Result<roxmltree::Document<'t>, PackageError> {
+    // roxmltree descends recursively, one stack frame pair per level: refuse absurd nesting
+    // before it can exhaust the stack.
+    if nesting_depth(text) > MAX_XML_DEPTH {
+        let message = format!(
+            "The manifest nests elements more than {MAX_XML_DEPTH} levels deep, which no course needs, so it was not read."
+        );
+        return Err(reject(codes::MANIFEST_TOO_DEEP, message, file));
+    }
     let options = roxmltree::ParsingOptions {
         allow_dtd: false,
         nodes_limit: 5_000_000,
@@ -88,6 +96,57 @@ pub(crate) fn parse_xml<'t>(
         fixes.declared_prefixes.push(fixed);
     }
     roxmltree::Document::parse_with_options(text, options).map_err(|e| xml_error(&e, file))
+}
+
+/// The deepest element nesting Larch parses.
+const MAX_XML_DEPTH: usize = 256;
+
+/// The deepest element nesting of `text`, counted by a quick scan that skips comments,
+/// CDATA, processing instructions, declarations and quoted attribute values.
+fn nesting_depth(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut at, mut depth, mut deepest) = (0, 0usize, 0);
+    let skip_past = |from: usize, end: &str| {
+        text[from..]
+            .find(end)
+            .map_or(bytes.len(), |i| from + i + end.len())
+    };
+    while let Some(offset) = text[at..].find('<') {
+        at += offset;
+        let rest = &text[at..];
+        if rest.starts_with("<!--") {
+            at = skip_past(at, "-->");
+        } else if rest.starts_with("<![CDATA[") {
+            at = skip_past(at, "]]>");
+        } else if rest.starts_with("<?") {
+            at = skip_past(at, "?>");
+        } else if rest.starts_with("<!") || rest.starts_with("</") {
+            depth = depth.saturating_sub(usize::from(rest.starts_with("</")));
+            at = skip_past(at, ">");
+        } else {
+            let (end, self_closing) = tag_end(bytes, at + 1);
+            if !self_closing {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            at = end;
+        }
+    }
+    deepest
+}
+
+/// Where the start tag beginning at `from` ends (past its `>`), and whether it is `/>`.
+fn tag_end(bytes: &[u8], from: usize) -> (usize, bool) {
+    let mut quote = None;
+    for (i, b) in bytes.iter().enumerate().skip(from) {
+        match (quote, *b) {
+            (None, b'"' | b'\'') => quote = Some(*b),
+            (Some(q), b) if b == q => quote = None,
+            (None, b'>') => return (i + 1, i > from && bytes[i - 1] == b'/'),
+            _ => {}
+        }
+    }
+    (bytes.len(), true)
 }
 
 /// Usual bindings for undeclared prefixes. `adlcp` depends on the SCORM version, guessed from

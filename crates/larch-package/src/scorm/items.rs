@@ -28,7 +28,12 @@ pub(crate) struct Builder<'r, 'a, 'i> {
     scopes: &'r [Scope<'a, 'i>],
     ids: HashSet<String>,
     generated: usize,
+    depth: usize,
 }
+
+/// How deep items may nest. Real courses use a handful of levels; the limit keeps hostile
+/// manifests from exhausting the stack.
+const MAX_DEPTH: usize = 48;
 
 impl<'r, 'a, 'i> Builder<'r, 'a, 'i> {
     pub(crate) fn new(
@@ -42,6 +47,7 @@ impl<'r, 'a, 'i> Builder<'r, 'a, 'i> {
             scopes,
             ids: HashSet::new(),
             generated: 0,
+            depth: 0,
         }
     }
 
@@ -60,7 +66,29 @@ impl<'r, 'a, 'i> Builder<'r, 'a, 'i> {
         activity(id, title, lom, true, None, details, children)
     }
 
+    /// An item and its sub-items, unless it is nested deeper than [`MAX_DEPTH`].
     fn item(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        node: Node<'a, 'i>,
+        scope: usize,
+        chain: &mut Vec<String>,
+    ) -> Option<Activity> {
+        if self.depth >= MAX_DEPTH {
+            ctx.warn(
+                codes::NESTING_TOO_DEEP,
+                format!("Items are nested more than {MAX_DEPTH} levels deep here, so the deeper ones were left out."),
+                node,
+            );
+            return None;
+        }
+        self.depth += 1;
+        let built = self.item_at_depth(ctx, node, scope, chain);
+        self.depth -= 1;
+        built
+    }
+
+    fn item_at_depth(
         &mut self,
         ctx: &mut Ctx<'_>,
         node: Node<'a, 'i>,

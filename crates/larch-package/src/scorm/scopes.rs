@@ -5,6 +5,7 @@
 
 use roxmltree::Node;
 
+use super::codes;
 use super::resources::xml_base;
 use super::sequencing::{self, Collection};
 use super::xml::{Ctx, Ns, attr, child, elements, is};
@@ -50,6 +51,9 @@ impl<'a, 'i> Scope<'a, 'i> {
     }
 }
 
+/// How deep sub-manifests may nest (each level is one more `xml:base`).
+const MAX_DEPTH: usize = 16;
+
 /// The root manifest and all nested manifests, depth first, the root first.
 pub(crate) fn collect<'a, 'i>(
     ctx: &mut Ctx<'_>,
@@ -79,6 +83,14 @@ fn visit<'a, 'i>(
     };
     out.push(scope);
     for nested in elements(node).filter(|e| is(*e, Ns::Imscp, "manifest")) {
+        if bases.len() > MAX_DEPTH {
+            ctx.warn(
+                codes::NESTING_TOO_DEEP,
+                format!("Sub-manifests are nested more than {MAX_DEPTH} levels deep here, so the deeper ones were left out."),
+                nested,
+            );
+            continue;
+        }
         visit(ctx, nested, bases.clone(), out);
     }
 }
