@@ -182,7 +182,6 @@ impl Sequencer {
             state.attempt_experienced_secs += secs;
             state.activity_experienced_secs += secs;
         }
-        self.write_objectives(ix);
         self.overall_rollup(ix);
     }
 

@@ -3,13 +3,37 @@
 
 mod rules;
 
+use std::collections::BTreeSet;
+
 use crate::definition::RollupAction;
 use crate::engine::Sequencer;
 use crate::tree::ActivityIx;
 
 impl Sequencer {
-    /// SN book RB.1.5 Overall Rollup Process: rolls up from `ix` to the root.
+    /// SN book RB.1.5 Overall Rollup Process: rolls up from `ix` to the root; then, as the
+    /// 4th Edition asks, from every activity that reads a global objective the rollup
+    /// changed (a few rounds at most, so mutually reading maps cannot loop).
     pub(crate) fn overall_rollup(&mut self, ix: ActivityIx) {
+        let mut changed = BTreeSet::new();
+        self.rollup_path(ix, &mut changed);
+        for _ in 0..4 {
+            if changed.is_empty() {
+                break;
+            }
+            let readers: BTreeSet<ActivityIx> = changed
+                .iter()
+                .flat_map(|g| self.tree.global_readers(g))
+                .copied()
+                .collect();
+            changed.clear();
+            for reader in readers {
+                self.rollup_path(reader, &mut changed);
+            }
+        }
+    }
+
+    /// RB.1.5 steps 1–2 for one activity path.
+    fn rollup_path(&mut self, ix: ActivityIx, changed: &mut BTreeSet<String>) {
         // 1–2: the activity path from the activity to the root, inclusive.
         for at in self.tree.path_to_root(ix) {
             if !self.tree.get(at).is_leaf() {
@@ -20,7 +44,7 @@ impl Sequencer {
             // 2.3: Objective Rollup; 2.4: Activity Progress Rollup.
             self.objective_rollup(at);
             self.activity_progress_rollup(at);
-            self.write_objectives(at);
+            self.write_objectives(at, changed);
         }
     }
 

@@ -2,6 +2,8 @@
 //! (SN 4.2.4 global objectives; 4th Ed extended maps): reads prefer a known global value,
 //! writes copy known local values to the global objectives a map writes.
 
+use std::collections::BTreeSet;
+
 use crate::definition::ObjectiveMap;
 use crate::engine::Sequencer;
 use crate::tracking::ObjectiveState;
@@ -128,8 +130,9 @@ impl Sequencer {
     }
 
     /// Copies the activity's known local objective values to the global objectives its maps
-    /// write (SN 4.2.4 write maps; 4th Ed extended writes).
-    pub(crate) fn write_objectives(&mut self, ix: ActivityIx) {
+    /// write (SN 4.2.4 write maps; 4th Ed extended writes); adds the ids of the global
+    /// objectives that changed to `changed`.
+    pub(crate) fn write_objectives(&mut self, ix: ActivityIx, changed: &mut BTreeSet<String>) {
         let count = self.st(ix).objectives.len();
         for objective in 0..count {
             let mut local = self.local(ix, objective);
@@ -144,7 +147,11 @@ impl Sequencer {
                     .globals
                     .entry(map.target_objective_id.clone())
                     .or_default();
+                let before = *global;
                 write_map(map, &local, global);
+                if *global != before {
+                    changed.insert(map.target_objective_id.clone());
+                }
             }
         }
     }

@@ -64,6 +64,8 @@ impl Activity {
 #[derive(Debug, Clone)]
 pub struct ActivityTree {
     activities: Vec<Activity>,
+    /// Global objective id → the activities with a map that reads it.
+    readers: std::collections::HashMap<String, Vec<ActivityIx>>,
     /// `adlseq:objectivesGlobalToSystem`.
     pub objectives_global_to_system: bool,
 }
@@ -73,10 +75,35 @@ impl ActivityTree {
     pub fn new(definition: &TreeDefinition) -> Self {
         let mut tree = Self {
             activities: Vec::new(),
+            readers: std::collections::HashMap::new(),
             objectives_global_to_system: definition.objectives_global_to_system,
         };
         tree.push(&definition.root, None, 0);
+        tree.index_readers();
         tree
+    }
+
+    fn index_readers(&mut self) {
+        for (i, activity) in self.activities.iter().enumerate() {
+            for map in activity.objectives().flat_map(|o| &o.maps) {
+                let reads = map.read_satisfied_status
+                    || map.read_normalized_measure
+                    || map.read_completion_status
+                    || map.read_progress_measure;
+                let readers = self
+                    .readers
+                    .entry(map.target_objective_id.clone())
+                    .or_default();
+                if reads && readers.last() != Some(&ActivityIx(i as u32)) {
+                    readers.push(ActivityIx(i as u32));
+                }
+            }
+        }
+    }
+
+    /// The activities with an objective map that reads the global objective `id`.
+    pub fn global_readers(&self, id: &str) -> &[ActivityIx] {
+        self.readers.get(id).map_or(&[], Vec::as_slice)
     }
 
     fn push(

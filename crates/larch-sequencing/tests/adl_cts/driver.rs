@@ -31,6 +31,24 @@ pub fn run(case: &TestCase, course: &CtsCourse) -> Result<(), String> {
         run.check_ui(visit).map_err(|e| format!("{at}: {e}"))?;
         let report = run.run_commands(visit).map_err(|e| format!("{at}: {e}"))?;
         outcome = run.step(&report);
+        if std::env::var("CTS_TRACE").is_ok_and(|t| t == case.id) {
+            eprintln!(
+                "{at}: report {report:?}\n -> {outcome:?}\n globals {:?}",
+                run.seq.state().globals
+            );
+            for ix in run.seq.tree().all() {
+                let s = run.seq.activity_state(ix);
+                eprintln!(
+                    "  {} act={} susp={} n={} completed={:?} objs={:?}",
+                    run.seq.tree().get(ix).id,
+                    s.active,
+                    s.suspended,
+                    s.attempt_count,
+                    s.completed,
+                    s.objectives
+                );
+            }
+        }
         if !matches!(outcome, Outcome::Deliver { .. })
             && let Some(action) = &visit.next_action
         {

@@ -72,7 +72,7 @@ pub fn read(xml: &str) -> Result<CtsCourse, String> {
     let collection: HashMap<String, Node> = child(manifest, "sequencingCollection")
         .map(|c| {
             children(c, "sequencing")
-                .filter_map(|s| Some((s.attribute("ID")?.to_owned(), s)))
+                .filter_map(|s| Some((ident(s, "ID")?, s)))
                 .collect()
         })
         .unwrap_or_default();
@@ -318,10 +318,7 @@ fn objective(node: Node) -> Objective {
             .unwrap_or(1.0),
         maps: children(node, "mapInfo")
             .map(|m| ObjectiveMap {
-                target_objective_id: m
-                    .attribute("targetObjectiveID")
-                    .unwrap_or_default()
-                    .to_owned(),
+                target_objective_id: ident(m, "targetObjectiveID").unwrap_or_default(),
                 read_satisfied_status: flag(m, "readSatisfiedStatus", true),
                 read_normalized_measure: flag(m, "readNormalizedMeasure", true),
                 write_satisfied_status: flag(m, "writeSatisfiedStatus", false),
