@@ -7,7 +7,7 @@ use roxmltree::Node;
 
 use super::codes;
 use super::model::{ScormActivity, SharedDataMap};
-use super::values::{invalid, parse_decimal, set_bool, set_decimal};
+use super::values::{invalid, parse_decimal, set_bool, set_decimal, uri_id};
 use super::xml::{Ctx, Ns, attr, elements, is, text};
 
 /// Reads one child element of an item into `details`. Returns false when the element is not
@@ -160,10 +160,7 @@ fn shared_data(ctx: &mut Ctx<'_>, element: Node<'_, '_>) -> Vec<SharedDataMap> {
             ctx.unknown(map);
             continue;
         }
-        let Some(target) = attr(map, "targetID")
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        else {
+        let Some(target) = attr(map, "targetID").and_then(uri_id) else {
             ctx.warn(
                 codes::MAP_TARGET_MISSING,
                 "This <adlcp:map> has no targetID, so it was ignored.".to_owned(),

@@ -19,6 +19,16 @@ pub(crate) fn parse_bool(raw: &str) -> Option<bool> {
     }
 }
 
+/// An identifier of type `xs:anyURI` (objective ids, global objective and shared data
+/// targets) in the form used to compare it: percent-decoded, then white space collapsed as
+/// the type's `collapse` facet requires. The ADL conformance tests (OB-02, OB-11, OB-12)
+/// expect `" ob%20j%201 "` and `"ob%20%20j 1"` to name the same objective. `None` if empty.
+pub(crate) fn uri_id(raw: &str) -> Option<String> {
+    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+    let collapsed = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!collapsed.is_empty()).then_some(collapsed)
+}
+
 /// Warns that `raw` is not a valid value of `name` and that `kept` is used instead.
 pub(crate) fn invalid(
     ctx: &mut Ctx<'_>,
@@ -128,6 +138,16 @@ mod tests {
         assert_eq!(parse_decimal("1.5", 0.0, 1.0), None);
         assert_eq!(parse_decimal("1e-1", 0.0, 1.0), None);
         assert_eq!(parse_decimal("NaN", 0.0, 1.0), None);
+    }
+
+    #[test]
+    fn uri_identifiers_compare_decoded_and_collapsed() {
+        assert_eq!(uri_id("  %20obj%20%201%20  ").as_deref(), Some("obj 1"));
+        assert_eq!(
+            uri_id(" ob%20j%201     "),
+            uri_id("    ob%20%20%20j%20%201  ")
+        );
+        assert_eq!(uri_id(" %20 "), None);
     }
 
     #[test]

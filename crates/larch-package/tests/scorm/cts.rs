@@ -252,3 +252,34 @@ fn ct_04_delivery_controls_and_ddmb_shared_data() {
     assert!(d1.shared_data.iter().all(|m| m.read && m.write));
     assert!(d2.shared_data.iter().all(|m| m.read && !m.write));
 }
+
+#[test]
+fn ob_02a_objective_identifiers_compare_as_uris() {
+    let course = course("OB-02a");
+    let mut ids: Vec<String> = Vec::new();
+    for activity in course.root.walk() {
+        let ActivityDetails::Scorm(d) = &activity.details else {
+            continue;
+        };
+        let Some(s) = &d.sequencing else { continue };
+        ids.extend(s.objectives.iter().filter_map(|o| o.id.clone()));
+        ids.extend(
+            s.objectives
+                .iter()
+                .flat_map(|o| o.maps.iter().map(|m| m.target_objective_id.clone())),
+        );
+        let rules = s.rules.pre_condition.iter().chain(&s.rules.post_condition);
+        ids.extend(rules.flat_map(|r| {
+            r.conditions
+                .iter()
+                .filter_map(|c| c.referenced_objective.clone())
+        }));
+    }
+    assert!(!ids.is_empty());
+    for id in &ids {
+        assert!(
+            !id.contains('%') && id.trim() == id && !id.contains("  "),
+            "{id:?} is not normalized"
+        );
+    }
+}

@@ -5,7 +5,7 @@ use larch_sequencing::definition::{Objective, ObjectiveMap, Objectives};
 use roxmltree::Node;
 
 use crate::scorm::codes;
-use crate::scorm::values::{invalid, parse_decimal, set_bool};
+use crate::scorm::values::{invalid, parse_decimal, set_bool, uri_id};
 use crate::scorm::xml::{Ctx, Ns, attr, elements, is, text};
 
 /// `<imsss:objectives>`: the primary objective and the others, in document order.
@@ -178,7 +178,7 @@ fn adlseq_map(ctx: &mut Ctx<'_>, node: Node<'_, '_>, maps: &mut Vec<ObjectiveMap
     );
 }
 
-/// `targetObjectiveID`, whitespace-collapsed like the ADL sample RTE does for ID types.
+/// `targetObjectiveID`, in its compared form (see [`uri_id`]).
 fn target(ctx: &mut Ctx<'_>, node: Node<'_, '_>) -> Option<String> {
     let target = id_attr(node, "targetObjectiveID");
     if target.is_none() {
@@ -192,8 +192,5 @@ fn target(ctx: &mut Ctx<'_>, node: Node<'_, '_>) -> Option<String> {
 }
 
 fn id_attr(node: Node<'_, '_>, name: &str) -> Option<String> {
-    attr(node, name)
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
+    attr(node, name).and_then(uri_id)
 }

@@ -9,7 +9,7 @@ use roxmltree::Node;
 
 use crate::scorm::codes;
 use crate::scorm::values::{
-    invalid, non_negative, parse_decimal, set_bool, set_decimal, set_token, token,
+    invalid, non_negative, parse_decimal, set_bool, set_decimal, set_token, token, uri_id,
 };
 use crate::scorm::xml::{Ctx, Ns, attr, elements, is};
 
@@ -95,10 +95,7 @@ fn rule_condition(ctx: &mut Ctx<'_>, node: Node<'_, '_>) -> Option<RuleCondition
         return None;
     };
     let mut condition = RuleCondition::new(kind);
-    condition.referenced_objective = attr(node, "referencedObjective")
-        .map(str::trim)
-        .filter(|id| !id.is_empty())
-        .map(str::to_owned);
+    condition.referenced_objective = attr(node, "referencedObjective").and_then(uri_id);
     set_decimal(
         ctx,
         node,
