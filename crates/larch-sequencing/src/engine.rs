@@ -68,6 +68,18 @@ impl Sequencer {
         &self.state
     }
 
+    /// Seeds the global objectives shared with other courses of the learner
+    /// (`objectivesGlobalToSystem`): the player loads them before the session and saves
+    /// [`EngineState::globals`] after it.
+    pub fn import_globals(
+        &mut self,
+        globals: &std::collections::BTreeMap<String, crate::ObjectiveState>,
+    ) {
+        for (id, value) in globals {
+            self.state.globals.insert(id.clone(), *value);
+        }
+    }
+
     /// The Current Activity.
     pub fn current(&self) -> Option<ActivityIx> {
         self.state.current

@@ -13,7 +13,7 @@ use adl_cts::{driver, manifest};
 
 /// The number of test cases that pass today; the suite may not fall below it (a ratchet
 /// until every case passes, when `every_cts_case_passes` takes over).
-const PASSING_AT_LEAST: usize = 154;
+const PASSING_AT_LEAST: usize = 161;
 
 struct Summary {
     passed: Vec<String>,
@@ -28,12 +28,15 @@ fn run_all() -> Summary {
         failed: Vec::new(),
     };
     let only = std::env::var("CTS_ONLY").ok();
+    let mut learner = driver::Globals::new();
     for case in cases
         .iter()
         .filter(|c| only.as_ref().is_none_or(|o| *o == c.id))
     {
         let result = match larch_cts::read_manifest(&dir, &case.id) {
-            Ok(Some(xml)) => manifest::read(&xml).and_then(|course| driver::run(case, &course)),
+            Ok(Some(xml)) => {
+                manifest::read(&xml).and_then(|course| driver::run(case, &course, &mut learner))
+            }
             Ok(None) => Err("no single package for this test case".to_owned()),
             Err(e) => Err(e.to_string()),
         };

@@ -45,7 +45,15 @@ impl Sequencer {
     /// One rule condition, evaluated against the referenced objective or the activity.
     fn rule_condition(&self, ix: ActivityIx, condition: &RuleCondition) -> Option<bool> {
         let objective = self.objective_index(ix, condition.referenced_objective.as_deref());
+        // An untracked activity has no tracking information: every status is unknown.
+        let tracked = self.tree.get(ix).sequencing.delivery.tracked;
+        let objective = objective.filter(|_| tracked);
         let value = match condition.condition {
+            RuleConditionKind::Completed | RuleConditionKind::ActivityProgressKnown if !tracked => {
+                Some(false)
+                    .filter(|_| condition.condition == RuleConditionKind::ActivityProgressKnown)
+            }
+            RuleConditionKind::Attempted if !tracked => Some(false),
             RuleConditionKind::Always => Some(true),
             RuleConditionKind::Satisfied => objective.and_then(|o| self.objective_satisfied(ix, o)),
             RuleConditionKind::ObjectiveStatusKnown => {

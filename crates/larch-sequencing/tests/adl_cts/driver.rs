@@ -12,54 +12,73 @@ use larch_sequencing::{
 use crate::manifest::CtsCourse;
 
 /// Runs one test case; `Err` describes the first failure.
-pub fn run(case: &TestCase, course: &CtsCourse) -> Result<(), String> {
+/// `learner` holds the learner's global objectives across test cases: the CTS runs the
+/// cases in order for one learner, and `objectivesGlobalToSystem` shares them.
+pub fn run(case: &TestCase, course: &CtsCourse, learner: &mut Globals) -> Result<(), String> {
     let mut run = Run {
         course,
         seq: Sequencer::new(&course.tree, 7),
         now: 0.0,
     };
-    let mut outcome = run.open(case.instruction("start").unwrap_or("."))?;
-    for (n, visit) in case.visits.iter().enumerate() {
-        let at = format!("visit {} (Act{}V{})", n + 1, visit.activity, visit.visit);
-        let delivered = run.delivered(&outcome).map_err(|e| format!("{at}: {e}"))?;
-        if delivered.to_string() != visit.activity {
-            return Err(format!(
-                "{at}: expected activity {}, the engine delivered {delivered}",
-                visit.activity
-            ));
-        }
-        run.check_ui(visit).map_err(|e| format!("{at}: {e}"))?;
-        let report = run.run_commands(visit).map_err(|e| format!("{at}: {e}"))?;
-        outcome = run.step(&report);
-        if std::env::var("CTS_TRACE").is_ok_and(|t| t == case.id) {
-            eprintln!(
-                "{at}: report {report:?}\n -> {outcome:?}\n globals {:?}",
-                run.seq.state().globals
-            );
-            for ix in run.seq.tree().all() {
-                let s = run.seq.activity_state(ix);
-                eprintln!(
-                    "  {} act={} susp={} n={} completed={:?} objs={:?}",
-                    run.seq.tree().get(ix).id,
-                    s.active,
-                    s.suspended,
-                    s.attempt_count,
-                    s.completed,
-                    s.objectives
-                );
+    let shared = course.tree.objectives_global_to_system;
+    if shared {
+        run.seq.import_globals(learner);
+    }
+    let result = run.script(case);
+    if shared {
+        learner.extend(run.seq.state().globals.clone());
+    }
+    result
+}
+
+/// Global objectives by id.
+pub type Globals = std::collections::BTreeMap<String, larch_sequencing::ObjectiveState>;
+
+impl Run<'_> {
+    fn script(&mut self, case: &TestCase) -> Result<(), String> {
+        let mut outcome = self.open(case.instruction("start").unwrap_or("."))?;
+        for (n, visit) in case.visits.iter().enumerate() {
+            let at = format!("visit {} (Act{}V{})", n + 1, visit.activity, visit.visit);
+            let delivered = self.delivered(&outcome).map_err(|e| format!("{at}: {e}"))?;
+            if delivered.to_string() != visit.activity {
+                return Err(format!(
+                    "{at}: expected activity {}, the engine delivered {delivered}",
+                    visit.activity
+                ));
+            }
+            self.check_ui(visit).map_err(|e| format!("{at}: {e}"))?;
+            let report = self.run_commands(visit).map_err(|e| format!("{at}: {e}"))?;
+            outcome = self.step(&report);
+            if std::env::var("CTS_TRACE").is_ok_and(|t| t == case.id) {
+                self.trace(&at, &report, &outcome);
+            }
+            if !matches!(outcome, Outcome::Deliver { .. })
+                && let Some(action) = &visit.next_action
+            {
+                outcome = self.learner(action, &outcome)?;
             }
         }
-        if !matches!(outcome, Outcome::Deliver { .. })
-            && let Some(action) = &visit.next_action
-        {
-            outcome = run.learner(action, &outcome)?;
+        match outcome {
+            Outcome::Deliver { id, .. } => {
+                Err(format!("unexpected delivery of {id} after the last visit"))
+            }
+            _ => Ok(()),
         }
     }
-    match outcome {
-        Outcome::Deliver { id, .. } => {
-            Err(format!("unexpected delivery of {id} after the last visit"))
+
+    fn trace(&self, at: &str, report: &ScoReport, outcome: &Outcome) {
+        eprintln!(
+            "{at}: report {report:?}\n -> {outcome:?}\n globals {:?}",
+            self.seq.state().globals
+        );
+        for ix in self.seq.tree().all() {
+            let s = self.seq.activity_state(ix);
+            let id = &self.seq.tree().get(ix).id;
+            eprintln!(
+                "  {id} act={} susp={} n={} completed={:?} objs={:?}",
+                s.active, s.suspended, s.attempt_count, s.completed, s.objectives
+            );
         }
-        _ => Ok(()),
     }
 }
 
