@@ -88,6 +88,8 @@ pub const SEQUENCING_REFERENCE_MISSING: &str = "sequencing_reference_missing";
 pub const RULE_INVALID: &str = "rule_invalid";
 /// An objective other than the primary one has no `objectiveID`; dropped.
 pub const OBJECTIVE_ID_MISSING: &str = "objective_id_missing";
+/// A rule condition references an objective the activity does not define.
+pub const RULE_OBJECTIVE_UNKNOWN: &str = "rule_objective_unknown";
 /// An `<adlseq:objective>` names no objective of the activity; its maps were ignored.
 pub const ADLSEQ_OBJECTIVE_UNMATCHED: &str = "adlseq_objective_unmatched";
 /// A `<mapInfo>` or `<adlcp:map>` has no target id; it was ignored.
@@ -129,6 +131,7 @@ pub const ALL: &[&str] = &[
     SEQUENCING_REFERENCE_MISSING,
     RULE_INVALID,
     OBJECTIVE_ID_MISSING,
+    RULE_OBJECTIVE_UNKNOWN,
     ADLSEQ_OBJECTIVE_UNMATCHED,
     MAP_TARGET_MISSING,
 ];

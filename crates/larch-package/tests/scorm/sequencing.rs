@@ -287,3 +287,29 @@ fn organization_flags_reach_the_sequencing_tree() {
     assert_eq!(tree.root.id, "org");
     assert!(!tree.root.children[0].is_visible);
 }
+
+#[test]
+fn unknown_referenced_objectives_and_duplicate_objectives_are_reported() {
+    let items = r#"<item identifier="a" identifierref="r1"><title>A</title><imsss:sequencing>
+        <imsss:sequencingRules><imsss:preConditionRule>
+          <imsss:ruleConditions><imsss:ruleCondition condition="satisfied" referencedObjective="ghost"/></imsss:ruleConditions>
+          <imsss:ruleAction action="skip"/></imsss:preConditionRule></imsss:sequencingRules>
+        <imsss:objectives><imsss:primaryObjective objectiveID="p"/>
+          <imsss:objective objectiveID="o"/><imsss:objective objectiveID="o"><imsss:mapInfo targetObjectiveID="g"/></imsss:objective>
+        </imsss:objectives></imsss:sequencing></item>"#;
+    let (course, warnings) = run(
+        &manifest_2004(&org(items), &sco("r1", "a.html")),
+        &["a.html"],
+    );
+    assert_eq!(
+        codes(&warnings),
+        ["duplicate_identifier", "rule_objective_unknown"]
+    );
+    let a = sequencing(&course, "a");
+    assert_eq!(a.objectives.secondary.len(), 1);
+    assert!(
+        a.objectives.secondary[0].maps.is_empty(),
+        "the first definition is kept"
+    );
+    assert_eq!(a.rules.pre_condition.len(), 1, "the rule is kept");
+}

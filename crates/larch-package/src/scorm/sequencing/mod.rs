@@ -71,7 +71,42 @@ pub(crate) fn parse(
     for element in adlseq_objectives {
         objectives::adlseq_objectives(ctx, element, &mut parsed.definition.objectives);
     }
+    check_referenced_objectives(ctx, sequencing, &parsed.definition);
     parsed
+}
+
+/// Warns about rule conditions that reference an objective the activity does not define
+/// (SN 3.4.2: such a condition has no objective to read, so it evaluates to unknown).
+fn check_referenced_objectives(
+    ctx: &mut Ctx<'_>,
+    at: Node<'_, '_>,
+    definition: &SequencingDefinition,
+) {
+    let rules = &definition.rules;
+    let referenced = [
+        &rules.pre_condition,
+        &rules.exit_condition,
+        &rules.post_condition,
+    ]
+    .into_iter()
+    .flatten()
+    .flat_map(|rule| rule.conditions.iter())
+    .filter_map(|condition| condition.referenced_objective.as_deref());
+    let mut reported: Vec<&str> = Vec::new();
+    for id in referenced {
+        let known = definition
+            .objectives
+            .iter()
+            .any(|o| o.id.as_deref() == Some(id));
+        if !known && !reported.contains(&id) {
+            reported.push(id);
+            ctx.warn(
+                codes::RULE_OBJECTIVE_UNKNOWN,
+                format!("A sequencing rule refers to the objective \"{id}\", which this activity does not define, so that condition will always be unknown."),
+                at,
+            );
+        }
+    }
 }
 
 /// The child elements that define this activity's sequencing: its own, plus those of the

@@ -15,7 +15,19 @@ pub(crate) fn imsss_objectives(ctx: &mut Ctx<'_>, node: Node<'_, '_>, objectives
             objectives.primary = Some(objective(ctx, element));
         } else if is(element, Ns::Imsss, "objective") {
             let parsed = objective(ctx, element);
-            if parsed.id.is_some() {
+            let duplicate = objectives
+                .iter()
+                .any(|o| o.id.is_some() && o.id == parsed.id);
+            if duplicate {
+                let id = parsed.id.unwrap_or_default();
+                ctx.warn(
+                    codes::DUPLICATE_IDENTIFIER,
+                    format!(
+                        "This activity already has an objective \"{id}\"; this one was ignored."
+                    ),
+                    element,
+                );
+            } else if parsed.id.is_some() {
                 objectives.secondary.push(parsed);
             } else {
                 ctx.warn(
