@@ -170,12 +170,14 @@ impl Sequencer {
         let state = self.st_mut(ix);
         if let Some(status) = report.completion_status {
             state.completed = completion(status);
+            state.completion_reported = true;
         }
         if report.progress_measure.is_some() {
             state.completion_amount = report.progress_measure;
         }
         if let Some(status) = report.success_status {
             state.objectives[0].satisfied = success(status);
+            state.success_reported = true;
         }
         apply_score(&mut state.objectives[0], &report.score);
         if let Some(secs) = report.session_time_secs {

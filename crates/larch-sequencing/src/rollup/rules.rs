@@ -140,9 +140,14 @@ fn default_rule(action: RollupAction) -> RollupRule {
 }
 
 /// RB.1.4 step 1.3: whether the bag of contributing children's values meets the set.
-/// An empty bag, or a bag of only unknowns, never meets a set.
+///
+/// As in the ADL sample implementation: with no contributing child, `all` and `none` hold
+/// (vacuously) and the others do not; a bag of only unknowns meets no set.
 fn child_set_holds(set: ChildActivitySet, bag: &[Option<bool>]) -> bool {
-    if bag.is_empty() || bag.iter().all(Option::is_none) {
+    if bag.is_empty() {
+        return matches!(set, ChildActivitySet::All | ChildActivitySet::None);
+    }
+    if bag.iter().all(Option::is_none) {
         return false;
     }
     let trues = bag.iter().filter(|v| **v == Some(true)).count();

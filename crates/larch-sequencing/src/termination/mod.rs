@@ -198,10 +198,16 @@ impl Sequencer {
             // 1: a tracked leaf that was not suspended gets the LMS defaults.
             if delivery.tracked && !self.st(ix).suspended {
                 let state = self.st_mut(ix);
-                if !delivery.completion_set_by_content && state.completed.is_none() {
+                if !delivery.completion_set_by_content
+                    && state.completed.is_none()
+                    && !state.completion_reported
+                {
                     state.completed = Some(true);
                 }
-                if !delivery.objective_set_by_content && state.objectives[0].satisfied.is_none() {
+                if !delivery.objective_set_by_content
+                    && state.objectives[0].satisfied.is_none()
+                    && !state.success_reported
+                {
                     state.objectives[0].satisfied = Some(true);
                 }
             }

@@ -35,6 +35,13 @@ pub struct ActivityState {
     pub selection_done: bool,
     /// Whether randomization has been applied ("once" timing).
     pub randomization_done: bool,
+    /// The content reported a completion status in this attempt (even `unknown`), so the
+    /// End Attempt Process leaves it alone.
+    #[serde(default)]
+    pub completion_reported: bool,
+    /// The content reported a success status in this attempt (even `unknown`).
+    #[serde(default)]
+    pub success_reported: bool,
     /// Start of the current attempt, seconds since the epoch (time is passed in).
     pub attempt_started_at: Option<f64>,
     /// Attempt Experienced Duration reported by the content, in seconds.
@@ -57,5 +64,7 @@ impl ActivityState {
             *objective = ObjectiveState::default();
         }
         self.attempt_experienced_secs = 0.0;
+        self.completion_reported = false;
+        self.success_reported = false;
     }
 }
