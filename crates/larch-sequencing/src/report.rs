@@ -145,7 +145,16 @@ impl Sequencer {
     /// then processes its navigation request (or, with none, waits for the learner: the
     /// attempt ends when the learner's next request is processed).
     pub fn terminate(&mut self, report: &ScoReport, now: f64) -> Outcome {
-        if let Some(current) = self.state.current.filter(|c| self.st(*c).active) {
+        // An abandoned attempt keeps nothing of what the content reported.
+        let abandoned = matches!(
+            report.nav_request,
+            Some(NavigationRequest::Abandon | NavigationRequest::AbandonAll)
+        );
+        if let Some(current) = self
+            .state
+            .current
+            .filter(|c| self.st(*c).active && !abandoned)
+        {
             self.record(current, report);
         }
         let request = report.nav_request.clone().or(match report.exit {

@@ -141,9 +141,28 @@ impl Run<'_> {
     /// the content did not navigate.
     fn learner(&mut self, action: &str, outcome: &Outcome) -> Result<Outcome, String> {
         let (verb, arg) = action.split_once('~').unwrap_or((action, ""));
+        // "please launch <b>API Implementation Test 1</b>": a choice within the session.
+        let launch_title = match verb {
+            "launch" => Some(arg.to_owned()),
+            v if v.starts_with("APIt") => Some(format!("API Implementation Test {}", &v[4..])),
+            v if v.starts_with("DMIt") => {
+                Some(format!("Data Model Implementation Test {}", &v[4..]))
+            }
+            _ => None,
+        };
+        if let Some(title) = launch_title {
+            let id = self
+                .id_of_title(&title)
+                .ok_or_else(|| format!("no activity titled {title}"))?;
+            let now = self.tick();
+            return Ok(self.seq.navigate(&NavigationRequest::Choice(id), now));
+        }
         let request = match verb {
             v if v.starts_with("Continue") => Some(NavigationRequest::Continue),
             "Previous" => Some(NavigationRequest::Previous),
+            v if v.starts_with("Root") => {
+                Some(NavigationRequest::Choice(self.course.tree.root.id.clone()))
+            }
             "Choice" | "ChoiceExit" => Some(NavigationRequest::Choice(
                 self.id_of_title(arg)
                     .ok_or_else(|| format!("no activity titled {arg}"))?,
