@@ -47,13 +47,32 @@ impl Run<'_> {
                 ));
             }
             self.check_ui(visit).map_err(|e| format!("{at}: {e}"))?;
-            let report = self.run_commands(visit).map_err(|e| format!("{at}: {e}"))?;
+            let mut report = self.run_commands(visit).map_err(|e| format!("{at}: {e}"))?;
+            // Content that terminates only when unloaded is ended by the learner's
+            // navigation, which replaces any request the content made.
+            let on_unload = self
+                .current_id()
+                .is_some_and(|id| self.course.terminate_on_unload.contains(&id));
+            let mut next_action = visit.next_action.as_deref();
+            if on_unload && let Some(action) = next_action {
+                match self.learner_request(action) {
+                    Some(request) => {
+                        report.nav_request = Some(request);
+                        next_action = None;
+                    }
+                    // Leaving the course (to relaunch it, or for good) unloads the content.
+                    None if action.starts_with("Suspend") => {
+                        report.nav_request = Some(NavigationRequest::SuspendAll)
+                    }
+                    None => report.nav_request = Some(NavigationRequest::ExitAll),
+                }
+            }
             outcome = self.step(&report);
             if std::env::var("CTS_TRACE").is_ok_and(|t| t == case.id) {
                 self.trace(&at, &report, &outcome);
             }
             if !matches!(outcome, Outcome::Deliver { .. })
-                && let Some(action) = &visit.next_action
+                && let Some(action) = next_action
             {
                 outcome = self.learner(action, &outcome)?;
             }
@@ -135,6 +154,23 @@ impl Run<'_> {
     fn step(&mut self, report: &ScoReport) -> Outcome {
         let now = self.tick();
         self.seq.terminate(report, now)
+    }
+
+    fn current_id(&self) -> Option<String> {
+        self.seq
+            .current()
+            .map(|c| self.seq.tree().get(c).id.clone())
+    }
+
+    /// The navigation request of a plain learner action (continue, previous, choice).
+    fn learner_request(&self, action: &str) -> Option<NavigationRequest> {
+        let (verb, arg) = action.split_once('~').unwrap_or((action, ""));
+        match verb {
+            "Continue" => Some(NavigationRequest::Continue),
+            "Previous" => Some(NavigationRequest::Previous),
+            "Choice" => self.id_of_title(arg).map(NavigationRequest::Choice),
+            _ => None,
+        }
     }
 
     /// The learner's next action (`CUI`, keys of `resources/Instructions.properties`) when

@@ -14,6 +14,11 @@ pub struct CtsCourse {
     pub acts: HashMap<u32, String>,
     /// Item identifier → `hideLMSUI` tokens.
     pub hidden_ui: HashMap<String, Vec<String>>,
+    /// Items whose content calls `Terminate` only when unloaded
+    /// (`SequencingTestSingleDoTerminate.htm`): the learner's navigation ends them.
+    pub terminate_on_unload: std::collections::HashSet<String>,
+    /// Resource identifier → href.
+    resources: HashMap<String, String>,
 }
 
 fn children<'a, 'i>(node: Node<'a, 'i>, name: &'a str) -> impl Iterator<Item = Node<'a, 'i>> + 'a {
@@ -90,6 +95,16 @@ pub fn read(xml: &str) -> Result<CtsCourse, String> {
         },
         acts: HashMap::new(),
         hidden_ui: HashMap::new(),
+        terminate_on_unload: Default::default(),
+        resources: child(manifest, "resources")
+            .map(|r| {
+                children(r, "resource")
+                    .filter_map(|r| {
+                        Some((ident(r, "identifier")?, r.attribute("href")?.to_owned()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
     };
     course.tree.root = item(org, &collection, &mut course);
     Ok(course)
@@ -108,6 +123,10 @@ fn item(
         .to_owned();
     let mut def = ActivityDefinition::new(id.clone(), title);
     def.is_visible = flag(node, "isvisible", true);
+    let href = ident(node, "identifierref").and_then(|r| course.resources.get(&r));
+    if href.is_some_and(|h| h.contains("SingleDoTerminate")) {
+        course.terminate_on_unload.insert(id.clone());
+    }
     if let Some(act) = node.attribute("parameters").and_then(act_number) {
         course.acts.insert(act, id.clone());
     }
