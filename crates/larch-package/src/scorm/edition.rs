@@ -7,7 +7,7 @@ use roxmltree::Node;
 use crate::{Edition, Standard};
 
 use super::codes;
-use super::xml::{ADLCP_12, ADLCP_2004, Ctx, IMSCP_2004, Ns, child, child_text, elements, is};
+use super::xml::{ADLCP_12, ADLCP_2004, Ctx, IMSCP_2004, Ns, child, elements, is, text};
 
 /// What the manifest's elements say about its version.
 #[derive(Debug, Default)]
@@ -95,10 +95,10 @@ pub(crate) fn detect(
 ) -> (Standard, Option<Edition>, Option<String>) {
     let ev = Evidence::gather(root);
     let metadata = child(root, Ns::Imscp, "metadata");
-    let written = metadata.and_then(|m| child_text(m, Ns::Imscp, "schemaversion"));
-    let at = metadata
-        .and_then(|m| elements(m).find(|c| c.tag_name().name() == "schemaversion"))
-        .unwrap_or(root);
+    let version_node =
+        metadata.and_then(|m| elements(m).find(|c| c.tag_name().name() == "schemaversion"));
+    let written = version_node.and_then(text);
+    let at = version_node.or(metadata).unwrap_or(root);
     let inferred_edition = if ev.fourth_only.is_some() {
         Edition::Fourth
     } else {

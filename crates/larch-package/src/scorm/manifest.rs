@@ -211,10 +211,12 @@ fn check_playable(
     }
     let message = match launchable.first().and_then(|a| a.launch.as_ref()) {
         None => "No item of the course points to content that can be launched.".to_owned(),
-        Some(launch) => format!(
-            "None of the launch files the manifest names is in the package (for example \"{}\").",
-            launch.url
-        ),
+        Some(launch) => {
+            let path = launch.url.split(['?', '#']).next().unwrap_or_default();
+            format!(
+                "None of the launch files the manifest names is in the package (for example \"{path}\")."
+            )
+        }
     };
     let error = Diagnostic::new(codes::NO_LAUNCHABLE_CONTENT, message).in_file(ctx.file.clone());
     Err(PackageError::rejected(error))
