@@ -62,7 +62,7 @@ impl Run<'_> {
                     }
                     // Leaving the course (to relaunch it, or for good) unloads the content.
                     None if action.starts_with("Suspend") => {
-                        report.nav_request = Some(NavigationRequest::SuspendAll)
+                        report.nav_request = Some(NavigationRequest::SuspendAll);
                     }
                     None => report.nav_request = Some(NavigationRequest::ExitAll),
                 }
