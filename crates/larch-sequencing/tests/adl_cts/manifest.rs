@@ -168,6 +168,7 @@ fn act_number(parameters: &str) -> Option<u32> {
 
 fn sequencing(node: Node, seq: &mut SequencingDefinition) {
     if let Some(cm) = child(node, "controlMode") {
+        seq.control_mode = ControlMode::default();
         let m = &mut seq.control_mode;
         m.choice = flag(cm, "choice", m.choice);
         m.choice_exit = flag(cm, "choiceExit", m.choice_exit);
