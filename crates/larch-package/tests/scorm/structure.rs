@@ -302,3 +302,55 @@ fn completion_threshold_of_both_editions_and_shared_data() {
     );
     assert_eq!(course.edition, Some(Edition::Fourth));
 }
+
+#[test]
+fn missing_listed_files_and_unreadable_metadata_are_reported_once() {
+    let resources = r#"<resource identifier="r1" adlcp:scormType="sco" href="a.html">
+        <metadata><adlcp:location>nowhere.xml</adlcp:location></metadata>
+        <file href="a.html"/><file href="b.js"/><file href="c.css"/></resource>"#;
+    let manifest = manifest_2004(
+        &org(
+            r#"<item identifier="i1" identifierref="r1"><title>A</title><metadata><adlcp:location>gone.xml</adlcp:location></metadata></item>"#,
+        ),
+        resources,
+    );
+    let (course, warnings) = run(&manifest, &["a.html"]);
+    assert_eq!(codes(&warnings), ["file_missing", "metadata_unreadable"]);
+    let missing = warnings
+        .as_slice()
+        .iter()
+        .find(|w| w.code == "file_missing")
+        .expect("file_missing");
+    assert!(
+        missing.message.contains("b.js, c.css"),
+        "{}",
+        missing.message
+    );
+    assert_eq!(
+        warnings.as_slice().len(),
+        2,
+        "one warning per resource, metadata of resources is not read"
+    );
+    let larch_package::CourseDetails::Scorm(d) = &course.details else {
+        panic!()
+    };
+    assert_eq!(d.resources[0].files, ["a.html"]);
+}
+
+#[test]
+fn a_sub_manifest_cannot_include_itself() {
+    let manifest = manifest_2004(&org(r#"<item identifier="wrap" identifierref="sub"><title>Module</title></item>"#), "")
+        .replace(
+            "</manifest>",
+            &format!(
+                r#"<manifest identifier="sub"><organizations><organization identifier="so"><title>Sub</title>
+                     <item identifier="s1" identifierref="sr1"><title>One</title></item>
+                     <item identifier="loop" identifierref="sub"><title>Loop</title></item></organization></organizations>
+                   <resources>{}</resources></manifest></manifest>"#,
+                sco("sr1", "index.html")
+            ),
+        );
+    let (course, warnings) = run(&manifest, &["index.html"]);
+    assert_eq!(codes(&warnings), ["item_resource_missing"]);
+    assert_eq!(find(&course, "wrap").children.len(), 1);
+}
