@@ -9,11 +9,13 @@ mod adl_cts {
     pub mod manifest;
 }
 
+use std::io::Write;
+
 use adl_cts::{driver, manifest};
 
 /// The number of test cases that pass today; the suite may not fall below it (a ratchet
 /// until every case passes, when `every_cts_case_passes` takes over).
-const PASSING_AT_LEAST: usize = 178;
+const PASSING_AT_LEAST: usize = 179;
 
 struct Summary {
     passed: Vec<String>,
@@ -45,14 +47,14 @@ fn run_all() -> Summary {
             Err(why) => summary.failed.push((case.id.clone(), why)),
         }
     }
+    // Written to the process's stdout, past the test harness's capture, so a plain
+    // `cargo test` shows the count.
+    let mut out = std::io::stdout().lock();
     for (id, why) in &summary.failed {
-        println!("adl-cts FAIL {id}: {why}");
+        let _ = writeln!(out, "adl-cts FAIL {id}: {why}");
     }
-    println!(
-        "adl-cts: {} passed, {} failed",
-        summary.passed.len(),
-        summary.failed.len()
-    );
+    let (passed, failed) = (summary.passed.len(), summary.failed.len());
+    let _ = writeln!(out, "adl-cts: {passed} passed, {failed} failed");
     summary
 }
 

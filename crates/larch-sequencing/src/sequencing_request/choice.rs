@@ -115,14 +115,20 @@ impl Sequencer {
         );
         for at in path.into_iter().rev() {
             self.choice_activity_traversal(at, Direction::Forward)?;
-            self.check_prevent_activation(at, from)?;
+            self.check_prevent_activation(at, from, target)?;
         }
         Ok(())
     }
 
-    /// SB.2.9 step 9.3.2: a new attempt may not start on a child of a prevent-activation cluster.
-    fn check_prevent_activation(&self, at: ActivityIx, ancestor: ActivityIx) -> SeqResult<()> {
-        if at == ancestor || self.st(at).active {
+    /// SB.2.9 step 9.3.2: a new attempt may not start below an inactive prevent-activation
+    /// cluster (the chosen target itself may be such a cluster).
+    fn check_prevent_activation(
+        &self,
+        at: ActivityIx,
+        ancestor: ActivityIx,
+        target: ActivityIx,
+    ) -> SeqResult<()> {
+        if at == ancestor || at == target || self.st(at).active {
             return Ok(());
         }
         let prevented = self
@@ -221,7 +227,7 @@ impl Sequencer {
                 .unwrap_or(path.len()),
         );
         for at in path.into_iter().rev() {
-            self.check_prevent_activation(at, ancestor)?;
+            self.check_prevent_activation(at, ancestor, target)?;
         }
         Ok(())
     }
