@@ -5,13 +5,12 @@
 
 use std::collections::HashSet;
 
+use larch_sequencing::definition::SequencingDefinition;
 use roxmltree::Node;
 
 use super::codes;
 use super::details;
 use super::metadata::{self, Lom};
-use larch_sequencing::definition::SequencingDefinition;
-
 use super::model::{ScormActivity, ScormType};
 use super::resources::{Res, Resources};
 use super::scopes::Scope;

@@ -23,9 +23,11 @@ use crate::{
 /// Everything that was fixed or doubtful is pushed to `warnings` (the caller moves them into
 /// [`Course::warnings`], which is left empty here, together with its own). A package is
 /// rejected only when it cannot be played: the manifest is not XML (`manifest_not_xml`),
-/// declares a DTD (`manifest_dtd_refused`), is not a `<manifest>`
-/// (`manifest_root_invalid`), or no item can be launched (`no_launchable_content`). The
-/// rejection's own `warnings` are empty: those gathered so far are in `warnings`.
+/// declares a DTD (`manifest_dtd_refused`), nests absurdly deep (`manifest_too_deep`), is
+/// not a `<manifest>` (`manifest_root_invalid`), or no item can be launched
+/// (`no_launchable_content`). The rejection's own `warnings` are empty: those gathered so far
+/// are in `warnings`. A descriptor the source refuses to read (too large, I/O) comes back as
+/// the source's error.
 pub fn parse(
     source: &mut dyn PackageSource,
     manifest_path: &str,
@@ -35,10 +37,6 @@ pub fn parse(
     let mut fixes = Fixes::default();
     let mut text = decode(&bytes, manifest_path, &mut fixes)?;
     let doc = parse_xml(&mut text, manifest_path, &mut fixes)?;
-    let root_dir = match manifest_path.rfind('/') {
-        Some(slash) => manifest_path[..=slash].to_owned(),
-        None => String::new(),
-    };
     let mut ctx = Ctx {
         file: manifest_path.to_owned(),
         warnings,
@@ -51,69 +49,76 @@ pub fn parse(
         let message = format!(
             "The root element of the manifest is <{name}>, not <manifest>, so this is not a SCORM package."
         );
-        return Err(PackageError::rejected(ctx.diag(
-            codes::MANIFEST_ROOT_INVALID,
-            message,
-            root,
-        )));
+        let error = ctx.diag(codes::MANIFEST_ROOT_INVALID, message, root);
+        return Err(PackageError::rejected(error));
     }
-    let (standard, edition, schema_version) = edition::detect(&mut ctx, root);
-    check_structure(&mut ctx, root);
-    let scopes = scopes::collect(&mut ctx, root, &root_dir);
+    // Hrefs are relative to the manifest's folder (CAM 3.4.1.12: the package root).
+    let root_dir = manifest_path
+        .rfind('/')
+        .map_or("", |slash| &manifest_path[..=slash]);
+    read_manifest(&mut ctx, root, root_dir)
+}
+
+/// The course of a well-formed `<manifest>`.
+fn read_manifest(
+    ctx: &mut Ctx<'_>,
+    root: Node<'_, '_>,
+    root_dir: &str,
+) -> Result<Course, PackageError> {
+    let (standard, edition, schema_version) = edition::detect(ctx, root);
+    check_structure(ctx, root);
+    let scopes = scopes::collect(ctx, root, root_dir);
     let mut resources = Resources::default();
     for scope in &scopes {
-        resources::read(&mut ctx, scope.node, &scope.bases, &mut resources);
+        resources::read(ctx, scope.node, &scope.bases, &mut resources);
     }
-    resources::check_dependencies(&mut ctx, root, &resources);
-    let lom = metadata::of(&mut ctx, root, &scopes[0].base_refs());
+    resources::check_dependencies(ctx, root, &resources);
+    let lom = metadata::of(ctx, root, &scopes[0].base_refs());
     let identifier = attr(root, "identifier")
         .map(str::trim)
         .filter(|i| !i.is_empty())
         .map(str::to_owned);
+    let org = default_organization(ctx, &scopes[0]);
     let mut builder = Builder::new(standard, &resources, &scopes);
-    let org = default_organization(&mut ctx, &scopes[0]);
-    let root_activity = match org {
-        Some(org) => builder.organization(&mut ctx, org, 0),
+    let tree = match org {
+        Some(org) => builder.organization(ctx, org, 0),
         None => {
-            ctx.warn(
-                codes::ORGANIZATION_MISSING,
-                "The manifest has no organization, so the course was built from its resources."
-                    .to_owned(),
-                child(root, Ns::Imscp, "organizations").unwrap_or(root),
-            );
-            let title = lom
-                .title
-                .clone()
-                .or_else(|| identifier.clone())
-                .unwrap_or_else(|| "Untitled course".to_owned());
-            builder.flat_from_resources(&mut ctx, root, title)
+            let fallback = lom.title.clone().or_else(|| identifier.clone());
+            flat_course(ctx, &mut builder, root, fallback)
         }
     };
-    check_playable(&ctx, &root_activity, &resources)?;
+    check_playable(ctx, &tree, &resources)?;
     let title = org
         .and_then(|o| child_text(o, Ns::Imscp, "title"))
         .or(lom.title)
-        .unwrap_or_else(|| root_activity.title.clone());
-    let details = course_details(
-        &mut ctx,
-        &scopes[0],
-        org,
-        schema_version,
-        &resources,
-        &root_activity,
-    );
+        .unwrap_or_else(|| tree.title.clone());
+    let details = course_details(ctx, &scopes[0], org, schema_version, &resources, &tree);
     Ok(Course {
         standard,
         edition,
         identifier,
         title,
-        description: lom
-            .description
-            .or_else(|| root_activity.description.clone()),
-        root: root_activity,
+        description: lom.description.or_else(|| tree.description.clone()),
+        root: tree,
         details: CourseDetails::Scorm(details),
         warnings: Vec::new(),
     })
+}
+
+/// The course of a manifest without organizations, built from its resources.
+fn flat_course<'a, 'i>(
+    ctx: &mut Ctx<'_>,
+    builder: &mut Builder<'_, 'a, 'i>,
+    root: Node<'a, 'i>,
+    title: Option<String>,
+) -> Activity {
+    ctx.warn(
+        codes::ORGANIZATION_MISSING,
+        "The manifest has no organization, so the course was built from its resources.".to_owned(),
+        child(root, Ns::Imscp, "organizations").unwrap_or(root),
+    );
+    let title = title.unwrap_or_else(|| "Untitled course".to_owned());
+    builder.flat_from_resources(ctx, root, title)
 }
 
 fn report_fixes(ctx: &mut Ctx<'_>, fixes: &Fixes) {
