@@ -68,8 +68,21 @@ impl Sequencer {
                 .objective_measure(ix, objective)
                 .map(|m| m >= def.min_normalized_measure);
         }
-        self.read_global(ix, objective, |m| m.read_satisfied_status, |g| g.satisfied)
-            .or(self.local(ix, objective).satisfied)
+        // A map that reads the satisfied status makes the global objective authoritative,
+        // unknown included (the ADL implementation creates every mapped global objective,
+        // with an unknown status, when the learner registers).
+        let reading = self
+            .maps(ix, objective)
+            .iter()
+            .find(|m| m.read_satisfied_status);
+        match reading {
+            Some(map) => self
+                .state
+                .globals
+                .get(&map.target_objective_id)
+                .and_then(|g| g.satisfied),
+            None => self.local(ix, objective).satisfied,
+        }
     }
 
     /// Objective Normalized Measure (with Objective Measure Status) of an objective.
