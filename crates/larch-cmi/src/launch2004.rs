@@ -48,7 +48,9 @@ pub(crate) fn seed(s: &mut CmiState, l: &LaunchData, entry: &str) {
 
 fn optional(s: &mut CmiState, key: &str, value: Option<String>) {
     match value {
-        Some(v) => s.set_raw(key, v),
+        Some(v) => {
+            s.set_raw(key, v);
+        }
         None => {
             s.values.remove(key);
         }

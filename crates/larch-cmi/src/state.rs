@@ -65,14 +65,19 @@ impl CmiState {
     }
 
     /// Stores a value with no validation, growing the counts of the
-    /// collections the name indexes. Used by the API after validation, and by
-    /// loaders of trusted data (initialization, resume, diffs).
-    pub fn set_raw(&mut self, element: &str, value: impl Into<String>) {
+    /// collections the name indexes, and returns the previous value. Used by
+    /// the API after validation, and by loaders of trusted data
+    /// (initialization, resume, diffs).
+    pub fn set_raw(&mut self, element: &str, value: impl Into<String>) -> Option<String> {
         for (collection, index) in collection_indices(element) {
-            let count = self.counts.entry(collection.to_owned()).or_insert(0);
-            *count = (*count).max(index + 1);
+            match self.counts.get_mut(collection) {
+                Some(count) => *count = (*count).max(index + 1),
+                None => {
+                    self.counts.insert(collection.to_owned(), index + 1);
+                }
+            }
         }
-        self.values.insert(element.to_owned(), value.into());
+        self.values.insert(element.to_owned(), value.into())
     }
 
     /// Removes a value and recomputes the counts.

@@ -22,6 +22,19 @@ pub struct TranscriptEntry {
     pub warnings: Vec<Warning>,
 }
 
+/// What a successful SetValue stored.
+#[derive(Debug)]
+pub(crate) struct Stored {
+    /// Canonical element name (`cmi.objectives.01.id` is stored as `cmi.objectives.1.id`).
+    pub key: String,
+    /// Previous value.
+    pub old: Option<String>,
+    /// New value; `None` if the element was cleared (an emptied `adl.data` store).
+    pub new: Option<String>,
+    /// Leniencies applied.
+    pub warnings: Vec<Warning>,
+}
+
 /// Validates and applies one SetValue to `state`, exactly as the API does.
 pub(crate) fn apply_one(
     state: &mut CmiState,
@@ -30,23 +43,17 @@ pub(crate) fn apply_one(
     value: &str,
     at: i64,
 ) -> Result<TranscriptEntry, CmiError> {
-    // A non-canonical name (`cmi.objectives.01.id`) is stored under its
-    // canonical key, so the old value is read from there.
-    let old = state
-        .get(&crate::path::ElementPath::parse(element).canonical)
-        .map(str::to_owned);
-    let (key, warnings) = if state.version.is_2004() {
+    let stored = if state.version.is_2004() {
         crate::scorm2004::set_value(state, config, element, value)?
     } else {
         crate::scorm12::set_value(state, config, element, value)?
     };
-    let new = state.get(&key).unwrap_or_default().to_owned();
     Ok(TranscriptEntry {
-        element: key,
-        old,
-        new,
+        element: stored.key,
+        old: stored.old,
+        new: stored.new.unwrap_or_default(),
         at,
-        warnings,
+        warnings: stored.warnings,
     })
 }
 
@@ -146,7 +153,9 @@ pub fn diff(old: &CmiState, new: &CmiState) -> Vec<Difference> {
 pub fn apply_diff(state: &mut CmiState, differences: &[Difference]) {
     for d in differences {
         match &d.new {
-            Some(v) => state.set_raw(&d.element, v.clone()),
+            Some(v) => {
+                state.set_raw(&d.element, v.clone());
+            }
             None => {
                 state.values.remove(&d.element);
             }

@@ -9,6 +9,9 @@ mod export;
 mod v12;
 mod v2004;
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use serde::Serialize;
 
 use crate::ScormVersion;
@@ -150,6 +153,11 @@ pub struct ContainerDef {
     pub avail: Availability,
 }
 
+/// Name → element maps, built on first use: GetValue/SetValue look an
+/// element up on every call.
+static INDEX_2004: OnceLock<HashMap<&'static str, &'static ElementDef>> = OnceLock::new();
+static INDEX_12: OnceLock<HashMap<&'static str, &'static ElementDef>> = OnceLock::new();
+
 /// The element and container tables of one version.
 #[derive(Debug, Clone, Copy)]
 pub struct Schema {
@@ -174,9 +182,16 @@ impl Schema {
 
     /// The element named by `pattern` (indices replaced by `n`), if this version defines it.
     pub fn element(&self, pattern: &str) -> Option<&'static ElementDef> {
-        self.elements
-            .iter()
-            .find(|e| e.name == pattern && e.avail.includes(self.version))
+        let index = if self.version.is_2004() {
+            &INDEX_2004
+        } else {
+            &INDEX_12
+        };
+        let index = index.get_or_init(|| self.elements.iter().map(|e| (e.name, e)).collect());
+        index
+            .get(pattern)
+            .copied()
+            .filter(|e| e.avail.includes(self.version))
     }
 
     /// The container named by `pattern`, if this version defines it.

@@ -2,11 +2,12 @@
 
 pub(crate) mod finish;
 
-use crate::config::{RuntimeConfig, Warning};
+use crate::config::RuntimeConfig;
 use crate::errors::{CmiError, ErrorCode, err};
 use crate::path::{ElementPath, Keyword};
 use crate::schema::{Access, Schema};
 use crate::state::CmiState;
+use crate::transcript::Stored;
 use crate::validate::{ValueCtx, check};
 
 fn invalid(element: &str, why: &str) -> CmiError {
@@ -89,7 +90,7 @@ pub(crate) fn set_value(
     config: &RuntimeConfig,
     element: &str,
     value: &str,
-) -> Result<(String, Vec<Warning>), CmiError> {
+) -> Result<Stored, CmiError> {
     if element.is_empty() {
         return Err(invalid("(empty)", "LMSSetValue requires an element name"));
     }
@@ -134,6 +135,11 @@ pub(crate) fn set_value(
         interaction_type: itype.as_deref(),
     };
     let checked = check(def, value, &ctx)?;
-    state.set_raw(&path.canonical, checked.value);
-    Ok((path.canonical, checked.warnings))
+    let old = state.set_raw(&path.canonical, checked.value.clone());
+    Ok(Stored {
+        key: path.canonical,
+        old,
+        new: Some(checked.value),
+        warnings: checked.warnings,
+    })
 }

@@ -1,21 +1,22 @@
 //! SCORM 2004 SetValue (RTE 3.1.3.5) with the element rules of RTE 4.2–4.4.
 
-use crate::config::{RuntimeConfig, Warning};
+use crate::config::RuntimeConfig;
 use crate::errors::{CmiError, ErrorCode, err};
 use crate::path::ElementPath;
 use crate::schema::{Access, Schema};
 use crate::state::CmiState;
+use crate::transcript::Stored;
 use crate::types::interaction::InteractionType;
 use crate::validate::{ValueCtx, check};
 
 /// SetValue on a running instance. On success the value is stored under the
-/// canonical name (returned) with any warnings; on failure nothing changes.
+/// canonical name; on failure nothing changes.
 pub(crate) fn set_value(
     state: &mut CmiState,
     config: &RuntimeConfig,
     element: &str,
     value: &str,
-) -> Result<(String, Vec<Warning>), CmiError> {
+) -> Result<Stored, CmiError> {
     if element.is_empty() {
         return Err(err(
             ErrorCode::SET_FAILURE,
@@ -64,11 +65,21 @@ pub(crate) fn set_value(
     if path.pattern == "adl.data.n.store" && checked.value.is_empty() {
         // An empty store is an unwritten store (ADL CTS DMI: GetValue then
         // answers 403), so the value is removed rather than stored as "".
-        state.values.remove(&path.canonical);
-        return Ok((path.canonical, checked.warnings));
+        let old = state.values.remove(&path.canonical);
+        return Ok(Stored {
+            key: path.canonical,
+            old,
+            new: None,
+            warnings: checked.warnings,
+        });
     }
-    state.set_raw(&path.canonical, checked.value);
-    Ok((path.canonical, checked.warnings))
+    let old = state.set_raw(&path.canonical, checked.value.clone());
+    Ok(Stored {
+        key: path.canonical,
+        old,
+        new: Some(checked.value),
+        warnings: checked.warnings,
+    })
 }
 
 /// RTE 4.1.? "Collections": a SetValue may address an existing record or
