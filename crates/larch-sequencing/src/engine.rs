@@ -112,6 +112,10 @@ impl Sequencer {
     /// not allow flow, the first activity the learner could choose is delivered instead (the
     /// player would otherwise show a menu whose first entry is the only sensible launch;
     /// the ADL conformance scripts expect this).
+    ///
+    /// The tracking of earlier sessions is kept (as the ADL conformance scripts expect); a
+    /// player that starts a new attempt on the whole course calls
+    /// [`Self::begin_new_course_attempt`] first.
     pub fn open_session(&mut self, now: f64) -> Outcome {
         let request = self.session_start_request();
         let outcome = self.navigate(&request, now);
@@ -128,6 +132,21 @@ impl Sequencer {
             Some(entry) => self.navigate(&NavigationRequest::Choice(entry.id), now),
             None => outcome,
         }
+    }
+
+    /// Resets the tracking for a new attempt on the whole course, keeping only the global
+    /// objectives shared with the learner's other courses (`objectivesGlobalToSystem`).
+    pub fn begin_new_course_attempt(&mut self) {
+        let globals = if self.tree.objectives_global_to_system {
+            std::mem::take(&mut self.state.globals)
+        } else {
+            Default::default()
+        };
+        let rng = self.state.rng.clone();
+        self.state = EngineState::new(&self.tree, 0);
+        self.state.rng = rng;
+        self.state.globals = globals;
+        self.prepare_clusters();
     }
 
     /// SN book 4.2.1 Overall Sequencing Process (OP.1), for one navigation request at `now`

@@ -30,8 +30,15 @@ fn child<'a, 'i>(node: Node<'a, 'i>, name: &'a str) -> Option<Node<'a, 'i>> {
     children(node, name).next()
 }
 
+/// An attribute by local name, in any namespace (`adlseq:objectivesGlobalToSystem`).
+fn attr<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
+    node.attributes()
+        .find(|a| a.name() == name)
+        .map(|a| a.value())
+}
+
 fn flag(node: Node, name: &str, default: bool) -> bool {
-    node.attribute(name).map_or(default, |v| v.trim() == "true")
+    attr(node, name).map_or(default, |v| v.trim() == "true")
 }
 
 /// An identifier as the CTS packages expect it compared: percent-decoded, with white space
