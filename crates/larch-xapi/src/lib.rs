@@ -6,9 +6,16 @@
 //! No I/O, no clock, no randomness: the server passes time and random bytes in.
 #![deny(missing_docs)]
 
+pub mod documents;
 pub mod error;
+pub mod format;
+pub mod index;
 mod json;
+pub mod multipart;
 pub mod primitives;
+pub mod query;
+pub mod resources;
+pub mod signature;
 pub mod statement;
 pub mod version;
 

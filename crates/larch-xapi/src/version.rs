@@ -75,9 +75,9 @@ impl XapiVersion {
         self == Self::V1_0_3
     }
 
-    /// Communication 2.2 (1.0.3 "SHOULD*" made "MUST" in 2.0 4.1.4): a document PUT without
-    /// `If-Match`/`If-None-Match` is rejected with 409 only under 2.0's concurrency rules.
-    pub fn requires_precondition_on_put(self) -> bool {
+    /// Communication 3.1: a PUT without `If-Match`/`If-None-Match` on an existing document is a
+    /// 409 for the profile resources in both versions; 2.0 (4.1.4) applies it to State too.
+    pub fn state_put_requires_precondition(self) -> bool {
         self == Self::V2_0_0
     }
 

@@ -184,6 +184,11 @@ fn parse_account(value: &Value, path: &Path<'_>) -> Valid<Account> {
 /// xAPI-Data 2.4.2.1: an Agent (`objectType` absent or `"Agent"`), exactly one IFI.
 pub(crate) fn parse_agent(value: &Value, path: &Path<'_>) -> Valid<Agent> {
     let obj = Obj::new(value, path)?;
+    if let Some(kind) = obj.object_type()?
+        && kind != "Agent"
+    {
+        return Err(path.key("objectType").err("must be \"Agent\""));
+    }
     obj.allow(&[
         "objectType",
         "name",
@@ -192,11 +197,6 @@ pub(crate) fn parse_agent(value: &Value, path: &Path<'_>) -> Valid<Agent> {
         "openid",
         "account",
     ])?;
-    if let Some(kind) = obj.object_type()?
-        && kind != "Agent"
-    {
-        return Err(path.key("objectType").err("must be \"Agent\""));
-    }
     let name = obj.str("name")?.map(str::to_owned);
     let ifi = parse_ifi(&obj)?.ok_or_else(|| {
         path.err("an Agent needs exactly one of mbox, mbox_sha1sum, openid, account")
@@ -212,6 +212,9 @@ pub(crate) fn parse_agent(value: &Value, path: &Path<'_>) -> Valid<Agent> {
 /// `member`; members are Agents.
 pub(crate) fn parse_group(value: &Value, path: &Path<'_>) -> Valid<Group> {
     let obj = Obj::new(value, path)?;
+    if obj.object_type()? != Some("Group") {
+        return Err(path.key("objectType").err("must be \"Group\""));
+    }
     obj.allow(&[
         "objectType",
         "name",
@@ -221,9 +224,6 @@ pub(crate) fn parse_group(value: &Value, path: &Path<'_>) -> Valid<Group> {
         "openid",
         "account",
     ])?;
-    if obj.object_type()? != Some("Group") {
-        return Err(path.key("objectType").err("must be \"Group\""));
-    }
     let name = obj.str("name")?.map(str::to_owned);
     let ifi = parse_ifi(&obj)?;
     let member_path = path.key("member");

@@ -8,8 +8,10 @@ pub mod activity;
 pub mod actor;
 pub mod attachment;
 pub mod context;
+mod lifecycle;
 pub mod object;
 pub mod result;
+pub(crate) mod walk;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -22,7 +24,8 @@ use activity::{Verb, parse_verb};
 use actor::{Actor, parse_actor};
 use attachment::{Attachment, parse_attachment};
 use context::{Context, parse_context};
-use object::{StatementObject, parse_object};
+pub use object::StatementObject;
+use object::parse_object;
 use result::{StatementResult, parse_result};
 
 /// The verb that voids the statement its object references (xAPI-Data 2.3.2).

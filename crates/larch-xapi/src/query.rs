@@ -1,0 +1,280 @@
+//! GET /statements parameters (xAPI-Communication 2.1.3) parsed into a typed query, and the
+//! opaque `more` cursor.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Value, json};
+
+use crate::error::{Valid, ValidationError};
+use crate::format::Format;
+use crate::primitives::{Iri, Timestamp, Uuid};
+use crate::statement::actor::{Actor, parse_actor_param};
+
+/// A parsed GET /statements request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StatementsQuery {
+    /// `statementId` or `voidedStatementId`: one statement.
+    Single {
+        /// The id asked for.
+        id: Uuid,
+        /// `voidedStatementId` (the statement must be voided) rather than `statementId` (it
+        /// must not be).
+        voided: bool,
+        /// `format`.
+        format: Format,
+        /// `attachments`.
+        attachments: bool,
+    },
+    /// A filtered, paged list.
+    Filter(Box<StatementFilter>),
+}
+
+/// The filters and paging of a list request. Defaults: no filters, `limit` 0 (the server's
+/// maximum), `format` exact, `attachments` false, `ascending` false (newest first).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StatementFilter {
+    /// `agent`: an Agent or identified Group.
+    pub agent: Option<Actor>,
+    /// `verb`.
+    pub verb: Option<Iri>,
+    /// `activity`.
+    pub activity: Option<Iri>,
+    /// `registration`.
+    pub registration: Option<Uuid>,
+    /// `related_activities`.
+    pub related_activities: bool,
+    /// `related_agents`.
+    pub related_agents: bool,
+    /// `since` (exclusive, on `stored`).
+    pub since: Option<Timestamp>,
+    /// `until` (inclusive, on `stored`).
+    pub until: Option<Timestamp>,
+    /// `limit`; 0 means the server's maximum.
+    pub limit: u32,
+    /// `format`.
+    pub format: Format,
+    /// `attachments`.
+    pub attachments: bool,
+    /// `ascending`.
+    pub ascending: bool,
+}
+
+const FILTER_PARAMS: [&str; 12] = [
+    "agent",
+    "verb",
+    "activity",
+    "registration",
+    "related_activities",
+    "related_agents",
+    "since",
+    "until",
+    "limit",
+    "format",
+    "attachments",
+    "ascending",
+];
+
+fn bad(param: &str, message: impl Into<std::borrow::Cow<'static, str>>) -> ValidationError {
+    ValidationError::new(param, message)
+}
+
+/// Parses the query parameters of GET /statements (already percent-decoded, without the
+/// alternate-syntax and authentication parameters the server consumed).
+///
+/// Rejects (400): unknown or repeated parameters, `statementId` with `voidedStatementId`,
+/// either of them with any parameter but `attachments`/`format`, and malformed values
+/// (xAPI-Data 2.2: parameters are validated like statement values).
+pub fn parse_statements_query(params: &[(String, String)]) -> Valid<StatementsQuery> {
+    for (i, (name, _)) in params.iter().enumerate() {
+        if params[..i].iter().any(|(n, _)| n == name) {
+            return Err(bad(name, "must not be repeated"));
+        }
+    }
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let format = get("format")
+        .map(|f| Format::parse(f).ok_or_else(|| bad("format", "must be ids, exact or canonical")))
+        .transpose()?
+        .unwrap_or_default();
+    let attachments = boolean(get("attachments"), "attachments")?;
+    let single = match (get("statementId"), get("voidedStatementId")) {
+        (Some(_), Some(_)) => {
+            return Err(bad(
+                "statementId",
+                "cannot be combined with voidedStatementId",
+            ));
+        }
+        (Some(id), None) => Some(("statementId", id, false)),
+        (None, Some(id)) => Some(("voidedStatementId", id, true)),
+        (None, None) => None,
+    };
+    if let Some((name, raw, voided)) = single {
+        if let Some((other, _)) = params.iter().find(|(n, _)| {
+            !matches!(
+                n.as_str(),
+                "statementId" | "voidedStatementId" | "format" | "attachments"
+            )
+        }) {
+            return Err(bad(other, format!("cannot be combined with {name}")));
+        }
+        let id = Uuid::parse(raw).ok_or_else(|| bad(name, "must be a UUID"))?;
+        return Ok(StatementsQuery::Single {
+            id,
+            voided,
+            format,
+            attachments,
+        });
+    }
+    if let Some((unknown, _)) = params
+        .iter()
+        .find(|(n, _)| !FILTER_PARAMS.contains(&n.as_str()))
+    {
+        return Err(bad(unknown, "is not a parameter of GET /statements"));
+    }
+    Ok(StatementsQuery::Filter(Box::new(StatementFilter {
+        agent: get("agent").map(parse_agent_filter).transpose()?,
+        verb: get("verb")
+            .map(|v| Iri::parse(v).ok_or_else(|| bad("verb", "must be an IRI")))
+            .transpose()?,
+        activity: get("activity")
+            .map(|v| Iri::parse(v).ok_or_else(|| bad("activity", "must be an IRI")))
+            .transpose()?,
+        registration: get("registration")
+            .map(|v| Uuid::parse(v).ok_or_else(|| bad("registration", "must be a UUID")))
+            .transpose()?,
+        related_activities: boolean(get("related_activities"), "related_activities")?,
+        related_agents: boolean(get("related_agents"), "related_agents")?,
+        since: get("since").map(|v| timestamp(v, "since")).transpose()?,
+        until: get("until").map(|v| timestamp(v, "until")).transpose()?,
+        limit: get("limit")
+            .map(|v| {
+                v.parse::<u32>()
+                    .map_err(|_| bad("limit", "must be a non-negative integer"))
+            })
+            .transpose()?
+            .unwrap_or(0),
+        format,
+        attachments,
+        ascending: boolean(get("ascending"), "ascending")?,
+    })))
+}
+
+/// Communication 2.1.3: Booleans are `true` or `false` as in JSON.
+fn boolean(raw: Option<&str>, name: &str) -> Valid<bool> {
+    match raw {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(bad(name, "must be true or false")),
+    }
+}
+
+fn timestamp(raw: &str, name: &str) -> Valid<Timestamp> {
+    Timestamp::parse(raw).ok_or_else(|| bad(name, "must be an ISO 8601 timestamp"))
+}
+
+/// `agent`: JSON of an Agent or identified Group (an anonymous Group cannot be matched).
+fn parse_agent_filter(raw: &str) -> Valid<Actor> {
+    let value: Value =
+        serde_json::from_str(raw).map_err(|_| bad("agent", "must be a JSON Agent or Group"))?;
+    let actor = parse_actor_param(&value, "agent")?;
+    if actor.ifi().is_none() {
+        return Err(bad("agent", "must be an Agent or an identified Group"));
+    }
+    Ok(actor)
+}
+
+impl StatementFilter {
+    /// The filter as query parameters, in a fixed order (parsing them gives the same filter).
+    pub fn to_params(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        let mut push = |k: &str, v: String| out.push((k.to_owned(), v));
+        if let Some(agent) = &self.agent {
+            push("agent", serde_json::to_string(agent).unwrap_or_default());
+        }
+        self.verb.iter().for_each(|v| push("verb", v.to_string()));
+        self.activity
+            .iter()
+            .for_each(|v| push("activity", v.to_string()));
+        self.registration
+            .iter()
+            .for_each(|v| push("registration", v.to_string()));
+        let flags = [
+            ("related_activities", self.related_activities),
+            ("related_agents", self.related_agents),
+            ("attachments", self.attachments),
+            ("ascending", self.ascending),
+        ];
+        for (name, on) in flags {
+            if on {
+                push(name, "true".to_owned());
+            }
+        }
+        self.since
+            .iter()
+            .for_each(|t| push("since", t.as_str().to_owned()));
+        self.until
+            .iter()
+            .for_each(|t| push("until", t.as_str().to_owned()));
+        if self.limit > 0 {
+            push("limit", self.limit.to_string());
+        }
+        match self.format {
+            Format::Exact => {}
+            Format::Ids => push("format", "ids".to_owned()),
+            Format::Canonical => push("format", "canonical".to_owned()),
+        }
+        out
+    }
+}
+
+/// Where the next page of a list starts: after the statement stored at `stored_nanos` with
+/// store sequence `seq` (in the query's order), for the same filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cursor {
+    /// The filter of the first request (with `until` pinned by the server if it wishes, so
+    /// later pages do not shift as statements arrive).
+    pub filter: StatementFilter,
+    /// `stored` of the last statement returned, in nanoseconds since the epoch.
+    pub stored_nanos: i128,
+    /// The store's tie-breaker for equal `stored` values (e.g. its row sequence).
+    pub seq: u64,
+}
+
+impl Cursor {
+    /// An opaque, URL-safe token (base64url of a small JSON document); the same cursor always
+    /// encodes to the same token.
+    pub fn encode(&self) -> String {
+        let doc = json!({"v": 1, "q": self.filter.to_params(), "s": self.stored_nanos.to_string(), "n": self.seq});
+        URL_SAFE_NO_PAD.encode(doc.to_string())
+    }
+
+    /// Decodes a token from [`Cursor::encode`]; a tampered or foreign token is a 400 on `more`.
+    pub fn decode(token: &str) -> Valid<Self> {
+        let invalid = || bad("more", "is not a valid cursor");
+        let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| invalid())?;
+        let doc: Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+        if doc["v"] != 1 {
+            return Err(invalid());
+        }
+        let params: Vec<(String, String)> =
+            serde_json::from_value(doc["q"].clone()).map_err(|_| invalid())?;
+        let StatementsQuery::Filter(filter) = parse_statements_query(&params)? else {
+            return Err(invalid());
+        };
+        let filter = *filter;
+        let stored_nanos = doc["s"]
+            .as_str()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(invalid)?;
+        let seq = doc["n"].as_u64().ok_or_else(invalid)?;
+        Ok(Self {
+            filter,
+            stored_nanos,
+            seq,
+        })
+    }
+}

@@ -1,0 +1,325 @@
+//! Output formats, statement comparison, LRS-assigned properties, index keys and the small
+//! resources (ADL suite `E.Data2.5`, `4.2.2.5`, `4.2.7`, `H.Communication2.4`/`2.5`/`2.8`).
+
+use larch_xapi::format::{Format, parse_accept_language};
+use larch_xapi::primitives::{Timestamp, Uuid};
+use larch_xapi::resources::{about_document, activity_document, merge_definition, person};
+use larch_xapi::statement::actor::{Actor, parse_agent_param};
+use larch_xapi::{Statement, XapiVersion};
+use serde_json::{Value, json};
+
+use crate::common::{base, set};
+
+const V1: XapiVersion = XapiVersion::V1_0_3;
+const V2: XapiVersion = XapiVersion::V2_0_0;
+
+fn rich() -> Value {
+    let b = set(
+        &base(),
+        "/object/definition",
+        json!({"name": {"en-US": "Meeting", "fr-FR": "Réunion"}, "type": "http://adlnet.gov/expapi/activities/meeting"}),
+    );
+    let b = set(
+        &b,
+        "/context/contextActivities",
+        json!({"parent": {"id": "http://example.com/parent", "definition": {"name": {"en-US": "P"}}}}),
+    );
+    let b = set(
+        &b,
+        "/context/team",
+        json!({"objectType": "Group", "name": "Team", "member": [{"name": "Z", "mbox": "mailto:z@example.com"}, {"name": "A", "mbox": "mailto:a@example.com"}]}),
+    );
+    set(&b, "/timestamp", json!("2023-05-04T12:00:00-05:00"))
+}
+
+fn parse(doc: &Value, version: XapiVersion) -> Statement {
+    Statement::parse(doc, version).expect("valid statement")
+}
+
+fn none(
+    _: &larch_xapi::primitives::Iri,
+) -> Option<larch_xapi::statement::activity::ActivityDefinition> {
+    None
+}
+
+#[test]
+fn exact_normalizes_context_activities_and_version_specific_timestamps() {
+    let v1 = parse(&rich(), V1).render(Format::Exact, &[], &none);
+    assert!(v1["context"]["contextActivities"]["parent"].is_array());
+    assert_eq!(v1["actor"]["objectType"], "Agent");
+    assert_eq!(
+        v1["timestamp"], "2023-05-04T12:00:00-05:00",
+        "1.0.3 keeps the serialization"
+    );
+    let v2 = parse(&rich(), V2).render(Format::Exact, &[], &none);
+    assert_eq!(
+        v2["timestamp"], "2023-05-04T17:00:00.000Z",
+        "2.0 stores UTC"
+    );
+    assert_eq!(
+        parse(&v2, V2).to_value(),
+        v2,
+        "exact output parses back to itself"
+    );
+}
+
+#[test]
+fn ids_keeps_only_identifiers() {
+    let out = parse(&rich(), V1).render(Format::Ids, &[], &none);
+    assert_eq!(
+        out["actor"],
+        json!({"objectType": "Agent", "mbox": "mailto:xapi@adlnet.gov"})
+    );
+    assert_eq!(
+        out["verb"],
+        json!({"id": "http://adlnet.gov/expapi/verbs/attended"})
+    );
+    assert_eq!(
+        out["object"],
+        json!({"objectType": "Activity", "id": "http://www.example.com/meetings/occurances/34534"})
+    );
+    assert_eq!(
+        out["context"]["team"]["member"][0],
+        json!({"objectType": "Agent", "mbox": "mailto:z@example.com"})
+    );
+    assert!(out["context"]["team"].get("name").is_none());
+    assert!(
+        out["context"]["contextActivities"]["parent"][0]
+            .get("definition")
+            .is_none()
+    );
+}
+
+#[test]
+fn canonical_filters_languages_and_uses_canonical_definitions() {
+    let langs = parse_accept_language("fr-FR;q=0.9, de;q=0.5, en-US;q=0.1, *;q=0.01");
+    assert_eq!(langs, ["fr-FR", "de", "en-US"]);
+    let canonical = |id: &larch_xapi::primitives::Iri| {
+        (id.as_str() == "http://example.com/parent").then(|| {
+            parse(
+                &set(
+                    &base(),
+                    "/object/definition",
+                    json!({"name": {"en-US": "Parent", "fr-FR": "Parent FR"}}),
+                ),
+                V1,
+            )
+            .activities()[0]
+                .definition
+                .as_deref()
+                .cloned()
+                .expect("definition")
+        })
+    };
+    let out = parse(&rich(), V1).render(Format::Canonical, &langs, &canonical);
+    assert_eq!(
+        out["verb"]["display"],
+        json!({"en-US": "attended"}),
+        "no fr/de entry: falls back to the first"
+    );
+    assert_eq!(
+        out["object"]["definition"]["name"],
+        json!({"fr-FR": "Réunion"})
+    );
+    assert_eq!(
+        out["context"]["contextActivities"]["parent"][0]["definition"]["name"],
+        json!({"fr-FR": "Parent FR"})
+    );
+    assert_eq!(out["context"]["team"]["name"], "Team", "agents stay exact");
+}
+
+#[test]
+fn same_statement_ignores_the_immutability_exceptions() {
+    let a = parse(&rich(), V1);
+    let mut variants = vec![
+        set(&rich(), "/verb/display", json!({"de": "teilgenommen"})),
+        set(
+            &rich(),
+            "/object/definition",
+            json!({"name": {"de": "Treffen"}}),
+        ),
+        set(&rich(), "/timestamp", json!("2023-05-04T17:00:00Z")),
+        set(&rich(), "/actor/mbox", json!("mailto:xapi@ADLNET.gov")),
+        set(&rich(), "/stored", json!("2024-01-01T00:00:00Z")),
+        set(&rich(), "/version", json!("1.0.0")),
+        set(
+            &rich(),
+            "/id",
+            json!("FD41C918-B88B-4B20-A0A5-A4C32391AAA0"),
+        ),
+    ];
+    let mut swapped = rich();
+    let members = swapped["context"]["team"]["member"]
+        .as_array_mut()
+        .expect("members");
+    members.reverse();
+    variants.push(swapped);
+    for v in &variants {
+        assert!(a.same_as(&parse(v, V1), V1), "{v}");
+    }
+    for different in [
+        set(&rich(), "/result/success", json!(true)),
+        set(&rich(), "/actor/name", json!("Other")),
+        set(&rich(), "/timestamp", json!("2023-05-04T12:00:01-05:00")),
+    ] {
+        assert!(!a.same_as(&parse(&different, V1), V1), "{different}");
+    }
+}
+
+#[test]
+fn durations_compare_to_hundredths_only_in_2_0() {
+    let short = set(&base(), "/result/duration", json!("P1DT12H36M0.12S"));
+    let long = set(&base(), "/result/duration", json!("P1DT12H36M0.1237S"));
+    assert!(parse(&short, V2).same_as(&parse(&long, V2), V2));
+    assert!(!parse(&short, V1).same_as(&parse(&long, V1), V1));
+}
+
+#[test]
+fn prepare_for_storage_sets_what_the_lrs_owns() {
+    let authority = Actor::Agent(
+        parse_agent_param(
+            &json!({"account": {"homePage": "https://larch.example", "name": "lrsk_1"}}),
+            "authority",
+        )
+        .expect("agent"),
+    );
+    let stored = Timestamp::from_unix_nanos(1_700_000_000_000_000_000);
+    let new_id = Uuid::new_v4([7; 16]);
+    for (version, want) in [(V1, "1.0.0"), (V2, "2.0.0")] {
+        let mut s = parse(
+            &set(&base(), "/stored", json!("2000-01-01T00:00:00Z")),
+            version,
+        );
+        s.id = None;
+        s.core.timestamp = None;
+        s.prepare_for_storage(new_id, stored.clone(), authority.clone(), version);
+        let out = s.to_value();
+        assert_eq!(
+            (out["id"].as_str(), out["version"].as_str()),
+            (Some(new_id.to_string().as_str()), Some(want))
+        );
+        assert_eq!(out["stored"], "2023-11-14T22:13:20.000Z");
+        assert_eq!(
+            out["timestamp"], out["stored"],
+            "timestamp defaults to stored"
+        );
+        assert_eq!(out["authority"]["account"]["name"], "lrsk_1");
+    }
+    let mut kept = parse(&base(), V1);
+    kept.prepare_for_storage(new_id, stored, authority, V1);
+    assert_eq!(kept.to_value()["id"], base()["id"], "a client id is kept");
+}
+
+#[test]
+fn index_keys_for_every_filter() {
+    let sub = json!({"objectType": "SubStatement", "actor": {"mbox": "mailto:sub@example.com"}, "verb": base()["verb"], "object": {"id": "http://example.com/sub-activity"}});
+    let doc = set(
+        &set(
+            &rich(),
+            "/context/instructor",
+            json!({"mbox": "mailto:teacher@example.com"}),
+        ),
+        "/context/registration",
+        json!("ec531277-b57b-4c15-8d91-d292c5b2b8f7"),
+    );
+    let idx = parse(&doc, V1).index();
+    assert_eq!(idx.agents, ["mbox:mailto:xapi@adlnet.gov"]);
+    assert!(
+        idx.related_agents
+            .contains(&"mbox:mailto:teacher@example.com".to_owned())
+    );
+    assert!(
+        idx.related_agents
+            .contains(&"mbox:mailto:a@example.com".to_owned()),
+        "team members"
+    );
+    assert_eq!(
+        idx.activity.as_ref().map(|a| a.as_str()),
+        Some("http://www.example.com/meetings/occurances/34534")
+    );
+    assert_eq!(idx.related_activities.len(), 2);
+    assert_eq!(
+        idx.registration.map(|r| r.to_string()).as_deref(),
+        Some("ec531277-b57b-4c15-8d91-d292c5b2b8f7")
+    );
+    let with_sub = parse(&set(&base(), "/object", sub), V1).index();
+    assert_eq!(with_sub.activity, None);
+    assert!(
+        with_sub
+            .related_agents
+            .contains(&"mbox:mailto:sub@example.com".to_owned())
+    );
+    assert_eq!(
+        with_sub
+            .related_activities
+            .iter()
+            .map(|a| a.as_str())
+            .collect::<Vec<_>>(),
+        ["http://example.com/sub-activity"]
+    );
+    let voiding = set(
+        &set(
+            &base(),
+            "/verb/id",
+            json!("http://adlnet.gov/expapi/verbs/voided"),
+        ),
+        "/object",
+        json!({"objectType": "StatementRef", "id": "ec531277-b57b-4c15-8d91-d292c5b2b8f7"}),
+    );
+    assert!(parse(&voiding, V1).index().voids.is_some());
+}
+
+#[test]
+fn about_person_and_activity_definitions() {
+    let about = about_document(None);
+    assert_eq!(
+        about["version"],
+        json!(["1.0.0", "1.0.1", "1.0.2", "1.0.3", "2.0.0"])
+    );
+    let a = parse_agent_param(
+        &json!({"name": "Ann", "mbox": "mailto:ann@example.com"}),
+        "agent",
+    )
+    .expect("agent");
+    let b = parse_agent_param(
+        &json!({"name": "Ann B", "account": {"homePage": "http://x.com", "name": "ann"}}),
+        "agent",
+    )
+    .expect("agent");
+    let p = person(&[a.clone(), b, a]);
+    assert_eq!(
+        p,
+        json!({"objectType": "Person", "name": ["Ann", "Ann B"], "mbox": ["mailto:ann@example.com"], "account": [{"homePage": "http://x.com", "name": "ann"}]})
+    );
+    let first = parse(&rich(), V1);
+    let mut canonical = first.activities()[0]
+        .definition
+        .as_deref()
+        .cloned()
+        .expect("definition");
+    let update = parse(
+        &set(
+            &base(),
+            "/object/definition",
+            json!({"name": {"de": "Treffen", "en-US": "Meeting 2"}, "moreInfo": "http://example.com/more"}),
+        ),
+        V1,
+    );
+    merge_definition(
+        &mut canonical,
+        update.activities()[0]
+            .definition
+            .as_deref()
+            .expect("definition"),
+    );
+    let doc = activity_document(&first.activities()[0].id, Some(&canonical));
+    assert_eq!(
+        doc["definition"]["name"],
+        json!({"de": "Treffen", "en-US": "Meeting 2", "fr-FR": "Réunion"})
+    );
+    assert_eq!(
+        doc["definition"]["type"],
+        "http://adlnet.gov/expapi/activities/meeting"
+    );
+    assert_eq!(doc["definition"]["moreInfo"], "http://example.com/more");
+}
