@@ -113,6 +113,22 @@ pub enum Prior {
     Continue(Box<CmiState>),
 }
 
+impl Prior {
+    /// How the next launch of the same activity relates to a session that
+    /// ended with `state` and `outcome`: a suspended session resumes (2004
+    /// RTE 4.2.8, 1.2 RTE 3.4.4 cmi.core.entry). Otherwise SCORM 2004 starts a
+    /// new attempt (the sequencer may decide otherwise and pass its own
+    /// `Prior`), while SCORM 1.2, which has no attempts, continues with the
+    /// same data and an empty `entry`.
+    pub fn after(state: CmiState, outcome: &crate::RuntimeOutcome) -> Self {
+        match (outcome.suspended, state.version.is_2004()) {
+            (true, _) => Self::Resume(Box::new(state)),
+            (false, true) => Self::NewAttempt,
+            (false, false) => Self::Continue(Box::new(state)),
+        }
+    }
+}
+
 /// The initial state of a session: data from an earlier session (if any)
 /// plus the LMS-supplied values of `launch`.
 pub fn initial_state(version: ScormVersion, launch: &LaunchData, prior: Prior) -> CmiState {

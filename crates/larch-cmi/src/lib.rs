@@ -19,6 +19,21 @@
 //! - [`aicc`] reads and writes the HACP `aicc_data` format.
 //! - [`NavigationOracle`] is how the sequencing engine answers
 //!   `adl.nav.request_valid.*`.
+//!
+//! ```
+//! use larch_cmi::{ApiInstance, LaunchData, Prior, RuntimeConfig, ScormVersion, initial_state};
+//!
+//! let launch = LaunchData { learner_id: "l-1".into(), learner_name: "Doe, Jane".into(), ..LaunchData::default() };
+//! let state = initial_state(ScormVersion::SCORM2004_4TH, &launch, Prior::NewAttempt);
+//! let mut api = ApiInstance::new(state, RuntimeConfig::default());
+//! assert_eq!(api.initialize(""), "true");
+//! assert_eq!(api.set_value("cmi.score.scaled", "0.9"), "true");
+//! assert_eq!(api.set_value("cmi.score.scaled", "9"), "false");
+//! assert_eq!(api.get_last_error(), "407"); // RTE 4.2.20: scaled is -1..1
+//! api.set_value("cmi.session_time", "PT5M");
+//! assert_eq!(api.terminate(""), "true");
+//! assert_eq!(api.outcome().map(|o| o.total_time_cs), Some(30_000));
+//! ```
 #![deny(missing_docs)]
 
 pub mod aicc;

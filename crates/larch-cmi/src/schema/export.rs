@@ -22,6 +22,8 @@ pub struct ElementExport {
     /// For SCORM 2004 `suspend_data`, the SPM of this edition.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spm_override: Option<usize>,
+    /// Versions that define the element (`1.2`, `2004-2`, `2004-3`, `2004-4`).
+    pub editions: Vec<&'static str>,
     /// A JavaScript-compatible regular expression for simple types, so the
     /// shim can check them without a hand-written validator.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -54,6 +56,11 @@ pub fn export_schema(version: ScormVersion) -> SchemaExport {
             kind: e.kind,
             spm_override: (e.name == "cmi.suspend_data").then(|| version.suspend_data_spm()),
             pattern: pattern_for(e.kind),
+            editions: ScormVersion::ALL
+                .iter()
+                .filter(|v| e.avail.includes(**v))
+                .map(|v| v.label())
+                .collect(),
         })
         .collect();
     let errors = (0..=408)
