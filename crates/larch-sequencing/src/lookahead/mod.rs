@@ -2,6 +2,8 @@
 //! player's buttons and menu, and the answers to `adl.nav.request_valid.*` (RTE 4.4.x;
 //! SN 4.4 run without changing the state, as the ADL sample implementation does).
 
+mod constrained;
+
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Sequencer;
@@ -97,14 +99,16 @@ impl Sequencer {
             .state
             .current
             .is_none_or(|c| self.check_choice_exit(c, ActivityIx::ROOT).is_ok());
+        let range = self.constrained_range();
         let mut hidden = vec![false; self.tree.len()];
         for ix in self.tree.all() {
             let inherited = self.tree.parent(ix).is_some_and(|p| hidden[p.ix()]);
             hidden[ix.ix()] = inherited
                 || self.pre_condition(ix, crate::definition::RuleAction::HiddenFromChoice);
-            lookahead
-                .toc
-                .push(self.toc_entry(ix, hidden[ix.ix()], choice_exit_ok));
+            let in_range = range.is_none_or(|(first, last)| first <= ix && ix <= last);
+            let mut entry = self.toc_entry(ix, hidden[ix.ix()], choice_exit_ok);
+            entry.choice &= in_range;
+            lookahead.toc.push(entry);
         }
         lookahead
     }
@@ -140,7 +144,7 @@ impl Sequencer {
         {
             return false;
         }
-        match self.choice_sequencing(target) {
+        match self.choice_sequencing_with(target, false) {
             Ok(leaf) => self.delivery_request(leaf).is_ok(),
             Err(_) => false,
         }

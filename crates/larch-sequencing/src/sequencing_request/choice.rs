@@ -11,7 +11,17 @@ impl Sequencer {
     /// SN book SB.2.9 Choice Sequencing Request Process: the leaf to deliver for a choice of
     /// `target`. Only reads the state; the caller handles the SB.2.9-9 clean-up.
     pub(crate) fn choice_sequencing(&self, target: ActivityIx) -> SeqResult<ActivityIx> {
-        self.choice_target_reachable(target)?;
+        self.choice_sequencing_with(target, true)
+    }
+
+    /// [`Self::choice_sequencing`], optionally without the constrained-choice check (the
+    /// look-ahead applies the ADL implementation's constrained range instead).
+    pub(crate) fn choice_sequencing_with(
+        &self,
+        target: ActivityIx,
+        constrain: bool,
+    ) -> SeqResult<ActivityIx> {
+        self.choice_target_reachable(target, constrain)?;
         // 12: a leaf is delivered as is.
         if self.tree.get(target).is_leaf() {
             return Ok(target);
@@ -22,7 +32,11 @@ impl Sequencer {
     }
 
     /// SB.2.9 steps 1–11: the checks that do not depend on what the flow finds.
-    pub(crate) fn choice_target_reachable(&self, target: ActivityIx) -> SeqResult<()> {
+    pub(crate) fn choice_target_reachable(
+        &self,
+        target: ActivityIx,
+        constrain: bool,
+    ) -> SeqResult<()> {
         // 2–4: every activity on the path is available and not hidden from choice.
         self.check_choice_path(target)?;
         // 5: the target's cluster allows choice.
@@ -55,7 +69,7 @@ impl Sequencer {
             self.check_exit_path(current, target, true)
         } else {
             // Case #5: elsewhere in the tree.
-            self.check_distant_choice(current, target, ancestor)
+            self.check_distant_choice(current, target, ancestor, constrain)
         }
     }
 
@@ -176,6 +190,7 @@ impl Sequencer {
         current: ActivityIx,
         target: ActivityIx,
         ancestor: ActivityIx,
+        constrain: bool,
     ) -> SeqResult<()> {
         // 11.1–11.4: choice exit on the way up, and the nearest constrained cluster.
         self.check_exit_path(current, ancestor, true)?;
@@ -183,6 +198,7 @@ impl Sequencer {
             .tree
             .path_to_root(current)
             .into_iter()
+            .skip(1)
             .take_while(|a| *a != ancestor)
             .find(|a| {
                 self.tree
@@ -191,15 +207,17 @@ impl Sequencer {
                     .constrained_choice
                     .constrain_choice
             });
-        // 11.5: a constrained cluster only lets the learner choose its flow neighbours.
-        if let Some(constrained) = constrained {
+        // 11.5: a constrained cluster (searched from the current activity's parent, as the
+        // ADL implementation does) only lets the learner choose its flow neighbours.
+        if let Some(constrained) = constrained.filter(|_| constrain) {
             let direction = if target > constrained {
                 Direction::Forward
             } else {
                 Direction::Backward
             };
             let consider = self.choice_flow(constrained, direction);
-            if !self.tree.is_in_subtree(consider, target) && target != constrained {
+            let near = target == consider || self.tree.parent(target) == Some(consider);
+            if !near && target != constrained {
                 return Err(Exception::new(
                     "SB.2.9-8",
                     "constrained choice forbids this target",
