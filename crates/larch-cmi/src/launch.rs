@@ -56,6 +56,12 @@ pub struct ObjectiveInit {
     pub score_scaled: Option<f64>,
     /// Known progress measure, if any.
     pub progress_measure: Option<f64>,
+    /// Known raw score (4th Ed `adlseq:mapInfo@readRawScore`), if any.
+    pub score_raw: Option<f64>,
+    /// Known minimum score (`readMinScore`), if any.
+    pub score_min: Option<f64>,
+    /// Known maximum score (`readMaxScore`), if any.
+    pub score_max: Option<f64>,
 }
 
 /// A shared data store mapped to the SCO (4th Ed `adlcp:data/adlcp:map`).

@@ -93,6 +93,9 @@ fn seed_objectives(s: &mut CmiState, l: &LaunchData) {
         put("completion_status", o.completion_status.clone());
         put("score.scaled", o.score_scaled.map(format_number));
         put("progress_measure", o.progress_measure.map(format_number));
+        put("score.raw", o.score_raw.map(format_number));
+        put("score.min", o.score_min.map(format_number));
+        put("score.max", o.score_max.map(format_number));
     }
 }
 

@@ -82,7 +82,7 @@ pub(crate) fn set_value(
     })
 }
 
-/// RTE 4.1.? "Collections": a SetValue may address an existing record or
+/// RTE 4.1 (collections, the `n` index and `_count`): a SetValue may address an existing record or
 /// append exactly one new record at index `_count`; skipping ahead is a
 /// general set failure (351). Addressing a child of a record that does not
 /// exist yet means the record's `id` has not been set: 408. `adl.data`

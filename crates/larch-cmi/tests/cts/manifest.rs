@@ -19,6 +19,8 @@ pub struct Item {
     pub sequenced_objectives: Vec<String>,
     /// The package this item belongs to.
     pub package: String,
+    /// Objective maps to global objectives.
+    pub maps: Vec<super::objectives::Map>,
 }
 
 fn child<'a>(n: Node<'a, 'a>, name: &str) -> Option<Node<'a, 'a>> {
@@ -127,7 +129,9 @@ fn parse_item<'a>(item: Node<'a, 'a>, act: String, collection: &[Node<'a, 'a>]) 
         };
     }
     let mut sequenced_objectives = Vec::new();
+    let mut maps = Vec::new();
     for seq in sequencing_nodes(item, collection) {
+        maps.extend(super::objectives::maps(seq));
         if let Some(objs) = child(seq, "objectives") {
             for o in objs.children().filter(|c| c.is_element()) {
                 let primary = o.tag_name().name() == "primaryObjective";
@@ -185,5 +189,6 @@ fn parse_item<'a>(item: Node<'a, 'a>, act: String, collection: &[Node<'a, 'a>]) 
         shared_scope: String::new(),
         sequenced_objectives,
         package: String::new(),
+        maps,
     }
 }

@@ -3,6 +3,7 @@
 //! `TestCaseEvaluator.java` does.
 
 pub mod manifest;
+pub mod objectives;
 pub mod properties;
 pub mod script;
 
@@ -36,12 +37,16 @@ pub struct Learner {
     attempts: HashMap<String, (CmiState, bool)>,
     shared: HashMap<(String, String), String>,
     packages: HashMap<String, String>,
+    globals: HashMap<String, objectives::Global>,
 }
 
 impl Learner {
     /// Starts a visit of `item`: resumes a suspended attempt, else a new one.
     pub fn launch(&mut self, item: &manifest::Item, config: RuntimeConfig) -> ApiInstance {
         let mut launch = item.launch.clone();
+        for init in &mut launch.objectives {
+            objectives::read(init, &item.maps, &self.globals);
+        }
         launch.shared_data = item
             .shared
             .iter()
@@ -70,6 +75,7 @@ impl Learner {
         let Some(outcome) = api.outcome().cloned() else {
             return;
         };
+        objectives::write(api.state(), &outcome, &item.maps, &mut self.globals);
         for (id, value) in &outcome.shared_data {
             let key = (item.shared_scope.clone(), id.clone());
             match value {
