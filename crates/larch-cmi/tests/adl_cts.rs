@@ -218,7 +218,19 @@ fn adl_cts_datamodel_replay_strict() {
         "{} CTS calls failed",
         tally.calls_failed
     );
+    // Ratchet: the calls set aside as sequencing-dependent may only shrink
+    // (as the replay's objective map or the sequencing engine take them over).
+    assert!(
+        tally.calls_sequencing <= MAX_NEEDS_SEQUENCING,
+        "{} calls need sequencing",
+        tally.calls_sequencing
+    );
 }
+
+/// Calls whose expected values come from the sequencing engine (look-ahead
+/// for `request_valid.continue/previous`, rollup into the primary objective,
+/// satisfaction by measure, attempt boundaries of global objectives).
+const MAX_NEEDS_SEQUENCING: usize = 84;
 
 /// The default (forgiving) configuration must conform too: its leniencies
 /// only accept what the CTS never sends as invalid.
