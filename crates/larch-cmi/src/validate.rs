@@ -173,64 +173,68 @@ fn length(limit: usize, len: usize, out: &mut Checked, ctx: &ValueCtx<'_>) -> Re
 }
 
 fn simple(kind: ValueKind, out: &mut Checked, ctx: &ValueCtx<'_>) -> Result<(), CmiError> {
-    let v = out.value.clone();
+    if let Some((limit, len)) = string_length(kind, &out.value, ctx)? {
+        return length(limit, len, out, ctx);
+    }
     match kind {
-        ValueKind::CharacterString { spm } => {
-            let spm = if ctx.element == "cmi.suspend_data" {
-                ctx.version.suspend_data_spm()
-            } else {
-                spm
-            };
-            length(spm, char_len(&v), out, ctx)
-        }
-        ValueKind::LocalizedString { spm } => {
-            let (_, text) = split_localized(&v).map_err(|()| ctx.mismatch("a localized string"))?;
-            length(spm, char_len(text), out, ctx)
-        }
-        ValueKind::LongIdentifier { spm } => {
-            if !is_uri(&v) {
-                return Err(ctx.mismatch("a long identifier (URI)"));
-            }
-            length(spm, char_len(&v), out, ctx)
-        }
-        ValueKind::Language => ok_if(
-            v.is_empty() || language::is_language(&v),
-            ctx,
-            "a language tag",
-        ),
-        ValueKind::TimeInterval => ok_if(
-            duration::parse_iso(&v).is_some(),
-            ctx,
-            "an ISO 8601 duration",
-        ),
-        ValueKind::Time => ok_if(time::is_time(&v), ctx, "an ISO 8601 time"),
-        ValueKind::InteractionResult => ok_if(
-            matches!(
-                v.as_str(),
-                "correct" | "incorrect" | "unanticipated" | "neutral"
-            ) || parse_real(&v).is_some(),
-            ctx,
-            "a result",
-        ),
+        ValueKind::CmiTimespan => timespan(out, ctx),
+        ValueKind::CmiFeedback => feedback(out, ctx),
         ValueKind::CorrectResponsePattern | ValueKind::LearnerResponse => {
-            interaction_value(kind, &v, ctx)
+            interaction_value(kind, &out.value, ctx)
         }
-        ValueKind::NavRequest => ok_if(
-            crate::nav::NavRequest::parse(&v, ctx.version).is_some(),
-            ctx,
+        _ => {
+            let (ok, what) = syntax(kind, &out.value, ctx.version);
+            ok_if(ok, ctx, what)
+        }
+    }
+}
+
+/// For string types: the limit and the length that counts against it (the
+/// text after a `{lang=…}` delimiter for localized strings). `None` for
+/// other types.
+fn string_length(
+    kind: ValueKind,
+    v: &str,
+    ctx: &ValueCtx<'_>,
+) -> Result<Option<(usize, usize)>, CmiError> {
+    Ok(Some(match kind {
+        // RTE 4.2.23: the suspend_data SPM depends on the edition.
+        ValueKind::CharacterString { .. } if ctx.element == "cmi.suspend_data" => {
+            (ctx.version.suspend_data_spm(), char_len(v))
+        }
+        ValueKind::CharacterString { spm } => (spm, char_len(v)),
+        ValueKind::CmiString { max } => (max, char_len(v)),
+        ValueKind::LocalizedString { spm } => {
+            let (_, text) = split_localized(v).map_err(|()| ctx.mismatch("a localized string"))?;
+            (spm, char_len(text))
+        }
+        ValueKind::LongIdentifier { spm } if is_uri(v) => (spm, char_len(v)),
+        ValueKind::LongIdentifier { .. } => return Err(ctx.mismatch("a long identifier (URI)")),
+        _ => return Ok(None),
+    }))
+}
+
+/// Pure syntax checks: whether `v` is a value of `kind`, and what the type
+/// is called in the diagnostic.
+fn syntax(kind: ValueKind, v: &str, version: ScormVersion) -> (bool, &'static str) {
+    match kind {
+        ValueKind::Language => (v.is_empty() || language::is_language(v), "a language tag"),
+        ValueKind::TimeInterval => (duration::parse_iso(v).is_some(), "an ISO 8601 duration"),
+        ValueKind::Time => (time::is_time(v), "an ISO 8601 time"),
+        ValueKind::InteractionResult => {
+            let token = matches!(v, "correct" | "incorrect" | "unanticipated" | "neutral");
+            (token || parse_real(v).is_some(), "a result")
+        }
+        ValueKind::NavRequest => (
+            crate::nav::NavRequest::parse(v, version).is_some(),
             "a navigation request",
         ),
-        ValueKind::CmiString { max } => length(max, char_len(&v), out, ctx),
-        ValueKind::CmiIdentifier => ok_if(v12::is_identifier(&v), ctx, "a CMIIdentifier"),
-        ValueKind::CmiTimespan => timespan(out, ctx),
-        ValueKind::CmiTime => ok_if(v12::is_time(&v), ctx, "a CMITime"),
-        ValueKind::CmiResult => ok_if(v12::is_result(&v), ctx, "a result"),
-        ValueKind::CmiFeedback => feedback(out, ctx),
-        ValueKind::Vocabulary { .. }
-        | ValueKind::Real { .. }
-        | ValueKind::CmiSInteger { .. }
-        | ValueKind::CmiDecimal
-        | ValueKind::CmiScore => Ok(()),
+        ValueKind::CmiIdentifier => (v12::is_identifier(v), "a CMIIdentifier"),
+        ValueKind::CmiTime => (v12::is_time(v), "a CMITime"),
+        ValueKind::CmiResult => (v12::is_result(v), "a result"),
+        // Kinds with their own checks (vocabularies, numbers, strings,
+        // feedback, timespans, interaction values) never reach here.
+        _ => (true, "a value"),
     }
 }
 

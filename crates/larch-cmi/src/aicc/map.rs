@@ -126,10 +126,55 @@ fn entry(name: &str, value: Option<&str>) -> Option<(String, String)> {
 /// `[Student_Data]`, `[Student_Preferences]`.
 pub fn get_param_data(state: &CmiState) -> AiccData {
     let g = |k: &str| state.get(k);
+    let text = |name: &str, key: &str| Section {
+        name: name.into(),
+        entries: Vec::new(),
+        text: g(key).unwrap_or("").to_owned(),
+    };
+    let student_data = [
+        entry("Mastery_Score", g("cmi.student_data.mastery_score")),
+        entry("Max_Time_Allowed", g("cmi.student_data.max_time_allowed")),
+        entry("Time_Limit_Action", g("cmi.student_data.time_limit_action")),
+    ];
+    let preferences = ["Audio", "Language", "Speed", "Text"].map(|k| {
+        entry(
+            k,
+            g(&format!(
+                "cmi.student_preference.{}",
+                k.to_ascii_lowercase()
+            )),
+        )
+    });
+    AiccData {
+        sections: vec![
+            keyed("Core", core_entries(state)),
+            text("Core_Lesson", "cmi.suspend_data"),
+            text("Core_Vendor", "cmi.launch_data"),
+            objectives_section(state),
+            keyed("Student_Data", student_data.into_iter().flatten().collect()),
+            keyed(
+                "Student_Preferences",
+                preferences.into_iter().flatten().collect(),
+            ),
+        ],
+    }
+}
+
+fn keyed(name: &str, entries: Vec<(String, String)>) -> Section {
+    Section {
+        name: name.into(),
+        entries,
+        text: String::new(),
+    }
+}
+
+/// `[Core]`: the status carries the entry flag (`incomplete,resume`), the
+/// score is `raw,max,min`, the time is the total time (CMI001 6.4.2).
+fn core_entries(state: &CmiState) -> Vec<(String, String)> {
+    let g = |k: &str| state.get(k);
     let status = g("cmi.core.lesson_status").unwrap_or("not attempted");
     let status = match g("cmi.core.entry") {
-        Some("resume") => format!("{status},resume"),
-        Some("ab-initio") => format!("{status},ab-initio"),
+        Some(flag @ ("resume" | "ab-initio")) => format!("{status},{flag}"),
         _ => status.to_owned(),
     };
     let score: Vec<&str> = ["raw", "max", "min"]
@@ -137,7 +182,8 @@ pub fn get_param_data(state: &CmiState) -> AiccData {
         .map(|p| g(&format!("cmi.core.score.{p}")).unwrap_or(""))
         .collect();
     let score = score.join(",").trim_end_matches(',').to_owned();
-    let core = [
+    let time = hhmmss(g("cmi.core.total_time").unwrap_or("00:00:00"));
+    [
         entry("Student_ID", g("cmi.core.student_id")),
         entry("Student_Name", g("cmi.core.student_name")),
         entry(
@@ -147,36 +193,12 @@ pub fn get_param_data(state: &CmiState) -> AiccData {
         entry("Credit", g("cmi.core.credit")),
         entry("Lesson_Status", Some(&status)),
         entry("Score", Some(&score)),
-        entry(
-            "Time",
-            Some(&hhmmss(g("cmi.core.total_time").unwrap_or("00:00:00"))),
-        ),
+        entry("Time", Some(&time)),
         entry("Lesson_Mode", g("cmi.core.lesson_mode")),
-    ];
-    let mut sections = vec![Section {
-        name: "Core".into(),
-        entries: core.into_iter().flatten().collect(),
-        text: String::new(),
-    }];
-    let text = |name: &str, key: &str| Section {
-        name: name.into(),
-        entries: Vec::new(),
-        text: g(key).unwrap_or("").to_owned(),
-    };
-    sections.push(text("Core_Lesson", "cmi.suspend_data"));
-    sections.push(text("Core_Vendor", "cmi.launch_data"));
-    sections.push(objectives_section(state));
-    let student_data = [
-        entry("Mastery_Score", g("cmi.student_data.mastery_score")),
-        entry("Max_Time_Allowed", g("cmi.student_data.max_time_allowed")),
-        entry("Time_Limit_Action", g("cmi.student_data.time_limit_action")),
-    ];
-    sections.push(Section {
-        name: "Student_Data".into(),
-        entries: student_data.into_iter().flatten().collect(),
-        text: String::new(),
-    });
-    AiccData { sections }
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// HACP times are `HH:MM:SS`; a CMITimespan's fraction is dropped.

@@ -5,7 +5,7 @@ pub(crate) mod finish;
 use crate::config::RuntimeConfig;
 use crate::errors::{CmiError, ErrorCode, err};
 use crate::path::{ElementPath, Keyword};
-use crate::schema::{Access, Schema};
+use crate::schema::{Access, ElementDef, Schema};
 use crate::state::CmiState;
 use crate::transcript::Stored;
 use crate::validate::{ValueCtx, check};
@@ -84,13 +84,43 @@ fn keyword(
     }
 }
 
-/// LMSSetValue on a running instance.
+/// LMSSetValue on a running instance (RTE 1.2 3.3.4.4).
 pub(crate) fn set_value(
     state: &mut CmiState,
     config: &RuntimeConfig,
     element: &str,
     value: &str,
 ) -> Result<Stored, CmiError> {
+    let (path, def) = writable_element(state, element)?;
+    check_set_indices(state, &path)?;
+    let itype = path
+        .indices
+        .first()
+        .filter(|(c, _)| c == "cmi.interactions")
+        .and_then(|(c, i)| state.get(&format!("{c}.{i}.type")))
+        .map(str::to_owned);
+    let ctx = ValueCtx {
+        version: state.version,
+        config,
+        element,
+        interaction_type: itype.as_deref(),
+    };
+    let checked = check(def, value, &ctx)?;
+    let old = state.set_raw(&path.canonical, checked.value.clone());
+    Ok(Stored {
+        key: path.canonical,
+        old,
+        new: Some(checked.value),
+        warnings: checked.warnings,
+    })
+}
+
+/// "" and unknown names are 201, keywords 402, read-only elements 403
+/// (RTE 1.2 3.3.3, Table 3.3.3a).
+fn writable_element<'a>(
+    state: &CmiState,
+    element: &'a str,
+) -> Result<(ElementPath<'a>, &'static ElementDef), CmiError> {
     if element.is_empty() {
         return Err(invalid("(empty)", "LMSSetValue requires an element name"));
     }
@@ -112,34 +142,19 @@ pub(crate) fn set_value(
             format!("{element} is read-only"),
         ));
     }
+    Ok((path, def))
+}
+
+/// Records are appended in order: an index may equal `_count` only for the
+/// innermost collection (201 otherwise).
+fn check_set_indices(state: &CmiState, path: &ElementPath<'_>) -> Result<(), CmiError> {
     let last = path.indices.len().saturating_sub(1);
     for (i, (collection, index)) in path.indices.iter().enumerate() {
         let (count, index) = (state.count(collection), *index);
         if index > count || (index == count && i != last) {
-            return Err(invalid(
-                element,
-                &format!("index {index} skips records ({collection}._count is {count})"),
-            ));
+            let why = format!("index {index} skips records ({collection}._count is {count})");
+            return Err(invalid(path.raw, &why));
         }
     }
-    let itype = path
-        .indices
-        .first()
-        .filter(|(c, _)| c == "cmi.interactions")
-        .and_then(|(c, i)| state.get(&format!("{c}.{i}.type")))
-        .map(str::to_owned);
-    let ctx = ValueCtx {
-        version: state.version,
-        config,
-        element,
-        interaction_type: itype.as_deref(),
-    };
-    let checked = check(def, value, &ctx)?;
-    let old = state.set_raw(&path.canonical, checked.value.clone());
-    Ok(Stored {
-        key: path.canonical,
-        old,
-        new: Some(checked.value),
-        warnings: checked.warnings,
-    })
+    Ok(())
 }

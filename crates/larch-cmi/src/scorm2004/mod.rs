@@ -54,11 +54,18 @@ pub(crate) fn get_value(
         ));
     }
     check_indices(state, &path)?;
+    read_leaf(state, &path)
+}
+
+/// The value of an existing, readable leaf: evaluated statuses (RTE
+/// 4.2.4.1, 4.2.22.1), shared data read rights, stored values, defaults; 403
+/// for a value never set.
+fn read_leaf(state: &CmiState, path: &ElementPath<'_>) -> Result<String, CmiError> {
     if let Some(v) = eval::evaluated(state, &path.canonical) {
         return Ok(v);
     }
     if path.pattern == "adl.data.n.store" {
-        check_shared_read(state, &path)?;
+        check_shared_read(state, path)?;
     }
     match state.get(&path.canonical) {
         Some(v) => Ok(v.to_owned()),
@@ -67,7 +74,7 @@ pub(crate) fn get_value(
             .ok_or_else(|| {
                 err(
                     ErrorCode::NOT_INITIALIZED_VALUE,
-                    format!("{element} has not been set"),
+                    format!("{} has not been set", path.raw),
                 )
             }),
     }

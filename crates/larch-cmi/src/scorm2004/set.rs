@@ -3,7 +3,7 @@
 use crate::config::RuntimeConfig;
 use crate::errors::{CmiError, ErrorCode, err};
 use crate::path::ElementPath;
-use crate::schema::{Access, Schema};
+use crate::schema::{Access, ElementDef, Schema};
 use crate::state::CmiState;
 use crate::transcript::Stored;
 use crate::types::interaction::InteractionType;
@@ -17,37 +17,7 @@ pub(crate) fn set_value(
     element: &str,
     value: &str,
 ) -> Result<Stored, CmiError> {
-    if element.is_empty() {
-        return Err(err(
-            ErrorCode::SET_FAILURE,
-            "SetValue requires a data model element name",
-        ));
-    }
-    let schema = Schema::for_version(state.version);
-    if element.starts_with("adl.nav.request_valid.") {
-        return Err(err(ErrorCode::READ_ONLY, format!("{element} is read-only")));
-    }
-    let path = ElementPath::parse(element);
-    if let Some((_, prefix)) = path.keyword() {
-        let code = if schema.is_known_prefix(prefix) {
-            ErrorCode::READ_ONLY
-        } else {
-            ErrorCode::UNDEFINED_ELEMENT
-        };
-        return Err(err(
-            code,
-            format!("{element} is a keyword and cannot be set"),
-        ));
-    }
-    let def = schema.element(&path.pattern).ok_or_else(|| {
-        err(
-            ErrorCode::UNDEFINED_ELEMENT,
-            format!("{element} is not a data model element"),
-        )
-    })?;
-    if def.access == Access::ReadOnly {
-        return Err(err(ErrorCode::READ_ONLY, format!("{element} is read-only")));
-    }
+    let (path, def) = writable_element(state, element)?;
     check_indices(state, &path)?;
     check_dependencies(state, &path)?;
     if path.pattern == "cmi.interactions.n.correct_responses.n.pattern" {
@@ -80,6 +50,46 @@ pub(crate) fn set_value(
         new: Some(checked.value),
         warnings: checked.warnings,
     })
+}
+
+/// Resolves `element` to a writable element (RTE 3.1.3.5): "" is 351,
+/// keywords and read-only elements 404, unknown names 401.
+fn writable_element<'a>(
+    state: &CmiState,
+    element: &'a str,
+) -> Result<(ElementPath<'a>, &'static ElementDef), CmiError> {
+    if element.is_empty() {
+        return Err(err(
+            ErrorCode::SET_FAILURE,
+            "SetValue requires a data model element name",
+        ));
+    }
+    if element.starts_with("adl.nav.request_valid.") {
+        return Err(err(ErrorCode::READ_ONLY, format!("{element} is read-only")));
+    }
+    let schema = Schema::for_version(state.version);
+    let path = ElementPath::parse(element);
+    if let Some((_, prefix)) = path.keyword() {
+        let code = if schema.is_known_prefix(prefix) {
+            ErrorCode::READ_ONLY
+        } else {
+            ErrorCode::UNDEFINED_ELEMENT
+        };
+        return Err(err(
+            code,
+            format!("{element} is a keyword and cannot be set"),
+        ));
+    }
+    let def = schema.element(&path.pattern).ok_or_else(|| {
+        err(
+            ErrorCode::UNDEFINED_ELEMENT,
+            format!("{element} is not a data model element"),
+        )
+    })?;
+    if def.access == Access::ReadOnly {
+        return Err(err(ErrorCode::READ_ONLY, format!("{element} is read-only")));
+    }
+    Ok((path, def))
 }
 
 /// RTE 4.1 (collections, the `n` index and `_count`): a SetValue may address an existing record or

@@ -93,31 +93,7 @@ fn normalize(ty: InteractionType, pattern: bool, v: &str) -> Option<Vec<String>>
         })),
         T::Numeric => out.push(if pattern { range(v)? } else { number(v)? }),
         T::Other => out.push(trunc(v, 4000)),
-        T::FillIn | T::LongFillIn => {
-            let (names, spm): (&[(&str, bool)], usize) = if ty == T::FillIn {
-                (&[("case_matters", false), ("order_matters", true)], 250)
-            } else {
-                (&[("case_matters", false)], 4000)
-            };
-            let lang = if pattern {
-                let (flags, lang) = leading(&mut s, names);
-                out.extend(flags);
-                lang
-            } else {
-                None
-            };
-            let parts: Vec<&str> = if ty == T::FillIn {
-                s.split(SEP).collect()
-            } else {
-                vec![s]
-            };
-            for (i, item) in parts.into_iter().enumerate() {
-                match (&lang, i) {
-                    (Some(l), 0) => out.push(format!("{l}|{}", trunc(item, spm))),
-                    _ => out.push(localized(item, spm)?),
-                }
-            }
-        }
+        T::FillIn | T::LongFillIn => out.extend(fill_in(ty, pattern, s)?),
         T::Performance => {
             if pattern {
                 out.extend(leading(&mut s, &[("order_matters", true)]).0);
@@ -131,6 +107,38 @@ fn normalize(ty: InteractionType, pattern: bool, v: &str) -> Option<Vec<String>>
                 };
                 out.push(format!("{}.{answer}", trunc(name, 250)));
             }
+        }
+    }
+    Some(out)
+}
+
+/// Fill-in and long-fill-in: leading `{case_matters}`/`{order_matters}`
+/// flags (patterns only) and a language for the first part, then
+/// localized parts compared up to their SPM (250 / 4,000).
+fn fill_in(ty: InteractionType, pattern: bool, mut s: &str) -> Option<Vec<String>> {
+    let long = ty == InteractionType::LongFillIn;
+    let (names, spm): (&[(&str, bool)], usize) = if long {
+        (&[("case_matters", false)], 4000)
+    } else {
+        (&[("case_matters", false), ("order_matters", true)], 250)
+    };
+    let mut out = Vec::new();
+    let lang = if pattern {
+        let (flags, lang) = leading(&mut s, names);
+        out.extend(flags);
+        lang
+    } else {
+        None
+    };
+    let parts: Vec<&str> = if long {
+        vec![s]
+    } else {
+        s.split(SEP).collect()
+    };
+    for (i, item) in parts.into_iter().enumerate() {
+        match (&lang, i) {
+            (Some(l), 0) => out.push(format!("{l}|{}", trunc(item, spm))),
+            _ => out.push(localized(item, spm)?),
         }
     }
     Some(out)
