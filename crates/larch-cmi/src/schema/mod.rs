@@ -30,7 +30,7 @@ pub enum Access {
     ReadWrite,
 }
 
-/// Bit mask of the versions that define an element (see [`ScormVersion::bit`]).
+/// Bit mask of the versions that define an element (1.2, 2004 2nd, 3rd, 4th Edition).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Availability(pub u8);
 

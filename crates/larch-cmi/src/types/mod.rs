@@ -2,7 +2,7 @@
 //!
 //! Each validator answers "is this string a value of the type"; the range and
 //! length checks that map to distinct error codes (406 vs 407, SPM warnings)
-//! are made by the caller in [`crate::validate`].
+//! are made by the SetValue validation that calls them.
 
 pub mod duration;
 pub mod interaction;
