@@ -9,7 +9,11 @@ use clap::{Parser, Subcommand};
 
 /// Larch command line.
 #[derive(Debug, Parser)]
-#[command(name = "larch", version, about = "API-first e-learning standards engine")]
+#[command(
+    name = "larch",
+    version,
+    about = "API-first e-learning standards engine"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -20,7 +24,7 @@ enum Command {
     /// Parse a course package and print what Larch makes of it.
     Inspect(inspect::Args),
     /// Run the Larch server (API origin and content origin).
-    Serve(serve::Args),
+    Serve(Box<serve::Args>),
 }
 
 fn main() -> anyhow::Result<std::process::ExitCode> {
