@@ -200,56 +200,99 @@ fn launch_target(
     })
 }
 
-/// The `<file href>` paths, as stored when found. Missing files are reported once per
-/// resource (the launch file is reported on its own).
+/// The `<file href>` paths, as stored when found. Missing and fixed files are reported once
+/// per resource, naming a few (a tool that gets case wrong gets it wrong for every file);
+/// the launch file is reported on its own.
 fn files(
     ctx: &mut Ctx<'_>,
     node: Node<'_, '_>,
     chain: &[&str],
     target: Option<&Target>,
 ) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut missing = Vec::new();
+    let (mut found, mut missing, mut fixed) = (Vec::new(), Vec::new(), Vec::new());
     for file in elements(node).filter(|e| is(*e, Ns::Imscp, "file")) {
-        let Some(href) = attr(file, "href").map(str::trim).filter(|h| !h.is_empty()) else {
+        let Some(path) = file_path(ctx, file, chain) else {
             continue;
         };
-        let joined = join(chain, SplitHref::new(href).path.as_str());
-        if is_absolute_url(&joined) {
-            continue;
-        }
-        let Some(path) = normalize(&joined) else {
-            ctx.warn(
-                codes::HREF_OUTSIDE_PACKAGE,
-                format!("The file href \"{href}\" points outside the package, so it was ignored."),
-                file,
-            );
-            continue;
-        };
-        match locate(ctx, file, &path) {
-            Some(stored) => out.push(stored),
-            None if target.is_some_and(|t| t.href.path == path) => {}
-            None => missing.push(path),
+        match ctx.source.files().resolve(&path) {
+            Resolved::Exact(stored) => found.push(stored),
+            Resolved::Fixed { path: stored, fix } => {
+                fixed.push((fix, path));
+                found.push(stored);
+            }
+            Resolved::Missing if target.is_some_and(|t| t.href.path == path) => {}
+            Resolved::Missing => missing.push(path),
         }
     }
-    if !missing.is_empty() {
-        let shown: Vec<&str> = missing.iter().take(5).map(String::as_str).collect();
-        let more = missing.len().saturating_sub(shown.len());
-        let tail = if more > 0 {
-            format!(" and {more} more")
-        } else {
-            String::new()
-        };
+    let what = "lists files that are not in the package";
+    report_paths(ctx, node, codes::FILE_MISSING, what, &missing);
+    let fixes = [
+        (
+            HrefFix::CaseDiffers,
+            codes::HREF_CASE_MISMATCH,
+            "letter case is ignored",
+        ),
+        (
+            HrefFix::PercentDecoded,
+            codes::HREF_URL_ENCODED,
+            "they are URL-decoded",
+        ),
+    ];
+    for (fix, code, how) in fixes {
+        let paths: Vec<String> = fixed
+            .iter()
+            .filter(|(f, _)| *f == fix)
+            .map(|(_, p)| p.clone())
+            .collect();
+        let what = format!("lists files found only when {how} (the stored files were used)");
+        report_paths(ctx, node, code, &what, &paths);
+    }
+    found
+}
+
+/// The package path of a `<file href>`, or `None` (absolute URL, or outside the package).
+fn file_path(ctx: &mut Ctx<'_>, file: Node<'_, '_>, chain: &[&str]) -> Option<String> {
+    let href = attr(file, "href")
+        .map(str::trim)
+        .filter(|h| !h.is_empty())?;
+    let joined = join(chain, SplitHref::new(href).path.as_str());
+    if is_absolute_url(&joined) {
+        return None;
+    }
+    let path = normalize(&joined);
+    if path.is_none() {
         ctx.warn(
-            codes::FILE_MISSING,
-            format!(
-                "This resource lists files that are not in the package: {}{tail}.",
-                shown.join(", ")
-            ),
-            node,
+            codes::HREF_OUTSIDE_PACKAGE,
+            format!("The file href \"{href}\" points outside the package, so it was ignored."),
+            file,
         );
     }
-    out
+    path
+}
+
+/// One warning naming up to five paths.
+fn report_paths(
+    ctx: &mut Ctx<'_>,
+    node: Node<'_, '_>,
+    code: &'static str,
+    what: &str,
+    paths: &[String],
+) {
+    if paths.is_empty() {
+        return;
+    }
+    let shown: Vec<&str> = paths.iter().take(5).map(String::as_str).collect();
+    let more = paths.len() - shown.len();
+    let tail = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    ctx.warn(
+        code,
+        format!("This resource {what}: {}{tail}.", shown.join(", ")),
+        node,
+    );
 }
 
 /// Finds a file by path, forgiving letter case and URL-encoding with a warning.

@@ -354,3 +354,28 @@ fn a_sub_manifest_cannot_include_itself() {
     assert_eq!(codes(&warnings), ["item_resource_missing"]);
     assert_eq!(find(&course, "wrap").children.len(), 1);
 }
+
+#[test]
+fn file_lists_with_wrong_case_give_one_warning_per_resource() {
+    let files: String = (0..20)
+        .map(|i| format!(r#"<file href="Img/Pic{i}.PNG"/>"#))
+        .collect();
+    let resources = format!(
+        r#"<resource identifier="r1" adlcp:scormType="sco" href="a.html"><file href="a.html"/>{files}</resource>"#
+    );
+    let stored: Vec<String> = (0..20).map(|i| format!("img/pic{i}.png")).collect();
+    let mut present: Vec<&str> = stored.iter().map(String::as_str).collect();
+    present.push("a.html");
+    let manifest = manifest_2004(
+        &org(r#"<item identifier="i1" identifierref="r1"><title>A</title></item>"#),
+        &resources,
+    );
+    let (course, warnings) = run(&manifest, &present);
+    assert_eq!(warnings.as_slice().len(), 1, "{:?}", warnings.as_slice());
+    assert_eq!(warnings.as_slice()[0].code, "href_case_mismatch");
+    assert!(warnings.as_slice()[0].message.contains("and 15 more"));
+    let larch_package::CourseDetails::Scorm(d) = &course.details else {
+        panic!()
+    };
+    assert!(d.resources[0].files.contains(&"img/pic3.png".to_owned()));
+}
