@@ -154,7 +154,7 @@ impl ApiInstance {
         };
         if result.is_ok() {
             self.phase = Phase::Terminated;
-            self.outcome = Some(outcome::finish_session(&mut self.state, &self.config));
+            self.outcome = Some(outcome::finish_session(&mut self.state));
         }
         self.finish(result)
     }

@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ScormVersion;
-use crate::config::RuntimeConfig;
 use crate::nav::NavRequest;
 use crate::state::CmiState;
 use crate::types::{duration, parse_real};
@@ -146,8 +145,7 @@ pub struct RuntimeOutcome {
 /// Ends a session: folds `session_time` into `total_time` (RTE 4.2.25 /
 /// 1.2 3.4.4 total_time), applies the LMS status rules, and returns the
 /// outcome. Idempotent: the session time is consumed.
-pub fn finish_session(state: &mut CmiState, config: &RuntimeConfig) -> RuntimeOutcome {
-    let _ = config;
+pub fn finish_session(state: &mut CmiState) -> RuntimeOutcome {
     let (session_key, total_key) = time_keys(state.version);
     let session = state
         .get(session_key)
