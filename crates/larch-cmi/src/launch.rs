@@ -160,7 +160,7 @@ pub fn initial_state(version: ScormVersion, launch: &LaunchData, prior: Prior) -
     state
 }
 
-fn mode_str(mode: Mode) -> &'static str {
+pub(crate) fn mode_str(mode: Mode) -> &'static str {
     match mode {
         Mode::Browse => "browse",
         Mode::Normal => "normal",
@@ -173,10 +173,6 @@ pub(crate) fn credit_str(credit: Credit) -> &'static str {
         Credit::Credit => "credit",
         Credit::NoCredit => "no-credit",
     }
-}
-
-pub(crate) fn mode_token(mode: Mode) -> &'static str {
-    mode_str(mode)
 }
 
 /// RTE 1.2 3.4.4: LMS-supplied `cmi.core.*` and `cmi.student_data.*`.

@@ -1,7 +1,7 @@
 //! Seeding of the SCORM 2004 state from the launch data (RTE 4.2: the rows
 //! marked "initialized by the LMS").
 
-use crate::launch::{LaunchData, credit_str, format_number, mode_token};
+use crate::launch::{LaunchData, credit_str, format_number, mode_str};
 use crate::state::CmiState;
 
 /// Writes the LMS-supplied elements and the defaults RTE 4.2 gives.
@@ -9,7 +9,7 @@ pub(crate) fn seed(s: &mut CmiState, l: &LaunchData, entry: &str) {
     s.set_raw("cmi.learner_id", l.learner_id.clone());
     s.set_raw("cmi.learner_name", l.learner_name.clone());
     s.set_raw("cmi.credit", credit_str(l.credit));
-    s.set_raw("cmi.mode", mode_token(l.mode));
+    s.set_raw("cmi.mode", mode_str(l.mode));
     s.set_raw("cmi.entry", entry);
     optional(s, "cmi.launch_data", l.launch_data.clone());
     optional(
