@@ -41,6 +41,7 @@ pub fn parse(
         file: manifest_path.to_owned(),
         warnings,
         source,
+        unknown: Vec::new(),
     };
     report_fixes(&mut ctx, &fixes);
     let root = doc.root_element();
@@ -87,6 +88,7 @@ fn read_manifest(
             flat_course(ctx, &mut builder, root, fallback)
         }
     };
+    ctx.flush_unknown();
     check_playable(ctx, &tree, &resources)?;
     let title = org
         .and_then(|o| child_text(o, Ns::Imscp, "title"))

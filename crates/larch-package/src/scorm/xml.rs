@@ -154,6 +154,8 @@ pub(crate) struct Ctx<'s> {
     pub warnings: &'s mut Warnings,
     /// The package.
     pub source: &'s mut dyn PackageSource,
+    /// Unknown elements by `parent/name`: the first occurrence and how many there were.
+    pub unknown: Vec<(String, Diagnostic, usize)>,
 }
 
 impl Ctx<'_> {
@@ -179,16 +181,33 @@ impl Ctx<'_> {
     /// Reports an element of a SCORM namespace that has no place where it appears (CP allows
     /// elements of other namespaces anywhere, so those are ignored silently).
     pub(crate) fn unknown(&mut self, node: Node<'_, '_>) {
-        if Ns::of(node).is_scorm() {
-            let (name, parent) = (node.tag_name().name(), node.parent_element());
-            let parent = parent.map_or("", |p| p.tag_name().name());
-            self.warn(
-                codes::UNKNOWN_ELEMENT,
-                format!(
-                    "The element <{name}> is not expected inside <{parent}>, so it was ignored."
-                ),
-                node,
-            );
+        if !Ns::of(node).is_scorm() {
+            return;
+        }
+        let (name, parent) = (node.tag_name().name(), node.parent_element());
+        let parent = parent.map_or("", |p| p.tag_name().name());
+        let key = format!("{parent}/{name}");
+        if let Some(seen) = self.unknown.iter_mut().find(|(k, _, _)| *k == key) {
+            seen.2 += 1;
+            return;
+        }
+        let message =
+            format!("The element <{name}> is not expected inside <{parent}>, so it was ignored.");
+        let diagnostic = self.diag(codes::UNKNOWN_ELEMENT, message, node);
+        self.unknown.push((key, diagnostic, 1));
+    }
+
+    /// Reports the unknown elements: one warning per kind, at its first occurrence, with the
+    /// count (a tool that adds an element usually adds it to every item).
+    pub(crate) fn flush_unknown(&mut self) {
+        for (_, mut diagnostic, count) in self.unknown.drain(..) {
+            if count > 1 {
+                diagnostic.message = diagnostic.message.replace(
+                    ", so it was ignored.",
+                    &format!(" ({count} times), so it was ignored."),
+                );
+            }
+            self.warnings.push(diagnostic);
         }
     }
 }

@@ -110,6 +110,24 @@ fn unknown_elements_are_reported_only_in_scorm_namespaces() {
         warning.location.element.as_deref(),
         Some("manifest/organizations/organization/item/colour")
     );
+
+    let items: String = (0..3)
+        .map(|i| {
+            format!(
+                r#"<item identifier="i{i}" identifierref="r1"><title>A</title><colour/></item>"#
+            )
+        })
+        .collect();
+    let (_, warnings) = run(
+        &manifest_2004(&org(&items), &sco("r1", "a.html")),
+        &["a.html"],
+    );
+    assert_eq!(
+        warnings.as_slice().len(),
+        1,
+        "one warning per kind of unknown element"
+    );
+    assert!(warnings.as_slice()[0].message.contains("(3 times)"));
 }
 
 #[test]
