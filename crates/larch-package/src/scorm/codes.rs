@@ -47,6 +47,8 @@ pub const DEFAULT_ORGANIZATION_MISSING: &str = "default_organization_missing";
 pub const ORGANIZATION_MISSING: &str = "organization_missing";
 /// An item references a resource or sub-manifest that does not exist; the item was left out.
 pub const ITEM_RESOURCE_MISSING: &str = "item_resource_missing";
+/// An item's `identifierref` matches a resource only when letter case is ignored; used.
+pub const REFERENCE_CASE_MISMATCH: &str = "reference_case_mismatch";
 /// A leaf item references nothing; it was left out.
 pub const ITEM_WITHOUT_RESOURCE: &str = "item_without_resource";
 /// Items or sub-manifests are nested deeper than Larch follows; the deeper ones were left out.
@@ -115,6 +117,7 @@ pub const ALL: &[&str] = &[
     DEFAULT_ORGANIZATION_MISSING,
     ORGANIZATION_MISSING,
     ITEM_RESOURCE_MISSING,
+    REFERENCE_CASE_MISMATCH,
     ITEM_WITHOUT_RESOURCE,
     NESTING_TOO_DEEP,
     CLUSTER_RESOURCE_IGNORED,

@@ -152,7 +152,8 @@ fn reconcile(
         Declared::Scorm12 if ev.scorm2004 && !ev.scorm12 => {
             Some(format!("uses SCORM 2004 elements, so it was read as {}", describe(inferred)))
         }
-        Declared::Scorm2004(_) if ev.scorm12 && !ev.scorm2004 => {
+        // A 2004 CP root namespace backs the declaration even with 1.2 ADL attributes.
+        Declared::Scorm2004(_) if ev.scorm12 && !ev.scorm2004 && !ev.cp2004 => {
             Some("uses only SCORM 1.2 elements, so it was read as SCORM 1.2".to_owned())
         }
         Declared::Scorm2004(Some(e)) if e < Edition::Fourth => ev.fourth_only.map(|what| {

@@ -178,7 +178,7 @@ impl<'r, 'a, 'i> Builder<'r, 'a, 'i> {
         children: &mut Vec<Activity>,
         chain: &mut Vec<String>,
     ) -> Option<Launch> {
-        if let Some(res) = self.resources.by_id.get(reference) {
+        if let Some((reference, res)) = self.resource(ctx, node, reference) {
             // SN 1.2 / CAM 3.4.1.x: in SCORM 2004 only leaves are delivered.
             if self.standard == Standard::Scorm2004 && !children.is_empty() {
                 ctx.warn(
@@ -223,6 +223,36 @@ impl<'r, 'a, 'i> Builder<'r, 'a, 'i> {
             node,
         );
         None
+    }
+
+    /// The resource `reference` names: exactly, or else the only one whose identifier differs
+    /// only in letter case (with a warning).
+    fn resource(
+        &self,
+        ctx: &mut Ctx<'_>,
+        node: Node<'_, '_>,
+        reference: &str,
+    ) -> Option<(&'r str, &'r Res)> {
+        let resources = self.resources;
+        if let Some((id, res)) = resources.by_id.get_key_value(reference) {
+            return Some((id.as_str(), res));
+        }
+        let mut similar = resources
+            .order
+            .iter()
+            .filter(|id| id.eq_ignore_ascii_case(reference));
+        let (Some(id), None) = (similar.next(), similar.next()) else {
+            return None;
+        };
+        ctx.warn(
+            codes::REFERENCE_CASE_MISMATCH,
+            format!("This item references \"{reference}\", but the resource is called \"{id}\"; it was used."),
+            node,
+        );
+        resources
+            .by_id
+            .get_key_value(id)
+            .map(|(id, res)| (id.as_str(), res))
     }
 
     /// The items of a sub-manifest's default organization.

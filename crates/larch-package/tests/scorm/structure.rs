@@ -379,3 +379,18 @@ fn file_lists_with_wrong_case_give_one_warning_per_resource() {
     };
     assert!(d.resources[0].files.contains(&"img/pic3.png".to_owned()));
 }
+
+#[test]
+fn references_differing_only_in_case_are_forgiven() {
+    let items = r#"<item identifier="i1" identifierref="RES_One"><title>A</title></item>"#;
+    let (course, warnings) = run(
+        &manifest_2004(&org(items), &sco("res_one", "a.html")),
+        &["a.html"],
+    );
+    assert_eq!(codes(&warnings), ["reference_case_mismatch"]);
+    assert_eq!(
+        details(&course, "i1").resource_id.as_deref(),
+        Some("res_one")
+    );
+    assert!(find(&course, "i1").launch.is_some());
+}
