@@ -6,6 +6,7 @@
 //! No I/O, no clock, no randomness: the server passes time and random bytes in.
 #![deny(missing_docs)]
 
+pub mod alternate;
 pub mod documents;
 pub mod error;
 pub mod format;

@@ -38,6 +38,35 @@ pub fn is_multipart_mixed(content_type: &str) -> bool {
         .is_some_and(|e| e.trim().eq_ignore_ascii_case("multipart/mixed"))
 }
 
+/// Writes a `multipart/mixed` response (GET /statements with `attachments=true`,
+/// xAPI-Data 2.4.11): the statement JSON first, then each attachment with
+/// `Content-Transfer-Encoding: binary` and its hash. The caller picks `boundary` (a random
+/// token that does not occur in the content). The response Content-Type is
+/// `multipart/mixed; boundary=<boundary>`.
+pub fn write_multipart(boundary: &str, json: &[u8], parts: &[AttachmentPart]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(
+        json.len() + parts.iter().map(|p| p.content.len() + 200).sum::<usize>() + 100,
+    );
+    out.extend_from_slice(
+        format!("--{boundary}\r\nContent-Type: application/json\r\n\r\n").as_bytes(),
+    );
+    out.extend_from_slice(json);
+    for part in parts {
+        let content_type = part
+            .content_type
+            .as_deref()
+            .unwrap_or("application/octet-stream");
+        let head = format!(
+            "\r\n--{boundary}\r\nContent-Type: {content_type}\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: {}\r\n\r\n",
+            part.sha2
+        );
+        out.extend_from_slice(head.as_bytes());
+        out.extend_from_slice(&part.content);
+    }
+    out.extend_from_slice(format!("\r\n--{boundary}--").as_bytes());
+    out
+}
+
 /// Splits a `multipart/mixed` body (RFC 2046 5.1) and checks the xAPI rules: a boundary, a
 /// first part of `application/json`, and every other part with `X-Experience-API-Hash`,
 /// `Content-Transfer-Encoding: binary` and content whose SHA-2 is that hash.

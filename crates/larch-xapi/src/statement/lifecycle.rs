@@ -1,6 +1,7 @@
 //! What the LRS does to a statement it accepts (xAPI-Data 2.4.1, 2.4.8–2.4.10) and how two
 //! statements are compared (xAPI-Data 2.3.1 "Statement Comparison Requirements").
 
+use crate::error::ValidationError;
 use crate::primitives::{Duration, Timestamp, Uuid, duration_for_comparison};
 use crate::statement::activity::{Activity, Verb};
 use crate::statement::actor::{Actor, Ifi};
@@ -35,6 +36,21 @@ impl Statement {
                 XapiVersion::V1_0_3 => "1.0.0".to_owned(),
                 XapiVersion::V2_0_0 => "2.0.0".to_owned(),
             });
+        }
+    }
+
+    /// PUT /statements?statementId=…: the parameter gives the id; a statement that carries a
+    /// different one is rejected (xAPI-Communication 2.1.1).
+    pub fn use_put_id(&mut self, id: Uuid) -> Result<(), ValidationError> {
+        match self.id {
+            Some(own) if own != id => Err(ValidationError::new(
+                "statement.id",
+                "does not match the statementId parameter",
+            )),
+            _ => {
+                self.id = Some(id);
+                Ok(())
+            }
         }
     }
 

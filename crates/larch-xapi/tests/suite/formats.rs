@@ -205,6 +205,15 @@ fn prepare_for_storage_sets_what_the_lrs_owns() {
         );
         assert_eq!(out["authority"]["account"]["name"], "lrsk_1");
     }
+    let mut put = parse(&base(), V1);
+    assert_eq!(
+        put.use_put_id(new_id).map_err(|e| e.path),
+        Err("statement.id".to_owned())
+    );
+    let own = Uuid::parse("fd41c918-b88b-4b20-a0a5-a4c32391aaa0").expect("uuid");
+    assert_eq!(put.use_put_id(own), Ok(()));
+    put.id = None;
+    assert_eq!((put.use_put_id(new_id), put.id), (Ok(()), Some(new_id)));
     let mut kept = parse(&base(), V1);
     kept.prepare_for_storage(new_id, stored, authority, V1);
     assert_eq!(kept.to_value()["id"], base()["id"], "a client id is kept");

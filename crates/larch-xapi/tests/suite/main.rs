@@ -6,6 +6,7 @@ mod common;
 mod documents;
 mod formats;
 mod multipart;
+mod positions;
 mod properties;
 mod query;
 mod signature;

@@ -1,6 +1,6 @@
 //! `multipart/mixed` requests (ADL suite `H.Communication1.5-ContentTypes.js`).
 
-use larch_xapi::multipart::{match_attachments, parse_multipart};
+use larch_xapi::multipart::{AttachmentPart, match_attachments, parse_multipart, write_multipart};
 use larch_xapi::{Statement, XapiVersion};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -202,4 +202,31 @@ fn rejects_what_the_spec_rejects() {
     for (name, ct, msg, path) in cases {
         assert_eq!(run(&ct, &msg), Err(path.to_owned()), "{name}");
     }
+}
+
+#[test]
+fn written_responses_parse_back() {
+    let parts = vec![
+        AttachmentPart {
+            sha2: sha("one"),
+            content_type: Some("text/plain".into()),
+            content: b"one".to_vec(),
+        },
+        AttachmentPart {
+            sha2: sha("\r\n--two"),
+            content_type: None,
+            content: b"\r\n--two".to_vec(),
+        },
+    ];
+    let json = br#"{"statements":[],"more":""}"#;
+    let written = write_multipart("larch-b0undary", json, &parts);
+    let parsed =
+        parse_multipart("multipart/mixed; boundary=larch-b0undary", &written).expect("round trip");
+    assert_eq!(parsed.statements, json.to_vec());
+    assert_eq!(parsed.attachments[0], parts[0]);
+    assert_eq!(parsed.attachments[1].content, parts[1].content);
+    assert_eq!(
+        parsed.attachments[1].content_type.as_deref(),
+        Some("application/octet-stream")
+    );
 }

@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 use crate::common::{base, set, unset};
 
 /// Expected outcome: `None` accepted, `Some(path)` rejected naming `path`.
-pub type Expect = Option<&'static str>;
+pub type Expect = Option<String>;
 
 /// One case: name, statement, outcome under 1.0.3, outcome under 2.0.
-pub type Case = (&'static str, Value, Expect, Expect);
+pub type Case = (String, Value, Expect, Expect);
 
 /// Runs every case under both versions and reports all mismatches at once.
 pub fn check(cases: &[Case]) {
@@ -21,7 +21,7 @@ pub fn check(cases: &[Case]) {
             let got = Statement::parse(doc, version);
             let ok = match (want, &got) {
                 (None, Ok(_)) => true,
-                (Some(path), Err(e)) => e.path == *path,
+                (Some(path), Err(e)) => e.path == path.as_str(),
                 _ => false,
             };
             if !ok {
@@ -42,13 +42,24 @@ pub fn check(cases: &[Case]) {
 }
 
 /// Rejected under both versions at `path`.
-pub fn bad(name: &'static str, doc: Value, path: &'static str) -> Case {
-    (name, doc, Some(path), Some(path))
+pub fn bad(name: impl Into<String>, doc: Value, path: impl Into<String>) -> Case {
+    let path = path.into();
+    (name.into(), doc, Some(path.clone()), Some(path))
 }
 
 /// Accepted under both versions.
-pub fn good(name: &'static str, doc: Value) -> Case {
-    (name, doc, None, None)
+pub fn good(name: impl Into<String>, doc: Value) -> Case {
+    (name.into(), doc, None, None)
+}
+
+/// Outcomes that differ by version (`None` accepted, `Some(path)` rejected at `path`).
+pub fn versioned(name: &str, doc: Value, v1: Option<&str>, v2: Option<&str>) -> Case {
+    (
+        name.to_owned(),
+        doc,
+        v1.map(str::to_owned),
+        v2.map(str::to_owned),
+    )
 }
 
 #[test]

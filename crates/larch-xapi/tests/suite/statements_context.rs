@@ -6,7 +6,7 @@
 use serde_json::json;
 
 use crate::common::{base, set, unset};
-use crate::statements::{bad, check, good};
+use crate::statements::{bad, check, good, versioned};
 
 const V1: Option<&str> = None;
 
@@ -124,7 +124,7 @@ fn context_agents_and_groups_exist_only_in_2_0() {
     let cg = |v: serde_json::Value| set(&b, "/context/contextGroups", v);
     let ca_path = "statement.context.contextAgents";
     check(&[
-        (
+        versioned(
             "contextAgents",
             ca(
                 json!([{"objectType": "contextAgent", "agent": agent.clone(), "relevantTypes": ["http://example.com/role"]}]),
@@ -132,43 +132,43 @@ fn context_agents_and_groups_exist_only_in_2_0() {
             Some(ca_path),
             V1,
         ),
-        (
+        versioned(
             "contextAgents without relevantTypes",
             ca(json!([{"objectType": "contextAgent", "agent": agent.clone()}])),
             Some(ca_path),
             V1,
         ),
-        (
+        versioned(
             "contextGroups",
             cg(json!([{"objectType": "contextGroup", "group": group.clone()}])),
             Some("statement.context.contextGroups"),
             V1,
         ),
-        (
+        versioned(
             "contextAgents not array",
             ca(json!({"objectType": "contextAgent", "agent": agent.clone()})),
             Some(ca_path),
             Some(ca_path),
         ),
-        (
+        versioned(
             "contextAgent wrong objectType",
             ca(json!([{"objectType": "Agent", "agent": agent.clone()}])),
             Some(ca_path),
             Some("statement.context.contextAgents[0].objectType"),
         ),
-        (
+        versioned(
             "contextAgent without objectType",
             ca(json!([{"agent": agent.clone()}])),
             Some(ca_path),
             Some("statement.context.contextAgents[0].objectType"),
         ),
-        (
+        versioned(
             "contextAgent with a group",
             ca(json!([{"objectType": "contextAgent", "agent": group.clone()}])),
             Some(ca_path),
             Some("statement.context.contextAgents[0].agent.objectType"),
         ),
-        (
+        versioned(
             "contextAgent empty relevantTypes",
             ca(
                 json!([{"objectType": "contextAgent", "agent": agent.clone(), "relevantTypes": []}]),
@@ -176,7 +176,7 @@ fn context_agents_and_groups_exist_only_in_2_0() {
             Some(ca_path),
             Some("statement.context.contextAgents[0].relevantTypes"),
         ),
-        (
+        versioned(
             "contextAgent relevantType not IRI",
             ca(
                 json!([{"objectType": "contextAgent", "agent": agent.clone(), "relevantTypes": ["x"]}]),
@@ -184,7 +184,7 @@ fn context_agents_and_groups_exist_only_in_2_0() {
             Some(ca_path),
             Some("statement.context.contextAgents[0].relevantTypes[0]"),
         ),
-        (
+        versioned(
             "contextGroup with an agent",
             cg(json!([{"objectType": "contextGroup", "group": agent.clone()}])),
             Some("statement.context.contextGroups"),
@@ -273,7 +273,7 @@ fn timestamps_stored_authority_version() {
         ),
         good("version 1.0", set(&b, "/version", json!("1.0"))),
         good("version 1.0.9", set(&b, "/version", json!("1.0.9"))),
-        (
+        versioned(
             "version 2.0.0",
             set(&b, "/version", json!("2.0.0")),
             Some("statement.version"),
