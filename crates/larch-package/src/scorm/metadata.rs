@@ -7,7 +7,7 @@ use roxmltree::Node;
 use super::codes;
 use super::decode::{Fixes, decode};
 use super::paths::{join, normalize};
-use super::xml::{Ctx, Ns, elements, is, text};
+use super::xml::{Ctx, Ns, display_text, elements, is, text};
 use crate::Resolved;
 
 /// What the metadata says that the course model shows.
@@ -63,8 +63,8 @@ fn from_lom(lom: Node<'_, '_>) -> Lom {
 fn lang_string(node: Node<'_, '_>) -> Option<String> {
     elements(node)
         .filter(|e| matches!(e.tag_name().name(), "string" | "langstring"))
-        .find_map(text)
-        .or_else(|| text(node))
+        .find_map(display_text)
+        .or_else(|| display_text(node))
 }
 
 fn external(ctx: &mut Ctx<'_>, at: Node<'_, '_>, bases: &[&str], href: &str) -> Lom {

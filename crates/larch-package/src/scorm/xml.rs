@@ -113,9 +113,15 @@ pub(crate) fn text<'a>(node: Node<'a, '_>) -> Option<String> {
     (!trimmed.is_empty()).then(|| trimmed.to_owned())
 }
 
-/// The text of the first child element of `ns` named `local`.
+/// The element's text for display: white space runs (line breaks of a wrapped title)
+/// collapsed to one space; `None` when empty.
+pub(crate) fn display_text(node: Node<'_, '_>) -> Option<String> {
+    text(node).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// The display text of the first child element of `ns` named `local` (titles).
 pub(crate) fn child_text(node: Node<'_, '_>, ns: Ns, local: &str) -> Option<String> {
-    child(node, ns, local).and_then(text)
+    child(node, ns, local).and_then(display_text)
 }
 
 /// `manifest/organizations/organization[2]/item[1]`: the element's path from the root, with

@@ -9,7 +9,9 @@ use crate::support::{codes, details, find, manifest_12, manifest_2004, org, run,
 #[test]
 fn scorm12_item_extensions_and_launch() {
     let items = r#"<item identifier="i1" identifierref="r1" isvisible="false" parameters="?lang=en">
-        <title>One</title>
+        <title>
+          One,  wrapped
+        </title>
         <adlcp:masteryscore>80</adlcp:masteryscore>
         <adlcp:prerequisites type="aicc_script">i0 &amp; i2</adlcp:prerequisites>
         <adlcp:maxtimeallowed>00:30:00</adlcp:maxtimeallowed>
@@ -26,6 +28,7 @@ fn scorm12_item_extensions_and_launch() {
     assert_eq!((course.standard, course.edition), (Standard::Scorm12, None));
     assert_eq!(course.title, "Course");
     let item = find(&course, "i1");
+    assert_eq!(item.title, "One, wrapped");
     assert!(!item.visible);
     assert_eq!(
         item.launch.as_ref().expect("launch").url,
