@@ -118,7 +118,9 @@ impl VisitMut for IdsOnly {
         verb.display = None;
     }
 
+    /// Communication 2.1.3 `ids`: an Activity is its `id` alone.
     fn activity(&mut self, activity: &mut Activity) {
+        activity.object_type = None;
         activity.definition = None;
     }
 }

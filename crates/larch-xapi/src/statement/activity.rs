@@ -22,9 +22,9 @@ pub struct Verb {
 /// An Activity (xAPI-Data 2.4.4.1).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Activity {
-    /// Always `"Activity"` when serialized.
-    #[serde(rename = "objectType")]
-    pub object_type: ActivityTag,
+    /// `"Activity"` when the statement gave it (kept so `exact` returns what was received).
+    #[serde(rename = "objectType", skip_serializing_if = "Option::is_none")]
+    pub object_type: Option<ActivityTag>,
     /// The activity IRI.
     pub id: Iri,
     /// Metadata, if given.
@@ -174,7 +174,7 @@ pub(crate) fn parse_activity(value: &Value, path: &Path<'_>) -> Valid<Activity> 
         .map(|d| parse_definition(d, &path.key("definition")).map(Box::new))
         .transpose()?;
     Ok(Activity {
-        object_type: ActivityTag::Activity,
+        object_type: obj.object_type()?.map(|_| ActivityTag::Activity),
         id,
         definition,
     })

@@ -38,9 +38,9 @@ pub struct Account {
 /// An individual (xAPI-Data 2.4.2.1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Agent {
-    /// Always `"Agent"` when serialized.
-    #[serde(rename = "objectType")]
-    pub object_type: AgentTag,
+    /// `"Agent"` when the statement gave it (kept so `exact` returns what was received).
+    #[serde(rename = "objectType", skip_serializing_if = "Option::is_none")]
+    pub object_type: Option<AgentTag>,
     /// Full name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -202,7 +202,7 @@ pub(crate) fn parse_agent(value: &Value, path: &Path<'_>) -> Valid<Agent> {
         path.err("an Agent needs exactly one of mbox, mbox_sha1sum, openid, account")
     })?;
     Ok(Agent {
-        object_type: AgentTag::Agent,
+        object_type: obj.object_type()?.map(|_| AgentTag::Agent),
         name,
         ifi,
     })

@@ -4,7 +4,7 @@
 use crate::error::ValidationError;
 use crate::primitives::{Duration, Timestamp, Uuid, duration_for_comparison};
 use crate::statement::activity::{Activity, Verb};
-use crate::statement::actor::{Actor, Ifi};
+use crate::statement::actor::{Actor, Agent, Ifi};
 use crate::statement::walk::{VisitMut, walk_core};
 use crate::statement::{Statement, StatementObject};
 use crate::version::XapiVersion;
@@ -60,7 +60,7 @@ impl Statement {
     ///
     /// Differences that the immutability exceptions of xAPI-Data 2.3.1 allow are ignored:
     /// `id`, `stored`, `authority`, `version`, timestamp serialization (instants are
-    /// compared), verb `display`, Activity definitions, attachments, the order of Group
+    /// compared), verb `display`, Activity definitions, a default `objectType` given or not, attachments, the order of Group
     /// members, the case of an `mbox` domain and of hex and UUID digits. Under 2.0, durations
     /// are compared to 0.01 s (IEEE 9274.1.1 4.2.7).
     pub fn same_as(&self, other: &Statement, version: XapiVersion) -> bool {
@@ -99,15 +99,12 @@ struct Comparable {
 impl VisitMut for Comparable {
     fn actor(&mut self, actor: &mut Actor) {
         match actor {
-            Actor::Agent(agent) => normalize_ifi(&mut agent.ifi),
+            Actor::Agent(agent) => normalize_agent(agent),
             Actor::Group(group) => {
                 if let Some(ifi) = group.ifi.as_mut() {
                     normalize_ifi(ifi);
                 }
-                group
-                    .members
-                    .iter_mut()
-                    .for_each(|m| normalize_ifi(&mut m.ifi));
+                group.members.iter_mut().for_each(normalize_agent);
                 group.members.sort_by_key(|m| m.ifi.key());
             }
         }
@@ -118,6 +115,7 @@ impl VisitMut for Comparable {
     }
 
     fn activity(&mut self, activity: &mut Activity) {
+        activity.object_type = None;
         activity.definition = None;
     }
 
@@ -128,6 +126,12 @@ impl VisitMut for Comparable {
             *duration = truncated;
         }
     }
+}
+
+/// `objectType: "Agent"` is the default, so its presence is not a difference.
+fn normalize_agent(agent: &mut Agent) {
+    agent.object_type = None;
+    normalize_ifi(&mut agent.ifi);
 }
 
 /// The case-insensitive parts of an IFI in lowercase (xAPI-Data 2.3.1 "Case sensitivity").

@@ -8,7 +8,7 @@ use larch_xapi::statement::actor::{Actor, parse_agent_param};
 use larch_xapi::{Statement, XapiVersion};
 use serde_json::{Value, json};
 
-use crate::common::{base, set};
+use crate::common::{base, set, unset};
 
 const V1: XapiVersion = XapiVersion::V1_0_3;
 const V2: XapiVersion = XapiVersion::V2_0_0;
@@ -47,6 +47,16 @@ fn exact_normalizes_context_activities_and_version_specific_timestamps() {
     let v1 = parse(&rich(), V1).render(Format::Exact, &[], &none);
     assert!(v1["context"]["contextActivities"]["parent"].is_array());
     assert_eq!(v1["actor"]["objectType"], "Agent");
+    let bare = unset(&unset(&rich(), "/actor/objectType"), "/object/objectType");
+    let exact = parse(&bare, V1).render(Format::Exact, &[], &none);
+    assert_eq!(
+        (
+            exact["actor"].get("objectType"),
+            exact["object"].get("objectType")
+        ),
+        (None, None),
+        "exact adds nothing"
+    );
     assert_eq!(
         v1["timestamp"], "2023-05-04T12:00:00-05:00",
         "1.0.3 keeps the serialization"
@@ -76,11 +86,12 @@ fn ids_keeps_only_identifiers() {
     );
     assert_eq!(
         out["object"],
-        json!({"objectType": "Activity", "id": "http://www.example.com/meetings/occurances/34534"})
+        json!({"id": "http://www.example.com/meetings/occurances/34534"}),
+        "the ADL suite wants the id alone"
     );
     assert_eq!(
         out["context"]["team"]["member"][0],
-        json!({"objectType": "Agent", "mbox": "mailto:z@example.com"})
+        json!({"mbox": "mailto:z@example.com"})
     );
     assert!(out["context"]["team"].get("name").is_none());
     assert!(
@@ -147,6 +158,12 @@ fn same_statement_ignores_the_immutability_exceptions() {
             "/id",
             json!("FD41C918-B88B-4B20-A0A5-A4C32391AAA0"),
         ),
+        set(
+            &rich(),
+            "/actor",
+            json!({"name": "xAPI mbox", "mbox": "mailto:xapi@adlnet.gov"}),
+        ),
+        unset(&rich(), "/object/objectType"),
     ];
     let mut swapped = rich();
     let members = swapped["context"]["team"]["member"]
