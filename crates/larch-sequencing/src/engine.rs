@@ -129,7 +129,10 @@ impl Sequencer {
             .into_iter()
             .find(|e| e.choice && e.visible);
         match first {
-            Some(entry) => self.navigate(&NavigationRequest::Choice(entry.id), now),
+            Some(entry) => {
+                let id = self.tree.get(entry.activity).id.clone();
+                self.navigate(&NavigationRequest::Choice(id), now)
+            }
             None => outcome,
         }
     }

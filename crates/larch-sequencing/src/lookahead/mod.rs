@@ -3,6 +3,12 @@
 //! SN 4.4 run without changing the state, as the ADL sample implementation does).
 
 mod constrained;
+mod scan;
+
+pub(crate) use scan::Scan;
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -31,8 +37,12 @@ pub struct Lookahead {
     pub abandon_all: bool,
     /// `suspendAll` is valid.
     pub suspend_all: bool,
-    /// The table of contents in tree order, with each entry's choice validity.
+    /// The table of contents in tree order (indexed by [`ActivityIx`]), with each entry's
+    /// choice validity; titles and identifiers are in the [`crate::tree::ActivityTree`].
     pub toc: Vec<TocEntry>,
+    /// Identifier → activity, shared with the tree.
+    #[serde(skip)]
+    index: Arc<HashMap<String, ActivityIx>>,
 }
 
 /// One activity in the table of contents.
@@ -40,10 +50,6 @@ pub struct Lookahead {
 pub struct TocEntry {
     /// The activity.
     pub activity: ActivityIx,
-    /// Its identifier.
-    pub id: String,
-    /// Its title.
-    pub title: String,
     /// Depth below the root.
     pub depth: u32,
     /// Shown in the menu: visible and not hidden from choice.
@@ -75,7 +81,7 @@ impl Lookahead {
 
     /// The TOC entry of the activity with `id`.
     pub fn entry(&self, id: &str) -> Option<&TocEntry> {
-        self.toc.iter().find(|e| e.id == id)
+        self.index.get(id).and_then(|ix| self.toc.get(ix.ix()))
     }
 }
 
@@ -94,43 +100,37 @@ impl Sequencer {
             abandon_all: nav_ok(NavigationRequest::AbandonAll),
             suspend_all: self.state.current.is_some_and(|c| self.st(c).active),
             toc: Vec::with_capacity(self.tree.len()),
+            index: self.tree.index(),
         };
         let choice_exit_ok = self
             .state
             .current
             .is_none_or(|c| self.check_choice_exit(c, ActivityIx::ROOT).is_ok());
         let range = self.constrained_range();
-        let mut hidden = vec![false; self.tree.len()];
+        let scan = self.scan();
         for ix in self.tree.all() {
-            let inherited = self.tree.parent(ix).is_some_and(|p| hidden[p.ix()]);
-            hidden[ix.ix()] = inherited
-                || self.pre_condition(ix, crate::definition::RuleAction::HiddenFromChoice);
             let in_range = range.is_none_or(|(first, last)| first <= ix && ix <= last);
-            let mut entry = self.toc_entry(ix, hidden[ix.ix()], choice_exit_ok);
+            let mut entry = self.toc_entry(ix, &scan, choice_exit_ok);
             entry.choice &= in_range;
             lookahead.toc.push(entry);
         }
         lookahead
     }
 
-    fn toc_entry(&self, ix: ActivityIx, hidden: bool, choice_exit_ok: bool) -> TocEntry {
+    fn toc_entry(&self, ix: ActivityIx, scan: &Scan, choice_exit_ok: bool) -> TocEntry {
         let activity = self.tree.get(ix);
-        let choice = !hidden && self.choice_is_valid(ix, choice_exit_ok);
+        let hidden = scan.hidden[ix.ix()];
         TocEntry {
             activity: ix,
-            id: activity.id.clone(),
-            title: activity.title.clone(),
             depth: activity.depth,
             visible: activity.is_visible && !hidden,
-            choice,
-            jump: activity.is_leaf()
-                && self.state.current.is_some()
-                && self.delivery_request(ix).is_ok(),
+            choice: !hidden && self.choice_is_valid(ix, scan, choice_exit_ok),
+            jump: activity.is_leaf() && self.state.current.is_some() && !scan.blocked[ix.ix()],
         }
     }
 
     /// A choice of `target` passes the navigation, sequencing and delivery request processes.
-    fn choice_is_valid(&self, target: ActivityIx, choice_exit_ok: bool) -> bool {
+    fn choice_is_valid(&self, target: ActivityIx, scan: &Scan, choice_exit_ok: bool) -> bool {
         let parent_allows = self
             .tree
             .parent(target)
@@ -144,8 +144,8 @@ impl Sequencer {
         {
             return false;
         }
-        match self.choice_sequencing_with(target, false) {
-            Ok(leaf) => self.delivery_request(leaf).is_ok(),
+        match self.choice_sequencing_with(target, false, Some(scan)) {
+            Ok(leaf) => !scan.blocked[leaf.ix()],
             Err(_) => false,
         }
     }

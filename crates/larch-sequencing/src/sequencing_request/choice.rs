@@ -4,6 +4,7 @@
 use crate::definition::RuleAction;
 use crate::engine::Sequencer;
 use crate::error::{Exception, SeqResult};
+use crate::lookahead::Scan;
 use crate::traversal::Direction;
 use crate::tree::ActivityIx;
 
@@ -11,17 +12,19 @@ impl Sequencer {
     /// SN book SB.2.9 Choice Sequencing Request Process: the leaf to deliver for a choice of
     /// `target`. Only reads the state; the caller handles the SB.2.9-9 clean-up.
     pub(crate) fn choice_sequencing(&self, target: ActivityIx) -> SeqResult<ActivityIx> {
-        self.choice_sequencing_with(target, true)
+        self.choice_sequencing_with(target, true, None)
     }
 
     /// [`Self::choice_sequencing`], optionally without the constrained-choice check (the
     /// look-ahead applies the ADL implementation's constrained range instead).
+    /// `scan`, when given, answers steps 2–4 from the look-ahead's shared pass.
     pub(crate) fn choice_sequencing_with(
         &self,
         target: ActivityIx,
         constrain: bool,
+        scan: Option<&Scan>,
     ) -> SeqResult<ActivityIx> {
-        self.choice_target_reachable(target, constrain)?;
+        self.choice_target_reachable(target, constrain, scan)?;
         // 12: a leaf is delivered as is.
         if self.tree.get(target).is_leaf() {
             return Ok(target);
@@ -36,9 +39,22 @@ impl Sequencer {
         &self,
         target: ActivityIx,
         constrain: bool,
+        scan: Option<&Scan>,
     ) -> SeqResult<()> {
         // 2–4: every activity on the path is available and not hidden from choice.
-        self.check_choice_path(target)?;
+        match scan {
+            Some(scan) if scan.unavailable[target.ix()] => {
+                return Err(Exception::new("SB.2.9-2", "the target is not available"));
+            }
+            Some(scan) if scan.hidden[target.ix()] => {
+                return Err(Exception::new(
+                    "SB.2.9-3",
+                    "the target is hidden from choice",
+                ));
+            }
+            Some(_) => {}
+            None => self.check_choice_path(target)?,
+        }
         // 5: the target's cluster allows choice.
         if let Some(parent) = self.tree.parent(target)
             && !self.tree.get(parent).sequencing.control_mode.choice
@@ -121,15 +137,18 @@ impl Sequencer {
         target: ActivityIx,
         include_from: bool,
     ) -> SeqResult<()> {
-        let mut path = self.tree.path_to_root(target);
-        path.truncate(
-            path.iter()
-                .position(|a| *a == from)
-                .map_or(path.len(), |i| i + usize::from(include_from)),
-        );
-        for at in path.into_iter().rev() {
+        // Bottom-up (the checks do not depend on the order), up to `from`.
+        let mut at = target;
+        loop {
+            if at == from && !include_from {
+                break;
+            }
             self.choice_activity_traversal(at, Direction::Forward)?;
             self.check_prevent_activation(at, from, target)?;
+            match self.tree.parent(at) {
+                Some(parent) if at != from => at = parent,
+                _ => break,
+            }
         }
         Ok(())
     }
@@ -194,19 +213,21 @@ impl Sequencer {
     ) -> SeqResult<()> {
         // 11.1–11.4: choice exit on the way up, and the nearest constrained cluster.
         self.check_exit_path(current, ancestor, true)?;
-        let constrained = self
-            .tree
-            .path_to_root(current)
-            .into_iter()
-            .skip(1)
-            .take_while(|a| *a != ancestor)
-            .find(|a| {
-                self.tree
-                    .get(*a)
-                    .sequencing
-                    .constrained_choice
-                    .constrain_choice
-            });
+        let mut constrained = None;
+        let mut at = self.tree.parent(current);
+        while let Some(a) = at.filter(|a| *a != ancestor) {
+            if self
+                .tree
+                .get(a)
+                .sequencing
+                .constrained_choice
+                .constrain_choice
+            {
+                constrained = Some(a);
+                break;
+            }
+            at = self.tree.parent(a);
+        }
         // 11.5: a constrained cluster (searched from the current activity's parent, as the
         // ADL implementation does) only lets the learner choose its flow neighbours.
         if let Some(constrained) = constrained.filter(|_| constrain) {
@@ -238,14 +259,10 @@ impl Sequencer {
         if self.tree.get(ancestor).sequencing.control_mode.forward_only {
             return Err(Exception::new("SB.2.9-5", "the cluster is forward only"));
         }
-        let mut path = self.tree.path_to_root(target);
-        path.truncate(
-            path.iter()
-                .position(|a| *a == ancestor)
-                .unwrap_or(path.len()),
-        );
-        for at in path.into_iter().rev() {
+        let mut at = target;
+        while at != ancestor {
             self.check_prevent_activation(at, ancestor, target)?;
+            at = self.tree.parent(at).unwrap_or(ancestor);
         }
         Ok(())
     }

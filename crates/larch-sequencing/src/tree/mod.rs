@@ -64,6 +64,8 @@ impl Activity {
 #[derive(Debug, Clone)]
 pub struct ActivityTree {
     activities: Vec<Activity>,
+    /// Identifier → index, for lookups by id.
+    index: std::sync::Arc<std::collections::HashMap<String, ActivityIx>>,
     /// Global objective id → the activities with a map that reads it.
     readers: std::collections::HashMap<String, Vec<ActivityIx>>,
     /// `adlseq:objectivesGlobalToSystem`.
@@ -76,11 +78,23 @@ impl ActivityTree {
         let mut tree = Self {
             activities: Vec::new(),
             readers: std::collections::HashMap::new(),
+            index: Default::default(),
             objectives_global_to_system: definition.objectives_global_to_system,
         };
         tree.push(&definition.root, None, 0);
         tree.index_readers();
+        let index = tree
+            .all()
+            .rev()
+            .map(|ix| (tree.get(ix).id.clone(), ix))
+            .collect();
+        tree.index = std::sync::Arc::new(index);
         tree
+    }
+
+    /// The identifier index, shared with look-aheads.
+    pub(crate) fn index(&self) -> std::sync::Arc<std::collections::HashMap<String, ActivityIx>> {
+        self.index.clone()
     }
 
     fn index_readers(&mut self) {
@@ -158,16 +172,13 @@ impl ActivityTree {
     }
 
     /// Every activity index in preorder.
-    pub fn all(&self) -> impl Iterator<Item = ActivityIx> + use<> {
+    pub fn all(&self) -> impl DoubleEndedIterator<Item = ActivityIx> + use<> {
         (0..self.activities.len() as u32).map(ActivityIx)
     }
 
-    /// Finds an activity by its identifier.
+    /// Finds an activity by its identifier (the first in document order if repeated).
     pub fn find(&self, id: &str) -> Option<ActivityIx> {
-        self.activities
-            .iter()
-            .position(|a| a.id == id)
-            .map(|i| ActivityIx(i as u32))
+        self.index.get(id).copied()
     }
 
     /// The parent of `ix`.
