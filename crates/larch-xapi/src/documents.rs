@@ -6,7 +6,7 @@ use sha1::{Digest, Sha1};
 
 use crate::error::{Valid, ValidationError};
 use crate::primitives::{Iri, Timestamp, Uuid};
-use crate::statement::actor::{Actor, parse_actor_param};
+use crate::statement::actor::{Actor, parse_agent_json};
 use crate::version::XapiVersion;
 
 /// Which document resource.
@@ -99,7 +99,7 @@ pub fn parse_document_params(
         None => None,
     };
     let agent = match get("agent") {
-        Some(raw) => Some(parse_agent_json(raw)?),
+        Some(raw) => Some(parse_agent_json(raw, "agent")?),
         None if kind != DocumentKind::ActivityProfile => return Err(bad("agent", "is required")),
         None => None,
     };
@@ -132,17 +132,6 @@ pub fn parse_document_params(
         document_id,
         since,
     })
-}
-
-/// `agent` parameter: JSON Agent (or identified Group) with one IFI.
-fn parse_agent_json(raw: &str) -> Valid<Actor> {
-    let value: Value =
-        serde_json::from_str(raw).map_err(|_| bad("agent", "must be a JSON Agent"))?;
-    let actor = parse_actor_param(&value, "agent")?;
-    if actor.ifi().is_none() {
-        return Err(bad("agent", "must be an Agent or an identified Group"));
-    }
-    Ok(actor)
 }
 
 /// The ETag of a document: the quoted lowercase hex SHA-1 of its content (Communication 3.1).

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::error::{Valid, ValidationError};
 use crate::format::Format;
 use crate::primitives::{Iri, Timestamp, Uuid};
-use crate::statement::actor::{Actor, parse_actor_param};
+use crate::statement::actor::{Actor, parse_agent_json};
 
 /// A parsed GET /statements request.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,7 +136,9 @@ pub fn parse_statements_query(params: &[(String, String)]) -> Valid<StatementsQu
         return Err(bad(unknown, "is not a parameter of GET /statements"));
     }
     Ok(StatementsQuery::Filter(Box::new(StatementFilter {
-        agent: get("agent").map(parse_agent_filter).transpose()?,
+        agent: get("agent")
+            .map(|raw| parse_agent_json(raw, "agent"))
+            .transpose()?,
         verb: get("verb")
             .map(|v| Iri::parse(v).ok_or_else(|| bad("verb", "must be an IRI")))
             .transpose()?,
@@ -174,17 +176,6 @@ fn boolean(raw: Option<&str>, name: &str) -> Valid<bool> {
 
 fn timestamp(raw: &str, name: &str) -> Valid<Timestamp> {
     Timestamp::parse(raw).ok_or_else(|| bad(name, "must be an ISO 8601 timestamp"))
-}
-
-/// `agent`: JSON of an Agent or identified Group (an anonymous Group cannot be matched).
-fn parse_agent_filter(raw: &str) -> Valid<Actor> {
-    let value: Value =
-        serde_json::from_str(raw).map_err(|_| bad("agent", "must be a JSON Agent or Group"))?;
-    let actor = parse_actor_param(&value, "agent")?;
-    if actor.ifi().is_none() {
-        return Err(bad("agent", "must be an Agent or an identified Group"));
-    }
-    Ok(actor)
 }
 
 impl StatementFilter {

@@ -3,11 +3,38 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::error::{Valid, ValidationError};
 use crate::primitives::Iri;
 use crate::statement::activity::{Activity, ActivityDefinition};
-use crate::statement::actor::{Agent, Ifi};
+use crate::statement::actor::{Actor, Agent, Ifi, parse_agent_json};
 use crate::statement::{Core, Statement, StatementObject};
 use crate::version::XapiVersion;
+
+/// GET /activities parameters (Communication 2.5): `activityId`, an IRI, and nothing else.
+pub fn parse_activities_params(params: &[(String, String)]) -> Valid<Iri> {
+    let raw = single_param(params, "activityId")?;
+    Iri::parse(raw).ok_or_else(|| ValidationError::new("activityId", "must be an IRI"))
+}
+
+/// GET /agents parameters (Communication 2.4): `agent`, a JSON Agent, and nothing else.
+pub fn parse_agents_params(params: &[(String, String)]) -> Valid<Actor> {
+    parse_agent_json(single_param(params, "agent")?, "agent")
+}
+
+/// The value of the one parameter a resource takes; others are rejected (Communication 3.2).
+fn single_param<'p>(params: &'p [(String, String)], name: &str) -> Valid<&'p str> {
+    if let Some((other, _)) = params.iter().find(|(n, _)| n != name) {
+        return Err(ValidationError::new(
+            other.as_str(),
+            "is not a parameter of this resource",
+        ));
+    }
+    match params {
+        [(_, value)] => Ok(value),
+        [] => Err(ValidationError::new(name, "is required")),
+        _ => Err(ValidationError::new(name, "must not be repeated")),
+    }
+}
 
 /// The About document: every version this LRS speaks and optional extensions (2.8).
 pub fn about_document(extensions: Option<Map<String, Value>>) -> Value {

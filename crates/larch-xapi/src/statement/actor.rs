@@ -267,3 +267,16 @@ pub fn parse_actor_param(value: &Value, param: &str) -> Valid<Actor> {
 pub fn parse_agent_param(value: &Value, param: &str) -> Valid<Agent> {
     parse_agent(value, &Path::Root(param))
 }
+
+/// Parses the JSON text of an `agent` request parameter (GET /statements, the State and Agent
+/// Profile resources, GET /agents): an Agent or an identified Group; an anonymous Group has
+/// no identifier to match and is rejected (Communication 2.1.3, 2.3, 2.4, 2.6).
+pub fn parse_agent_json(raw: &str, param: &str) -> Valid<Actor> {
+    let root = Path::Root(param);
+    let value: Value = serde_json::from_str(raw).map_err(|_| root.err("must be a JSON Agent"))?;
+    let actor = parse_actor(&value, &root)?;
+    if actor.ifi().is_none() {
+        return Err(root.err("must be an Agent or an identified Group"));
+    }
+    Ok(actor)
+}

@@ -3,7 +3,10 @@
 
 use larch_xapi::format::{Format, parse_accept_language};
 use larch_xapi::primitives::{Timestamp, Uuid};
-use larch_xapi::resources::{about_document, activity_document, merge_definition, person};
+use larch_xapi::resources::{
+    about_document, activity_document, merge_definition, parse_activities_params,
+    parse_agents_params, person,
+};
 use larch_xapi::statement::actor::{Actor, parse_agent_param};
 use larch_xapi::{Statement, XapiVersion};
 use serde_json::{Value, json};
@@ -348,4 +351,56 @@ fn about_person_and_activity_definitions() {
         "http://adlnet.gov/expapi/activities/meeting"
     );
     assert_eq!(doc["definition"]["moreInfo"], "http://example.com/more");
+}
+
+#[test]
+fn activities_and_agents_parameters() {
+    let p = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    };
+    assert!(parse_activities_params(&p(&[("activityId", "http://example.com/a")])).is_ok());
+    let agent = r#"{"mbox":"mailto:a@example.com"}"#;
+    assert!(parse_agents_params(&p(&[("agent", agent)])).is_ok());
+    let rejected = [
+        (parse_activities_params(&p(&[])).map(|_| ()), "activityId"),
+        (
+            parse_activities_params(&p(&[("activityId", "nope")])).map(|_| ()),
+            "activityId",
+        ),
+        (
+            parse_activities_params(&p(&[
+                ("activityId", "http://a.com"),
+                ("activityId", "http://b.com"),
+            ]))
+            .map(|_| ()),
+            "activityId",
+        ),
+        (
+            parse_activities_params(&p(&[("activityId", "http://a.com"), ("agent", agent)]))
+                .map(|_| ()),
+            "agent",
+        ),
+        (
+            parse_agents_params(&p(&[("agent", "{}")])).map(|_| ()),
+            "agent",
+        ),
+        (
+            parse_agents_params(&p(&[("agent", r#"{"mbox":"a@example.com"}"#)])).map(|_| ()),
+            "agent.mbox",
+        ),
+        (
+            parse_agents_params(&p(&[("agent", "not json")])).map(|_| ()),
+            "agent",
+        ),
+    ];
+    for (i, (outcome, path)) in rejected.into_iter().enumerate() {
+        assert_eq!(
+            outcome.map_err(|e| e.path),
+            Err(path.to_owned()),
+            "case {i}"
+        );
+    }
 }
