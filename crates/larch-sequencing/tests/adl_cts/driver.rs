@@ -145,9 +145,8 @@ impl Run<'_> {
         };
         self.course
             .acts
-            .iter()
-            .find(|(_, item)| *item == id)
-            .map(|(act, _)| *act)
+            .get(id)
+            .copied()
             .ok_or_else(|| format!("delivered {id}, which has no act number"))
     }
 

@@ -10,8 +10,8 @@ use roxmltree::{Document, Node};
 /// What the harness needs from a CTS manifest.
 pub struct CtsCourse {
     pub tree: TreeDefinition,
-    /// `act=N` → item identifier.
-    pub acts: HashMap<u32, String>,
+    /// Item identifier → its `act=N` launch parameter.
+    pub acts: HashMap<String, u32>,
     /// Item identifier → `hideLMSUI` tokens.
     pub hidden_ui: HashMap<String, Vec<String>>,
     /// Items whose content calls `Terminate` only when unloaded
@@ -135,7 +135,7 @@ fn item(
         course.terminate_on_unload.insert(id.clone());
     }
     if let Some(act) = node.attribute("parameters").and_then(act_number) {
-        course.acts.insert(act, id.clone());
+        course.acts.insert(id.clone(), act);
     }
     if let Some(seq) = child(node, "sequencing") {
         if let Some(base) = ident(seq, "IDRef").and_then(|r| collection.get(&r)) {
