@@ -87,7 +87,7 @@ pub fn duration_for_comparison(raw: &str) -> Cow<'_, str> {
         return Cow::Borrowed(raw);
     };
     let digits = &raw[frac_start + 1..raw.len() - 1];
-    if digits.len() <= 2 {
+    if digits.len() <= 2 || !digits.is_ascii() {
         return Cow::Borrowed(raw);
     }
     Cow::Owned(format!("{}.{}S", &raw[..frac_start], &digits[..2]))

@@ -196,6 +196,9 @@ fn parse_offset(offset: &str) -> Option<i64> {
     if offset.is_empty() || offset == "Z" || offset == "z" {
         return Some(0);
     }
+    if !offset.is_ascii() {
+        return None;
+    }
     let (sign, body) = offset.split_at_checked(1)?;
     let (h, m) = match body.len() {
         2 => (two(body)?, 0),

@@ -1,5 +1,9 @@
 //! Property tests: keys and cursors are stable, parsing never panics.
 
+use larch_xapi::multipart::parse_multipart;
+use larch_xapi::primitives::{
+    Duration, Iri, Timestamp, Uuid, duration_for_comparison, is_language_tag,
+};
 use larch_xapi::query::{Cursor, StatementFilter};
 use larch_xapi::statement::actor::parse_actor_param;
 use larch_xapi::{Statement, XapiVersion};
@@ -65,5 +69,29 @@ proptest! {
         if let Ok(value) = serde_json::from_str::<Value>(&s) {
             let _ = Statement::parse_batch(&value, XapiVersion::V1_0_3);
         }
+    }
+
+    #[test]
+    fn primitive_parsers_never_panic(s in "\\PC{0,40}", t in "[0-9T:+\\-.Zé]{0,32}") {
+        for input in [s.as_str(), t.as_str()] {
+            let _ = (Timestamp::parse(input), Duration::parse(input), Uuid::parse(input), Iri::parse(input));
+            let _ = (is_language_tag(input), duration_for_comparison(input), Cursor::decode(input));
+        }
+    }
+
+    #[test]
+    fn parsed_timestamps_round_trip_through_utc(secs in -50_000_000_000i64..50_000_000_000, nanos in 0u32..1_000_000_000) {
+        let t = Timestamp::from_unix_nanos(i128::from(secs) * 1_000_000_000 + i128::from(nanos));
+        let back = Timestamp::parse(t.as_str()).expect("our own rendering parses");
+        prop_assert_eq!(back.unix_nanos(), t.unix_nanos());
+    }
+
+    #[test]
+    fn multipart_parser_never_panics(body in proptest::collection::vec(any::<u8>(), 0..300), crlf in any::<bool>()) {
+        let mut framed = b"--b\r\nContent-Type: application/json\r\n\r\n{}\r\n--b\r\n".to_vec();
+        framed.extend_from_slice(&body);
+        framed.extend_from_slice(if crlf { b"\r\n--b--" } else { b"--b--" });
+        let _ = parse_multipart("multipart/mixed; boundary=b", &body);
+        let _ = parse_multipart("multipart/mixed; boundary=b", &framed);
     }
 }
