@@ -137,13 +137,17 @@ impl Sequencer {
         target: ActivityIx,
         include_from: bool,
     ) -> SeqResult<()> {
-        // Bottom-up (the checks do not depend on the order), up to `from`.
+        // Bottom-up (the checks do not depend on the order), up to `from`. As in the ADL
+        // implementation, a stop-forward-traversal rule on the target itself does not
+        // stop a choice of it; one on the common ancestor does.
         let mut at = target;
         loop {
+            if at != target {
+                self.choice_activity_traversal(at, Direction::Forward)?;
+            }
             if at == from && !include_from {
                 break;
             }
-            self.choice_activity_traversal(at, Direction::Forward)?;
             self.check_prevent_activation(at, from, target)?;
             match self.tree.parent(at) {
                 Some(parent) if at != from => at = parent,
@@ -253,12 +257,9 @@ impl Sequencer {
         }
     }
 
-    /// SB.2.9 step 11.10: a backward target checks prevent activation on the way down (and
-    /// forward only on the common ancestor's children, as the ADL implementation does).
+    /// SB.2.9 step 11.10: a backward target checks prevent activation on the way down
+    /// (forward only restricts flow and sibling choice, not a choice across clusters).
     fn check_backward_target(&self, ancestor: ActivityIx, target: ActivityIx) -> SeqResult<()> {
-        if self.tree.get(ancestor).sequencing.control_mode.forward_only {
-            return Err(Exception::new("SB.2.9-5", "the cluster is forward only"));
-        }
         let mut at = target;
         while at != ancestor {
             self.check_prevent_activation(at, ancestor, target)?;
