@@ -35,6 +35,18 @@ impl Format {
     }
 }
 
+/// The StatementResult object of a GET /statements list (xAPI-Data 2.5): `statements` and
+/// `more`, the relative IRL of the next page or `""` when there is none.
+pub fn statement_result(statements: Vec<Value>, more: Option<&str>) -> Value {
+    let mut doc = serde_json::Map::new();
+    doc.insert("statements".to_owned(), Value::Array(statements));
+    doc.insert(
+        "more".to_owned(),
+        Value::String(more.unwrap_or_default().to_owned()),
+    );
+    Value::Object(doc)
+}
+
 /// Parses an `Accept-Language` header into tags by descending quality (`q=0` dropped).
 pub fn parse_accept_language(header: &str) -> Vec<String> {
     let mut tags: Vec<(String, f32)> = header

@@ -152,6 +152,12 @@ impl Statement {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
 
+    /// Whether a voiding statement that targets this one voids it: a voiding statement is
+    /// never itself voided (xAPI-Data 2.3.2; the voiding request is still accepted).
+    pub fn can_be_voided(&self) -> bool {
+        self.voided_target().is_none()
+    }
+
     /// The id of the statement this one voids, if it is a voiding statement (xAPI-Data 2.3.2).
     pub fn voided_target(&self) -> Option<Uuid> {
         match &self.core.object {

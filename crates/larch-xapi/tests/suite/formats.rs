@@ -295,7 +295,17 @@ fn index_keys_for_every_filter() {
         "/object",
         json!({"objectType": "StatementRef", "id": "ec531277-b57b-4c15-8d91-d292c5b2b8f7"}),
     );
-    assert!(parse(&voiding, V1).index().voids.is_some());
+    let voiding = parse(&voiding, V1);
+    assert!(voiding.index().voids.is_some());
+    assert!(
+        !voiding.can_be_voided(),
+        "a voiding statement cannot be voided"
+    );
+    assert!(parse(&base(), V1).can_be_voided());
+    assert_eq!(
+        larch_xapi::format::statement_result(vec![json!({"id": 1})], None),
+        json!({"statements": [{"id": 1}], "more": ""})
+    );
 }
 
 #[test]

@@ -90,6 +90,36 @@ fn objects_and_activities() {
 }
 
 #[test]
+fn agent_and_group_objects_need_their_object_type() {
+    let b = base();
+    let sub = json!({"objectType": "SubStatement", "actor": b["actor"], "verb": b["verb"], "object": b["object"]});
+    let agent = json!({"name": "x", "mbox": "mailto:x@example.com"});
+    let group = json!({"name": "g", "member": [agent.clone()]});
+    check(&[
+        bad(
+            "agent object without objectType",
+            set(&b, "/object", agent.clone()),
+            "statement.object.mbox",
+        ),
+        bad(
+            "group object without objectType",
+            set(&b, "/object", group.clone()),
+            "statement.object.member",
+        ),
+        bad(
+            "substatement agent object without objectType",
+            set(&set(&b, "/object", sub.clone()), "/object/object", agent),
+            "statement.object.object.mbox",
+        ),
+        bad(
+            "substatement group object without objectType",
+            set(&set(&b, "/object", sub), "/object/object", group),
+            "statement.object.object.member",
+        ),
+    ]);
+}
+
+#[test]
 fn interaction_activities() {
     let b = base();
     let with = |def: serde_json::Value| set(&b, "/object/definition", def);
@@ -167,6 +197,11 @@ fn interaction_activities() {
             "pattern not string",
             with(json!({"interactionType": "choice", "correctResponsesPattern": [1]})),
             "statement.object.definition.correctResponsesPattern[0]",
+        ),
+        bad(
+            "choices without type",
+            with(json!({"choices": comps.clone(), "correctResponsesPattern": ["golf"]})),
+            "statement.object.definition.choices",
         ),
         bad(
             "pattern without type",
