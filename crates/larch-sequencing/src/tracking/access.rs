@@ -149,6 +149,15 @@ impl Sequencer {
         let count = self.st(ix).objectives.len();
         for objective in 0..count {
             let mut local = self.local(ix, objective);
+            let by_measure = self
+                .tree
+                .get(ix)
+                .objectives()
+                .nth(objective)
+                .is_some_and(|o| o.satisfied_by_measure);
+            if by_measure {
+                local.satisfied = self.objective_satisfied(ix, objective);
+            }
             if objective == 0 {
                 local.completed = self.st(ix).completed;
                 local.progress_measure = self.st(ix).completion_amount;
