@@ -15,7 +15,7 @@ use adl_cts::{driver, manifest};
 
 /// The number of test cases that pass today; the suite may not fall below it (a ratchet
 /// until every case passes, when `every_cts_case_passes` takes over).
-const PASSING_AT_LEAST: usize = 184;
+const PASSING_AT_LEAST: usize = 185;
 
 struct Summary {
     passed: Vec<String>,
@@ -35,13 +35,12 @@ fn run_all() -> Summary {
         .iter()
         .filter(|c| only.as_ref().is_none_or(|o| *o == c.id))
     {
-        let result = match larch_cts::read_manifest(&dir, &case.id) {
-            Ok(Some(xml)) => {
-                manifest::read(&xml).and_then(|course| driver::run(case, &course, &mut learner))
-            }
-            Ok(None) => Err("no single package for this test case".to_owned()),
+        let load = |package: &str| match larch_cts::read_manifest(&dir, package) {
+            Ok(Some(xml)) => manifest::read(&xml),
+            Ok(None) => Err(format!("no package {package}")),
             Err(e) => Err(e.to_string()),
         };
+        let result = driver::run(case, &load, &mut learner);
         match result {
             Ok(()) => summary.passed.push(case.id.clone()),
             Err(why) => summary.failed.push((case.id.clone(), why)),

@@ -2,6 +2,7 @@
 //! `adl.nav.request_valid` answer is checked.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use larch_cts::{Call, Command, TestCase, UiQuestion, Visit};
 use larch_sequencing::{
@@ -11,23 +12,32 @@ use larch_sequencing::{
 
 use crate::manifest::CtsCourse;
 
+/// Loads a package's course by name (`CM-01`, `DDMa`).
+pub type Loader<'a> = &'a dyn Fn(&str) -> Result<CtsCourse, String>;
+
 /// Runs one test case; `Err` describes the first failure.
 /// `learner` holds the learner's global objectives across test cases: the CTS runs the
 /// cases in order for one learner, and `objectivesGlobalToSystem` shares them.
-pub fn run(case: &TestCase, course: &CtsCourse, learner: &mut Globals) -> Result<(), String> {
+pub fn run(case: &TestCase, load: Loader, learner: &mut Globals) -> Result<(), String> {
+    // Multi-package cases (DDM) name their first package in `start`.
+    let start = case.instruction("start").unwrap_or(".");
+    let (package, start) = match load(&case.id) {
+        Ok(_) => (case.id.as_str(), start),
+        Err(_) => (start, "."),
+    };
+    let course = Rc::new(load(package)?);
     let mut run = Run {
-        course,
+        package: package.to_owned(),
         seq: Sequencer::new(&course.tree, 7),
+        course,
+        parked: HashMap::new(),
+        load,
+        learner,
         now: 0.0,
     };
-    let shared = course.tree.objectives_global_to_system;
-    if shared {
-        run.seq.import_globals(learner);
-    }
-    let result = run.script(case);
-    if shared {
-        learner.extend(run.seq.state().globals.clone());
-    }
+    run.import_learner();
+    let result = run.script(case, start);
+    run.export_learner();
     result
 }
 
@@ -35,12 +45,43 @@ pub fn run(case: &TestCase, course: &CtsCourse, learner: &mut Globals) -> Result
 pub type Globals = std::collections::BTreeMap<String, larch_sequencing::ObjectiveState>;
 
 impl Run<'_> {
-    fn script(&mut self, case: &TestCase) -> Result<(), String> {
-        let mut outcome = self.open(case.instruction("start").unwrap_or("."))?;
+    fn import_learner(&mut self) {
+        if self.course.tree.objectives_global_to_system {
+            self.seq.import_globals(self.learner);
+        }
+    }
+
+    fn export_learner(&mut self) {
+        if self.course.tree.objectives_global_to_system {
+            self.learner.extend(self.seq.state().globals.clone());
+        }
+    }
+
+    /// Leaves the current package (its state kept) for `package`.
+    fn switch_to(&mut self, package: &str) -> Result<(), String> {
+        self.export_learner();
+        let (course, seq) = match self.parked.remove(package) {
+            Some(parked) => parked,
+            None => {
+                let course = Rc::new((self.load)(package)?);
+                let seq = Sequencer::new(&course.tree, 7);
+                (course, seq)
+            }
+        };
+        let old_course = std::mem::replace(&mut self.course, course);
+        let old_seq = std::mem::replace(&mut self.seq, seq);
+        let old_package = std::mem::replace(&mut self.package, package.to_owned());
+        self.parked.insert(old_package, (old_course, old_seq));
+        self.import_learner();
+        Ok(())
+    }
+
+    fn script(&mut self, case: &TestCase, start: &str) -> Result<(), String> {
+        let mut outcome = self.open(start)?;
         for (n, visit) in case.visits.iter().enumerate() {
             let at = format!("visit {} (Act{}V{})", n + 1, visit.activity, visit.visit);
             let delivered = self.delivered(&outcome).map_err(|e| format!("{at}: {e}"))?;
-            if delivered.to_string() != visit.activity {
+            if delivered != visit.activity {
                 return Err(format!(
                     "{at}: expected activity {}, the engine delivered {delivered}",
                     visit.activity
@@ -102,8 +143,13 @@ impl Run<'_> {
 }
 
 struct Run<'a> {
-    course: &'a CtsCourse,
+    package: String,
+    course: Rc<CtsCourse>,
     seq: Sequencer,
+    /// Packages left for another one in a multi-package case.
+    parked: HashMap<String, (Rc<CtsCourse>, Sequencer)>,
+    load: Loader<'a>,
+    learner: &'a mut Globals,
     now: f64,
 }
 
@@ -139,14 +185,14 @@ impl Run<'_> {
         Ok(self.seq.navigate(&request, now))
     }
 
-    fn delivered(&self, outcome: &Outcome) -> Result<u32, String> {
+    fn delivered(&self, outcome: &Outcome) -> Result<String, String> {
         let Outcome::Deliver { id, .. } = outcome else {
             return Err(format!("expected a delivery, got {outcome:?}"));
         };
         self.course
             .acts
             .get(id)
-            .copied()
+            .cloned()
             .ok_or_else(|| format!("delivered {id}, which has no act number"))
     }
 
@@ -223,6 +269,14 @@ impl Run<'_> {
             }
             return Ok(outcome);
         }
+        // "launch LMS Test Content Package DDMb": another package of the case.
+        let package = match verb {
+            "exitlaunch" | "autoendrelaunch" | "relaunch" | "autoendlaunchnchoose" => Some(arg),
+            v => v
+                .strip_prefix("ReLaunch")
+                .or_else(|| v.strip_prefix("Launch")),
+        }
+        .filter(|p| !p.is_empty() && *p != self.package && (self.load)(p).is_ok());
         if !self.seq.session_ended() {
             let leave = if verb.starts_with("Suspend") {
                 NavigationRequest::SuspendAll
@@ -231,6 +285,10 @@ impl Run<'_> {
             };
             let now = self.tick();
             self.seq.navigate(&leave, now);
+        }
+        if let Some(package) = package {
+            let package = package.to_owned();
+            self.switch_to(&package)?;
         }
         // "relaunch … and then choose Activity 4": a new session opened by a choice.
         let choose = match verb {

@@ -11,7 +11,7 @@ use roxmltree::{Document, Node};
 pub struct CtsCourse {
     pub tree: TreeDefinition,
     /// Item identifier → its `act=N` launch parameter.
-    pub acts: HashMap<String, u32>,
+    pub acts: HashMap<String, String>,
     /// Item identifier → `hideLMSUI` tokens.
     pub hidden_ui: HashMap<String, Vec<String>>,
     /// Items whose content calls `Terminate` only when unloaded
@@ -166,11 +166,11 @@ fn item(
     def
 }
 
-fn act_number(parameters: &str) -> Option<u32> {
+fn act_number(parameters: &str) -> Option<String> {
     parameters
         .split(['?', '&'])
         .find_map(|p| p.strip_prefix("act="))
-        .and_then(|n| n.parse().ok())
+        .map(str::to_owned)
 }
 
 fn sequencing(node: Node, seq: &mut SequencingDefinition) {
