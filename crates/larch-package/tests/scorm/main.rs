@@ -3,6 +3,7 @@
 
 mod cts;
 mod fixtures;
+mod properties;
 mod robustness;
 mod sequencing;
 mod structure;
