@@ -15,7 +15,7 @@ use adl_cts::{driver, manifest};
 
 /// The number of test cases that pass today; the suite may not fall below it (a ratchet
 /// until every case passes, when `every_cts_case_passes` takes over).
-const PASSING_AT_LEAST: usize = 185;
+const PASSING_AT_LEAST: usize = 186;
 
 struct Summary {
     passed: Vec<String>,

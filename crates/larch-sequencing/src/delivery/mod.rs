@@ -78,6 +78,10 @@ impl Sequencer {
                 state.attempt_count += 1;
                 state.reset_for_new_attempt();
                 state.attempt_started_at = Some(now);
+                state.stale = false;
+                for child in self.tree.get(ix).children.clone() {
+                    self.st_mut(child).stale = true;
+                }
                 if retry {
                     self.reset_descendants(ix);
                 }

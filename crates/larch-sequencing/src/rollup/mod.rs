@@ -68,7 +68,7 @@ impl Sequencer {
                 .rollup
                 .objective_measure_weight;
             counted += weight;
-            if let Some(measure) = self.objective_measure(child, 0) {
+            if let Some(measure) = self.rollup_view(ix, child).measure {
                 total += measure * weight;
                 valid = true;
             }
@@ -84,7 +84,7 @@ impl Sequencer {
         for child in self.tracked_children(ix) {
             let weight = self.tree.get(child).completion_threshold.progress_weight;
             counted += weight;
-            if let Some(amount) = self.completion_amount(child) {
+            if let Some(amount) = self.rollup_view(ix, child).progress_measure {
                 total += amount * weight;
                 valid = true;
             }

@@ -8,6 +8,7 @@ use crate::definition::{
 };
 use crate::engine::Sequencer;
 use crate::rules::{apply_operator, combine};
+use crate::tracking::ObjectiveState;
 use crate::tree::ActivityIx;
 
 impl Sequencer {
@@ -35,33 +36,38 @@ impl Sequencer {
             .iter()
             .copied()
             .filter(|c| self.check_child_for_rollup(*c, rule.action))
-            .map(|c| self.evaluate_rollup_conditions(c, rule))
+            .map(|c| self.evaluate_rollup_conditions(ix, c, rule))
             .collect();
         child_set_holds(rule.child_activity_set, &bag)
     }
 
     /// SN book RB.1.4.1 Evaluate Rollup Conditions Subprocess.
-    fn evaluate_rollup_conditions(&self, child: ActivityIx, rule: &RollupRule) -> Option<bool> {
+    fn evaluate_rollup_conditions(
+        &self,
+        parent: ActivityIx,
+        child: ActivityIx,
+        rule: &RollupRule,
+    ) -> Option<bool> {
+        let view = self.rollup_view(parent, child);
         let values = rule
             .conditions
             .iter()
-            .map(|c| self.rollup_condition(child, c));
+            .map(|c| self.rollup_condition(child, &view, c));
         combine(rule.condition_combination, values)
     }
 
-    fn rollup_condition(&self, child: ActivityIx, condition: &RollupCondition) -> Option<bool> {
+    fn rollup_condition(
+        &self,
+        child: ActivityIx,
+        view: &ObjectiveState,
+        condition: &RollupCondition,
+    ) -> Option<bool> {
         let value = match condition.condition {
-            RollupConditionKind::Satisfied => self.objective_satisfied(child, 0),
-            RollupConditionKind::ObjectiveStatusKnown => {
-                Some(self.objective_satisfied(child, 0).is_some())
-            }
-            RollupConditionKind::ObjectiveMeasureKnown => {
-                Some(self.objective_measure(child, 0).is_some())
-            }
-            RollupConditionKind::Completed => self.attempt_completed(child),
-            RollupConditionKind::ActivityProgressKnown => {
-                Some(self.attempt_completed(child).is_some())
-            }
+            RollupConditionKind::Satisfied => view.satisfied,
+            RollupConditionKind::ObjectiveStatusKnown => Some(view.satisfied.is_some()),
+            RollupConditionKind::ObjectiveMeasureKnown => Some(view.measure.is_some()),
+            RollupConditionKind::Completed => view.completed,
+            RollupConditionKind::ActivityProgressKnown => Some(view.completed.is_some()),
             RollupConditionKind::Attempted => Some(self.st(child).attempted()),
             RollupConditionKind::AttemptLimitExceeded => Some(self.attempt_limit_exceeded(child)),
             RollupConditionKind::TimeLimitExceeded

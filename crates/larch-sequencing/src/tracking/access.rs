@@ -112,6 +112,56 @@ impl Sequencer {
             .or(self.st(ix).completion_amount)
     }
 
+    /// A child's primary objective and progress as its parent's rollup reads them: with the
+    /// parent's Use Current Attempt Objective/Progress Information, local information from
+    /// before the parent's current attempt does not count (only what the maps read).
+    pub(crate) fn rollup_view(&self, parent: ActivityIx, child: ActivityIx) -> ObjectiveState {
+        let mode = self.tree.get(parent).sequencing.control_mode;
+        let stale = self.st(child).stale;
+        let old_objectives = stale && mode.use_current_attempt_objective_info;
+        let old_progress = stale && mode.use_current_attempt_progress_info;
+        let mut view = ObjectiveState {
+            satisfied: self.objective_satisfied(child, 0),
+            measure: self.objective_measure(child, 0),
+            completed: self.attempt_completed(child),
+            progress_measure: self.completion_amount(child),
+            ..ObjectiveState::default()
+        };
+        if old_objectives {
+            let reads_status = self.maps(child, 0).iter().any(|m| m.read_satisfied_status);
+            view.measure = self.read_global(child, 0, |m| m.read_normalized_measure, |g| g.measure);
+            if !reads_status {
+                view.satisfied = self.satisfied_from_measure(child, view.measure);
+            }
+        }
+        if old_progress {
+            view.progress_measure = self.read_global(
+                child,
+                0,
+                |m| m.read_progress_measure,
+                |g| g.progress_measure,
+            );
+            view.completed =
+                self.read_global(child, 0, |m| m.read_completion_status, |g| g.completed);
+            let threshold = self.tree.get(child).completion_threshold;
+            if threshold.completed_by_measure {
+                view.completed = view
+                    .progress_measure
+                    .map(|a| a >= threshold.min_progress_measure);
+            }
+        }
+        view
+    }
+
+    /// A satisfied-by-measure primary objective's status for `measure`; `None` otherwise.
+    fn satisfied_from_measure(&self, ix: ActivityIx, measure: Option<f64>) -> Option<bool> {
+        let primary = &self.tree.get(ix).primary_objective;
+        primary
+            .satisfied_by_measure
+            .then(|| measure.map(|m| m >= primary.min_normalized_measure))
+            .flatten()
+    }
+
     /// The objective's full state as read through its maps (for the runtime's
     /// `cmi.objectives` initialization).
     pub fn objective_view(&self, ix: ActivityIx, objective: usize) -> ObjectiveState {

@@ -42,6 +42,10 @@ pub struct ActivityState {
     /// The content reported a success status in this attempt (even `unknown`).
     #[serde(default)]
     pub success_reported: bool,
+    /// The tracking information is from before the parent's current attempt (SN 3.2.1
+    /// `useCurrentAttemptObjectiveInfo`/`…ProgressInfo`): the parent's rollup ignores it.
+    #[serde(default)]
+    pub stale: bool,
     /// Start of the current attempt, seconds since the epoch (time is passed in).
     pub attempt_started_at: Option<f64>,
     /// Attempt Experienced Duration reported by the content, in seconds.
