@@ -264,3 +264,129 @@ fn scorm12_details_come_through() {
     assert!(with_prerequisites >= 1, "no prerequisites read");
     assert_eq!(larch_package::scorm::sequencing_tree(&course), None);
 }
+
+fn parsed(name: &str) -> larch_package::Course {
+    let (result, _) = parse_fixture(name);
+    result.unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn golf_forced_sequential_rules_objectives_and_collection() {
+    use larch_sequencing::definition::{ConditionCombination, ConditionOperator, RuleAction};
+    let course = parsed("scorm2004-3rd/golf_SequencingForcedSequential_SCORM20043rdEdition.zip");
+    let etiquette = crate::support::sequencing(&course, "etuqiette_item");
+    let rule = &etiquette.rules.pre_condition[0];
+    assert_eq!(
+        (rule.action, rule.condition_combination),
+        (RuleAction::Disabled, ConditionCombination::Any)
+    );
+    assert!(
+        rule.conditions
+            .iter()
+            .all(|c| c.operator == ConditionOperator::Not
+                && c.referenced_objective.as_deref() == Some("previous_sco_satisfied"))
+    );
+    let previous = &etiquette.objectives.secondary[0];
+    let map = &previous.maps[0];
+    assert_eq!(
+        map.target_objective_id,
+        "com.scorm.golfsamples.sequencing.forcedsequential.playing_satisfied"
+    );
+    assert!(map.read_satisfied_status && !map.write_satisfied_status);
+    // From the collection entry `common_seq_rules`.
+    assert!(
+        etiquette.delivery.completion_set_by_content && etiquette.delivery.objective_set_by_content
+    );
+    assert_eq!(etiquette.rollup.objective_measure_weight, 0.0);
+    let tree = larch_package::scorm::sequencing_tree(&course).expect("a tree");
+    assert!(!tree.objectives_global_to_system);
+}
+
+#[test]
+fn golf_simple_remediation_wrapper_and_collections() {
+    use larch_sequencing::definition::{RollupConsideration, RuleAction};
+    let course = parsed("scorm2004-3rd/golf_SequencingSimpleRemediation_SCORM20043rdEdition.zip");
+    assert!(!crate::support::find(&course, "content_wrapper").visible);
+    let wrapper = crate::support::sequencing(&course, "content_wrapper");
+    let mode = wrapper.control_mode;
+    assert!(!mode.choice && mode.flow && !mode.choice_exit);
+    let actions: Vec<RuleAction> = wrapper
+        .rules
+        .post_condition
+        .iter()
+        .map(|r| r.action)
+        .collect();
+    assert_eq!(actions, [RuleAction::Retry, RuleAction::ExitAll]);
+    let test_1 = crate::support::sequencing(&course, "test_1");
+    assert_eq!(test_1.rules.pre_condition[0].action, RuleAction::Skip);
+    assert_eq!(
+        test_1.rollup_considerations.required_for_completed,
+        RollupConsideration::IfNotSkipped
+    );
+    // test_4 defines its own sequencingRules, which replace the collection's element.
+    let test_4 = crate::support::sequencing(&course, "test_4");
+    assert!(test_4.rules.pre_condition.is_empty());
+    assert_eq!(
+        test_4.rules.post_condition[0].action,
+        RuleAction::ExitParent
+    );
+    assert_eq!(
+        test_4.rollup_considerations.required_for_completed,
+        RollupConsideration::IfNotSkipped
+    );
+    let launch = crate::support::find(&course, "test_4")
+        .launch
+        .clone()
+        .expect("launch");
+    assert!(
+        launch.url.ends_with("?content=assessment4"),
+        "{}",
+        launch.url
+    );
+    let content = crate::support::sequencing(&course, "playing_item");
+    assert!(
+        !content.rollup.rollup_objective_satisfied && !content.rollup.rollup_progress_completion
+    );
+}
+
+#[test]
+fn golf_metadata_from_inline_and_external_lom() {
+    let course = parsed("scorm2004-3rd/golf_ContentPackagingMetadata_SCORM20043rdEdition.zip");
+    assert_eq!(course.title, "Golf Explained - Metadata Example");
+    let description = course.description.clone().expect("a description");
+    assert!(
+        description.starts_with("A high level overview of the sport of golf."),
+        "{description}"
+    );
+    let item = crate::support::find(&course, "item_1");
+    assert!(
+        item.description
+            .as_deref()
+            .is_some_and(|d| d.starts_with("The primary item"))
+    );
+}
+
+#[test]
+fn moodle_complex_scorm12_tree() {
+    use larch_package::scorm::model::ScormType;
+    let course = parsed("moodle/complexscorm.zip");
+    let sub_sub = "mm-ITEM-SCORMDEbugger555f231e21b982c25s06";
+    assert_eq!(
+        crate::support::find(&course, "mm-ITEM-SCORMDEbugger555f231e21b982c25s04")
+            .children
+            .len(),
+        1
+    );
+    assert!(crate::support::find(&course, sub_sub).launch.is_some());
+    assert!(!crate::support::find(&course, "mm-ITEM-SCORMDEbugger555f231e21b982c25s07").visible);
+    let asset = crate::support::details(&course, "mm-ITEM-SCORMDEbugger555f231e21b982c25s03");
+    assert_eq!(asset.scorm_type, Some(ScormType::Asset));
+    let with_prerequisites =
+        crate::support::details(&course, "mm-ITEM-SCORMDEbugger555f231e21b982c25s08");
+    assert!(
+        with_prerequisites
+            .prerequisites
+            .as_deref()
+            .is_some_and(|p| p.contains(" & "))
+    );
+}
