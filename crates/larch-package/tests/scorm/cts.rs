@@ -283,3 +283,13 @@ fn ob_02a_objective_identifiers_compare_as_uris() {
         );
     }
 }
+
+#[test]
+fn parsed_courses_round_trip_through_json() {
+    for case in ["RU-04aa", "CO-03", "CM-07d", "DDMb"] {
+        let course = course(case);
+        let json = serde_json::to_string(&course).expect("serializable");
+        let back: Course = serde_json::from_str(&json).expect("deserializable");
+        assert_eq!(back, course, "{case}");
+    }
+}
