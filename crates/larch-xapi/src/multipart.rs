@@ -91,33 +91,43 @@ pub fn parse_multipart(content_type: &str, body: &[u8]) -> Valid<MultipartBody> 
             "the first part must be application/json",
         ));
     }
-    let mut attachments = Vec::new();
-    for (i, (headers, content)) in parts.enumerate() {
-        let path = format!("multipart.part[{}]", i + 1);
-        let sha2 = header(&headers, "x-experience-api-hash")
-            .ok_or_else(|| bad(&path, "needs an X-Experience-API-Hash header"))?
-            .trim()
-            .to_ascii_lowercase();
-        if !header(&headers, "content-transfer-encoding")
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("binary"))
-        {
-            return Err(bad(&path, "needs Content-Transfer-Encoding: binary"));
-        }
-        if digest_hex(&sha2, &content).is_some_and(|actual| actual != sha2) {
-            return Err(bad(
-                &path,
-                "content does not match its X-Experience-API-Hash",
-            ));
-        }
-        attachments.push(AttachmentPart {
-            sha2,
-            content_type: header(&headers, "content-type").map(str::to_owned),
-            content,
-        });
-    }
+    let attachments = parts
+        .enumerate()
+        .map(|(i, (headers, content))| attachment_part(&headers, content, i + 1))
+        .collect::<Valid<Vec<_>>>()?;
     Ok(MultipartBody {
         statements: json,
         attachments,
+    })
+}
+
+/// Data 2.4.11: an attachment part has `X-Experience-API-Hash`, `Content-Transfer-Encoding:
+/// binary`, and content whose SHA-2 is the hash.
+fn attachment_part(
+    headers: &[(String, String)],
+    content: Vec<u8>,
+    index: usize,
+) -> Valid<AttachmentPart> {
+    let path = format!("multipart.part[{index}]");
+    let sha2 = header(headers, "x-experience-api-hash")
+        .ok_or_else(|| bad(&path, "needs an X-Experience-API-Hash header"))?
+        .trim()
+        .to_ascii_lowercase();
+    if !header(headers, "content-transfer-encoding")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("binary"))
+    {
+        return Err(bad(&path, "needs Content-Transfer-Encoding: binary"));
+    }
+    if digest_hex(&sha2, &content).is_some_and(|actual| actual != sha2) {
+        return Err(bad(
+            &path,
+            "content does not match its X-Experience-API-Hash",
+        ));
+    }
+    Ok(AttachmentPart {
+        sha2,
+        content_type: header(headers, "content-type").map(str::to_owned),
+        content,
     })
 }
 

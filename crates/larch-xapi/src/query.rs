@@ -85,23 +85,14 @@ fn bad(param: &str, message: impl Into<std::borrow::Cow<'static, str>>) -> Valid
 /// either of them with any parameter but `attachments`/`format`, and malformed values
 /// (xAPI-Data 2.2: parameters are validated like statement values).
 pub fn parse_statements_query(params: &[(String, String)]) -> Valid<StatementsQuery> {
-    for (i, (name, _)) in params.iter().enumerate() {
-        if params[..i].iter().any(|(n, _)| n == name) {
-            return Err(bad(name, "must not be repeated"));
-        }
-    }
-    let get = |name: &str| {
-        params
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let format = get("format")
-        .map(|f| Format::parse(f).ok_or_else(|| bad("format", "must be ids, exact or canonical")))
+    let p = Params::new(params)?;
+    let format = p
+        .get("format")
+        .map(parse_format)
         .transpose()?
         .unwrap_or_default();
-    let attachments = boolean(get("attachments"), "attachments")?;
-    let single = match (get("statementId"), get("voidedStatementId")) {
+    let attachments = boolean(p.get("attachments"), "attachments")?;
+    let single = match (p.get("statementId"), p.get("voidedStatementId")) {
         (Some(_), Some(_)) => {
             return Err(bad(
                 "statementId",
@@ -113,14 +104,10 @@ pub fn parse_statements_query(params: &[(String, String)]) -> Valid<StatementsQu
         (None, None) => None,
     };
     if let Some((name, raw, voided)) = single {
-        if let Some((other, _)) = params.iter().find(|(n, _)| {
-            !matches!(
-                n.as_str(),
-                "statementId" | "voidedStatementId" | "format" | "attachments"
-            )
-        }) {
-            return Err(bad(other, format!("cannot be combined with {name}")));
-        }
+        p.only(
+            &["statementId", "voidedStatementId", "format", "attachments"],
+            &format!("cannot be combined with {name}"),
+        )?;
         let id = Uuid::parse(raw).ok_or_else(|| bad(name, "must be a UUID"))?;
         return Ok(StatementsQuery::Single {
             id,
@@ -129,30 +116,24 @@ pub fn parse_statements_query(params: &[(String, String)]) -> Valid<StatementsQu
             attachments,
         });
     }
-    if let Some((unknown, _)) = params
-        .iter()
-        .find(|(n, _)| !FILTER_PARAMS.contains(&n.as_str()))
-    {
-        return Err(bad(unknown, "is not a parameter of GET /statements"));
-    }
+    p.only(&FILTER_PARAMS, "is not a parameter of GET /statements")?;
     Ok(StatementsQuery::Filter(Box::new(StatementFilter {
-        agent: get("agent")
+        agent: p
+            .get("agent")
             .map(|raw| parse_agent_json(raw, "agent"))
             .transpose()?,
-        verb: get("verb")
-            .map(|v| Iri::parse(v).ok_or_else(|| bad("verb", "must be an IRI")))
-            .transpose()?,
-        activity: get("activity")
-            .map(|v| Iri::parse(v).ok_or_else(|| bad("activity", "must be an IRI")))
-            .transpose()?,
-        registration: get("registration")
+        verb: p.get("verb").map(|v| iri(v, "verb")).transpose()?,
+        activity: p.get("activity").map(|v| iri(v, "activity")).transpose()?,
+        registration: p
+            .get("registration")
             .map(|v| Uuid::parse(v).ok_or_else(|| bad("registration", "must be a UUID")))
             .transpose()?,
-        related_activities: boolean(get("related_activities"), "related_activities")?,
-        related_agents: boolean(get("related_agents"), "related_agents")?,
-        since: get("since").map(|v| timestamp(v, "since")).transpose()?,
-        until: get("until").map(|v| timestamp(v, "until")).transpose()?,
-        limit: get("limit")
+        related_activities: boolean(p.get("related_activities"), "related_activities")?,
+        related_agents: boolean(p.get("related_agents"), "related_agents")?,
+        since: p.get("since").map(|v| timestamp(v, "since")).transpose()?,
+        until: p.get("until").map(|v| timestamp(v, "until")).transpose()?,
+        limit: p
+            .get("limit")
             .map(|v| {
                 v.parse::<u32>()
                     .map_err(|_| bad("limit", "must be a non-negative integer"))
@@ -161,8 +142,45 @@ pub fn parse_statements_query(params: &[(String, String)]) -> Valid<StatementsQu
             .unwrap_or(0),
         format,
         attachments,
-        ascending: boolean(get("ascending"), "ascending")?,
+        ascending: boolean(p.get("ascending"), "ascending")?,
     })))
+}
+
+/// Query parameters, checked for repeats (Communication 3.2: a repeated parameter is a 400).
+struct Params<'a>(&'a [(String, String)]);
+
+impl<'a> Params<'a> {
+    fn new(params: &'a [(String, String)]) -> Valid<Self> {
+        for (i, (name, _)) in params.iter().enumerate() {
+            if params[..i].iter().any(|(n, _)| n == name) {
+                return Err(bad(name, "must not be repeated"));
+            }
+        }
+        Ok(Self(params))
+    }
+
+    fn get(&self, name: &str) -> Option<&'a str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Rejects the first parameter not in `allowed` (names are case-sensitive).
+    fn only(&self, allowed: &[&str], message: &str) -> Valid<()> {
+        match self.0.iter().find(|(n, _)| !allowed.contains(&n.as_str())) {
+            Some((other, _)) => Err(bad(other, message.to_owned())),
+            None => Ok(()),
+        }
+    }
+}
+
+fn parse_format(raw: &str) -> Valid<Format> {
+    Format::parse(raw).ok_or_else(|| bad("format", "must be ids, exact or canonical"))
+}
+
+fn iri(raw: &str, name: &str) -> Valid<Iri> {
+    Iri::parse(raw).ok_or_else(|| bad(name, "must be an IRI"))
 }
 
 /// Communication 2.1.3: Booleans are `true` or `false` as in JSON.

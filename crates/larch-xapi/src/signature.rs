@@ -13,6 +13,7 @@ use x509_cert::Certificate;
 use x509_cert::der::{Decode, Encode};
 
 use crate::error::{Valid, ValidationError};
+use crate::multipart::AttachmentPart;
 use crate::statement::Statement;
 use crate::version::XapiVersion;
 
@@ -61,46 +62,9 @@ pub fn verify_signed_statement(
     jws: &[u8],
     version: XapiVersion,
 ) -> Valid<VerifiedSignature> {
-    let index = signature_attachment(statement)
-        .ok_or_else(|| bad("statement.attachments", "has no signature attachment"))?;
-    let path = format!("statement.attachments[{index}]");
-    let attachment = &statement
-        .core
-        .attachments
-        .as_ref()
-        .map(|a| &a[index])
-        .ok_or_else(|| bad(&path, "missing"))?;
-    if attachment.content_type != "application/octet-stream" {
-        return Err(bad(
-            &format!("{path}.contentType"),
-            "a signature must be application/octet-stream",
-        ));
-    }
-    let text = std::str::from_utf8(jws)
-        .map_err(|_| bad(&path, "the JWS is not text"))?
-        .trim();
-    let mut parts = text.split('.');
-    let (Some(h64), Some(p64), Some(s64), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(bad(&path, "the JWS is not in compact serialization"));
-    };
-    let header: Value =
-        decode_json(h64).ok_or_else(|| bad(&path, "the JWS header is not base64url JSON"))?;
-    let algorithm = match header.get("alg").and_then(Value::as_str) {
-        Some("RS256") => JwsAlgorithm::Rs256,
-        Some("RS384") => JwsAlgorithm::Rs384,
-        Some("RS512") => JwsAlgorithm::Rs512,
-        _ => {
-            return Err(bad(
-                &path,
-                "the JWS algorithm must be RS256, RS384 or RS512",
-            ));
-        }
-    };
-    let payload: Value =
-        decode_json(p64).ok_or_else(|| bad(&path, "the JWS payload is not base64url JSON"))?;
-    let original = Statement::parse(&payload, version)
+    let path = signature_path(statement)?;
+    let jws = CompactJws::decode(jws).map_err(|m| bad(&path, m))?;
+    let original = Statement::parse(&jws.payload, version)
         .map_err(|e| bad(&path, format!("the signed statement is invalid: {e}")))?;
     if !original.same_as(statement, version) {
         return Err(bad(
@@ -108,28 +72,121 @@ pub fn verify_signed_statement(
             "the signed statement differs from the statement received",
         ));
     }
-    let signature = URL_SAFE_NO_PAD
-        .decode(s64)
-        .map_err(|_| bad(&path, "the JWS signature is not base64url"))?;
-    let certificate_checked = match header.get("x5c") {
+    let certificate_checked = match jws.header.get("x5c") {
         None => false,
         Some(chain) => {
             let key = first_certificate_key(chain)
                 .ok_or_else(|| bad(&path, "x5c does not hold an RSA certificate"))?;
-            let signing_input = &text.as_bytes()[..h64.len() + 1 + p64.len()];
-            verify_rsa(algorithm, key, signing_input, &signature).ok_or_else(|| {
-                bad(
-                    &path,
-                    "the signature does not verify against the x5c certificate",
-                )
-            })?;
+            verify_rsa(jws.algorithm, key, &jws.signing_input, &jws.signature).ok_or_else(
+                || {
+                    bad(
+                        &path,
+                        "the signature does not verify against the x5c certificate",
+                    )
+                },
+            )?;
             true
         }
     };
     Ok(VerifiedSignature {
-        algorithm,
+        algorithm: jws.algorithm,
         certificate_checked,
     })
+}
+
+/// Verifies every signed statement of a request (Data 2.6): the JWS of each is the multipart
+/// part whose `X-Experience-API-Hash` is the signature attachment's `sha2`; a signature that
+/// did not come as a part cannot be verified and is rejected. In a batch of several
+/// statements, error paths start with `statements[i]`.
+pub fn verify_signatures(
+    statements: &[Statement],
+    parts: &[AttachmentPart],
+    version: XapiVersion,
+) -> Valid<()> {
+    for (i, statement) in statements.iter().enumerate() {
+        let Some(index) = signature_attachment(statement) else {
+            continue;
+        };
+        let sha2 = statement
+            .core
+            .attachments
+            .as_deref()
+            .map(|a| a[index].sha2.as_str())
+            .unwrap_or_default();
+        let located = |mut e: ValidationError| {
+            if statements.len() > 1 {
+                e.path = e.path.replacen("statement", &format!("statements[{i}]"), 1);
+            }
+            e
+        };
+        let part = parts.iter().find(|p| p.sha2 == sha2).ok_or_else(|| {
+            located(bad(
+                &format!("statement.attachments[{index}]"),
+                "the signature must be sent as a multipart part",
+            ))
+        })?;
+        verify_signed_statement(statement, &part.content, version).map_err(located)?;
+    }
+    Ok(())
+}
+
+/// The path of the signature attachment, which must be `application/octet-stream`.
+fn signature_path(statement: &Statement) -> Valid<String> {
+    let attachments = statement.core.attachments.as_deref().unwrap_or_default();
+    let Some(index) = attachments.iter().position(|a| a.is_signature()) else {
+        return Err(bad("statement.attachments", "has no signature attachment"));
+    };
+    let path = format!("statement.attachments[{index}]");
+    if attachments[index].content_type != "application/octet-stream" {
+        return Err(bad(
+            &format!("{path}.contentType"),
+            "a signature must be application/octet-stream",
+        ));
+    }
+    Ok(path)
+}
+
+/// A JWS in compact serialization (RFC 7515 7.1), decoded but not yet verified.
+struct CompactJws {
+    header: Value,
+    algorithm: JwsAlgorithm,
+    payload: Value,
+    signature: Vec<u8>,
+    /// `BASE64URL(header) '.' BASE64URL(payload)`, what the signature covers.
+    signing_input: Vec<u8>,
+}
+
+impl CompactJws {
+    fn decode(raw: &[u8]) -> Result<Self, &'static str> {
+        let text = std::str::from_utf8(raw)
+            .map_err(|_| "the JWS is not text")?
+            .trim();
+        let mut parts = text.split('.');
+        let (Some(h64), Some(p64), Some(s64), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err("the JWS is not in compact serialization");
+        };
+        let header = decode_json(h64).ok_or("the JWS header is not base64url JSON")?;
+        let algorithm = match header.get("alg").and_then(Value::as_str) {
+            Some("RS256") => JwsAlgorithm::Rs256,
+            Some("RS384") => JwsAlgorithm::Rs384,
+            Some("RS512") => JwsAlgorithm::Rs512,
+            _ => return Err("the JWS algorithm must be RS256, RS384 or RS512"),
+        };
+        let payload = decode_json(p64).ok_or("the JWS payload is not base64url JSON")?;
+        let signature = URL_SAFE_NO_PAD
+            .decode(s64)
+            .map_err(|_| "the JWS signature is not base64url")?;
+        let signing_input = format!("{h64}.{p64}").into_bytes();
+        Ok(Self {
+            header,
+            algorithm,
+            payload,
+            signature,
+            signing_input,
+        })
+    }
 }
 
 fn bad(path: &str, message: impl Into<std::borrow::Cow<'static, str>>) -> ValidationError {

@@ -182,22 +182,24 @@ pub(crate) fn parse_activity(value: &Value, path: &Path<'_>) -> Valid<Activity> 
 
 const COMPONENT_LISTS: [&str; 5] = ["choices", "scale", "source", "target", "steps"];
 
+const DEFINITION_KEYS: [&str; 12] = [
+    "name",
+    "description",
+    "type",
+    "moreInfo",
+    "interactionType",
+    "correctResponsesPattern",
+    "choices",
+    "scale",
+    "source",
+    "target",
+    "steps",
+    "extensions",
+];
+
 fn parse_definition(value: &Value, path: &Path<'_>) -> Valid<ActivityDefinition> {
     let obj = Obj::new(value, path)?;
-    obj.allow(&[
-        "name",
-        "description",
-        "type",
-        "moreInfo",
-        "interactionType",
-        "correctResponsesPattern",
-        "choices",
-        "scale",
-        "source",
-        "target",
-        "steps",
-        "extensions",
-    ])?;
+    obj.allow(&DEFINITION_KEYS)?;
     let lang = |key: &'static str| {
         obj.get(key)
             .map(|v| LanguageMap::parse(v, &path.key(key)))
@@ -230,22 +232,32 @@ fn parse_definition(value: &Value, path: &Path<'_>) -> Valid<ActivityDefinition>
             .transpose()?,
         ..ActivityDefinition::default()
     };
-    for list in COMPONENT_LISTS {
-        let Some(value) = obj.get(list) else { continue };
-        let list_path = path.key(list);
-        match interaction_type {
-            Some(kind) if kind.allows_component(list) => {}
-            _ => return Err(list_path.err("is not used by this interactionType")),
-        }
-        let components = parse_components(value, &list_path)?;
-        *component_slot(&mut def, list) = Some(components);
-    }
+    parse_component_lists(&obj, path, &mut def)?;
     if interaction_type.is_none() && def.correct_responses_pattern.is_some() {
         return Err(path
             .key("interactionType")
             .err("is required with correctResponsesPattern"));
     }
     Ok(def)
+}
+
+/// `choices`, `scale`, `source`, `target`, `steps`: only for the interaction types that use
+/// them (Data 2.4.4.1 "Interaction Components").
+fn parse_component_lists(
+    obj: &Obj<'_, '_>,
+    path: &Path<'_>,
+    def: &mut ActivityDefinition,
+) -> Valid<()> {
+    for list in COMPONENT_LISTS {
+        let Some(value) = obj.get(list) else { continue };
+        let list_path = path.key(list);
+        match def.interaction_type {
+            Some(kind) if kind.allows_component(list) => {}
+            _ => return Err(list_path.err("is not used by this interactionType")),
+        }
+        *component_slot(def, list) = Some(parse_components(value, &list_path)?);
+    }
+    Ok(())
 }
 
 fn component_slot<'d>(

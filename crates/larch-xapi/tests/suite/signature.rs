@@ -2,7 +2,8 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use larch_xapi::signature::{JwsAlgorithm, verify_signed_statement};
+use larch_xapi::multipart::AttachmentPart;
+use larch_xapi::signature::{JwsAlgorithm, verify_signatures, verify_signed_statement};
 use larch_xapi::{Statement, XapiVersion};
 use rsa::RsaPrivateKey;
 use rsa::pkcs1::DecodeRsaPrivateKey;
@@ -146,4 +147,37 @@ fn payload_durations_compare_to_hundredths_in_2_0() {
     assert!(verify(&long, &jws, XapiVersion::V2_0_0).is_ok());
     assert!(verify(&long, &jws, XapiVersion::V1_0_3).is_err());
     assert!(STANDARD.decode(x5c(CERT)).is_ok());
+}
+
+#[test]
+fn batches_find_each_signature_by_hash() {
+    let v = XapiVersion::V1_0_3;
+    let s = base();
+    let jws = sign(&s, "RS256", Some(CERT));
+    let signed = received(&s, &jws, "application/octet-stream", v);
+    let plain = Statement::parse(&base(), v).expect("valid");
+    let part = AttachmentPart {
+        sha2: signed.core.attachments.as_ref().expect("attachments")[0]
+            .sha2
+            .clone(),
+        content_type: Some("application/octet-stream".into()),
+        content: jws.into_bytes(),
+    };
+    let batch = [plain, signed];
+    assert_eq!(
+        verify_signatures(&batch, std::slice::from_ref(&part), v),
+        Ok(())
+    );
+    let missing = verify_signatures(&batch, &[], v).expect_err("no part");
+    assert_eq!(missing.path, "statements[1].attachments[0]");
+    let forged = AttachmentPart {
+        content: sign(
+            &set(&s, "/verb/id", json!("http://example.com/other")),
+            "RS256",
+            None,
+        )
+        .into_bytes(),
+        ..part
+    };
+    assert!(verify_signatures(&batch[1..], &[forged], v).is_err());
 }
