@@ -137,9 +137,13 @@ fn resource(ctx: &mut Ctx<'_>, node: Node<'_, '_>, chain: &[&str], index: usize)
     Res { model, target }
 }
 
-/// `adlcp:scormtype` (1.2) / `adlcp:scormType` (2004): `sco` or `asset`.
+/// `adlcp:scormtype` (1.2) / `adlcp:scormType` (2004): `sco` or `asset`. A resource without
+/// `href` is never launched (shared files, libraries), so a missing type is not worth a warning.
 fn scorm_type(ctx: &mut Ctx<'_>, node: Node<'_, '_>) -> ScormType {
     let Some(raw) = attr(node, "scormType") else {
+        if attr(node, "href").is_none_or(|h| h.trim().is_empty()) {
+            return ScormType::Asset;
+        }
         ctx.warn(
             codes::SCORM_TYPE_MISSING,
             "This resource does not say whether it is a SCO or an asset, so it was treated as an asset.".to_owned(),

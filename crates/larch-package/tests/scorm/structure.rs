@@ -397,3 +397,21 @@ fn references_differing_only_in_case_are_forgiven() {
     );
     assert!(find(&course, "i1").launch.is_some());
 }
+
+#[test]
+fn shared_file_resources_need_no_scorm_type() {
+    let resources = format!(
+        r#"{}<resource identifier="shared" type="webcontent"><file href="lib.js"/></resource>"#,
+        sco("r1", "a.html")
+    );
+    let items = r#"<item identifier="i1" identifierref="r1"><title>A</title></item>"#;
+    let (course, warnings) = run(
+        &manifest_2004(&org(items), &resources),
+        &["a.html", "lib.js"],
+    );
+    assert!(warnings.as_slice().is_empty(), "{:?}", warnings.as_slice());
+    let larch_package::CourseDetails::Scorm(d) = &course.details else {
+        panic!()
+    };
+    assert_eq!(d.resources[1].scorm_type, ScormType::Asset);
+}
