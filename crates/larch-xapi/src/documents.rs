@@ -5,6 +5,7 @@ use serde_json::Value;
 use sha1::{Digest, Sha1};
 
 use crate::error::{Valid, ValidationError};
+use crate::params::Params;
 use crate::primitives::{Iri, Timestamp, Uuid};
 use crate::statement::actor::{Actor, parse_agent_json};
 use crate::version::XapiVersion;
@@ -79,20 +80,9 @@ pub fn parse_document_params(
     method: DocumentMethod,
     params: &[(String, String)],
 ) -> Valid<DocumentParams> {
-    for (i, (name, _)) in params.iter().enumerate() {
-        if !kind.allowed().contains(&name.as_str()) {
-            return Err(bad(name, "is not a parameter of this resource"));
-        }
-        if params[..i].iter().any(|(n, _)| n == name) {
-            return Err(bad(name, "must not be repeated"));
-        }
-    }
-    let get = |name: &str| {
-        params
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    };
+    let p = Params::new(params)?;
+    p.only(kind.allowed(), "is not a parameter of this resource")?;
+    let get = |name: &str| p.get(name);
     let activity_id = match get("activityId") {
         Some(raw) => Some(Iri::parse(raw).ok_or_else(|| bad("activityId", "must be an IRI"))?),
         None if kind != DocumentKind::AgentProfile => return Err(bad("activityId", "is required")),

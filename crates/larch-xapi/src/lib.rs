@@ -13,6 +13,7 @@ pub mod format;
 pub mod index;
 mod json;
 pub mod multipart;
+mod params;
 pub mod primitives;
 pub mod query;
 pub mod resources;

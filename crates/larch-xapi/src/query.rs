@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::error::{Valid, ValidationError};
 use crate::format::Format;
+use crate::params::Params;
 use crate::primitives::{Iri, Timestamp, Uuid};
 use crate::statement::actor::{Actor, parse_agent_json};
 
@@ -144,35 +145,6 @@ pub fn parse_statements_query(params: &[(String, String)]) -> Valid<StatementsQu
         attachments,
         ascending: boolean(p.get("ascending"), "ascending")?,
     })))
-}
-
-/// Query parameters, checked for repeats (Communication 3.2: a repeated parameter is a 400).
-struct Params<'a>(&'a [(String, String)]);
-
-impl<'a> Params<'a> {
-    fn new(params: &'a [(String, String)]) -> Valid<Self> {
-        for (i, (name, _)) in params.iter().enumerate() {
-            if params[..i].iter().any(|(n, _)| n == name) {
-                return Err(bad(name, "must not be repeated"));
-            }
-        }
-        Ok(Self(params))
-    }
-
-    fn get(&self, name: &str) -> Option<&'a str> {
-        self.0
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// Rejects the first parameter not in `allowed` (names are case-sensitive).
-    fn only(&self, allowed: &[&str], message: &str) -> Valid<()> {
-        match self.0.iter().find(|(n, _)| !allowed.contains(&n.as_str())) {
-            Some((other, _)) => Err(bad(other, message.to_owned())),
-            None => Ok(()),
-        }
-    }
 }
 
 fn parse_format(raw: &str) -> Valid<Format> {

@@ -94,6 +94,13 @@ impl Statement {
         Self::parse_at(value, version, &Path::Root("statement"))
     }
 
+    /// Reads back a statement the LRS stored ([`Statement::to_value`]), whatever version it
+    /// was received under: it is parsed with the widest rules (2.0), which accept every
+    /// statement either version accepted.
+    pub fn from_stored(value: &Value) -> Result<Self, ValidationError> {
+        Self::parse(value, XapiVersion::V2_0_0)
+    }
+
     /// Validates a POST body: one statement or an array of them (all-or-nothing: the first
     /// error is returned, naming `statements[i]…`).
     pub fn parse_batch(value: &Value, version: XapiVersion) -> Result<Vec<Self>, ValidationError> {

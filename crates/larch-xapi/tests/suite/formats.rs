@@ -414,3 +414,29 @@ fn activities_and_agents_parameters() {
         );
     }
 }
+
+#[test]
+fn stored_statements_read_back_under_either_version() {
+    let agents = set(
+        &rich(),
+        "/context/contextAgents",
+        json!([{"objectType": "contextAgent", "agent": {"mbox": "mailto:c@example.com"}}]),
+    );
+    for (doc, version) in [(rich(), V1), (agents, V2)] {
+        let mut s = parse(&doc, version);
+        let authority = Actor::Agent(
+            parse_agent_param(&json!({"mbox": "mailto:lrs@example.com"}), "authority")
+                .expect("agent"),
+        );
+        s.prepare_for_storage(
+            Uuid::new_v4([1; 16]),
+            Timestamp::from_unix_nanos(0),
+            authority,
+            version,
+        );
+        let stored = s.to_value();
+        let back = Statement::from_stored(&stored).expect("stored statements read back");
+        assert!(back.same_as(&s, version));
+        assert_eq!(back.stored, s.stored);
+    }
+}
