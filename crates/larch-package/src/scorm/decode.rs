@@ -151,7 +151,7 @@ fn tag_end(bytes: &[u8], from: usize) -> (usize, bool) {
 
 /// Usual bindings for undeclared prefixes. `adlcp` depends on the SCORM version, guessed from
 /// the text (`1.2` in `<schemaversion>`).
-const USUAL_PREFIXES: [&str; 4] = ["adlcp", "imsss", "adlseq", "adlnav"];
+const USUAL_PREFIXES: [&str; 6] = ["adlcp", "imsss", "adlseq", "adlnav", "xsi", "imsmd"];
 
 fn declare_prefix(text: &mut String, prefix: &str) -> Option<&'static str> {
     let name = USUAL_PREFIXES.iter().copied().find(|p| *p == prefix)?;
@@ -160,7 +160,10 @@ fn declare_prefix(text: &mut String, prefix: &str) -> Option<&'static str> {
         "adlcp" => ADLCP_2004,
         "imsss" => IMSSS,
         "adlseq" => ADLSEQ,
-        _ => ADLNAV,
+        "adlnav" => ADLNAV,
+        // `xsi:schemaLocation` without its declaration is a common hand-editing slip.
+        "xsi" => "http://www.w3.org/2001/XMLSchema-instance",
+        _ => "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1",
     };
     let start = text.find("<manifest").or_else(|| text.find(":manifest"))?;
     let name_end =
@@ -227,9 +230,9 @@ mod tests {
         assert!(err.to_string().contains("DTD"));
 
         let mut text =
-            "<manifest><x adlcp:scormtype=\"sco\"/><imsss:sequencing/></manifest>".to_owned();
+            "<manifest xsi:schemaLocation=\"a b\"><x adlcp:scormtype=\"sco\"/><imsss:sequencing/></manifest>".to_owned();
         let doc = parse_xml(&mut text, "m.xml", &mut fixes).unwrap();
-        assert_eq!(fixes.declared_prefixes, ["adlcp", "imsss"]);
+        assert_eq!(fixes.declared_prefixes, ["xsi", "adlcp", "imsss"]);
         assert_eq!(doc.root_element().tag_name().name(), "manifest");
     }
 }
