@@ -1,2 +1,81 @@
-//! Larch server.
+//! The Larch HTTP server: the REST API and operations endpoints on the API origin, launch and
+//! content on the content origin.
+//!
+//! [`serve`] takes already-bound listeners, so tests bind port 0 and production binds the
+//! configured addresses; it returns when the shutdown future completes and in-flight requests
+//! have finished.
+//!
+//! Conventions (docs/API-DESIGN.md): one error type, [`ApiError`], mapped to HTTP in one place;
+//! handlers get their [`Scope`](larch_store::Scope) only from [`Caller`]; every route is
+//! described in the OpenAPI document ([`openapi`]).
 #![deny(missing_docs)]
+
+pub mod api;
+pub mod auth;
+pub mod config;
+mod content;
+pub mod error;
+pub mod extract;
+pub mod idempotency;
+mod metrics;
+mod ops;
+pub mod pagination;
+mod ratelimit;
+pub mod request_id;
+mod router;
+mod state;
+mod telemetry;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use api::openapi;
+pub use auth::Caller;
+pub use config::ServerConfig;
+pub use error::ApiError;
+pub use metrics::Metrics;
+pub use state::AppState;
+pub use telemetry::REQUEST_ID_HEADER;
+
+use larch_store::{Blobs, Store};
+use std::future::{Future, IntoFuture as _};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// The two bound listeners: the API origin and the content origin.
+#[derive(Debug)]
+pub struct Listeners {
+    /// API, dashboard, operations endpoints.
+    pub api: TcpListener,
+    /// Launch pages, player, course content.
+    pub content: TcpListener,
+}
+
+/// Serves both origins until `shutdown` completes, then stops accepting connections and waits
+/// for in-flight requests to finish.
+pub async fn serve(
+    store: Store,
+    blobs: Blobs,
+    config: ServerConfig,
+    listeners: Listeners,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let state = AppState::new(store, blobs, config);
+    let api = router::api_router(state.clone());
+    let content = content::router(state);
+    let (stop, stopped) = watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+    let signal = |mut rx: watch::Receiver<bool>| async move {
+        // An error means the sender is gone without a signal: never stop on that alone.
+        if rx.wait_for(|stop| *stop).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let api = axum::serve(listeners.api, api).with_graceful_shutdown(signal(stopped.clone()));
+    let content = axum::serve(listeners.content, content).with_graceful_shutdown(signal(stopped));
+    tokio::try_join!(api.into_future(), content.into_future())?;
+    Ok(())
+}

@@ -30,6 +30,15 @@ impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
         match &err {
             sqlx::Error::Database(db) if db.is_unique_violation() => Self::Conflict,
+            // SQLSTATE classes 08 (connection exception), 53 (insufficient resources) and
+            // 57 (operator intervention, e.g. the server shutting down).
+            sqlx::Error::Database(db)
+                if db
+                    .code()
+                    .is_some_and(|c| ["08", "53", "57"].iter().any(|p| c.starts_with(p))) =>
+            {
+                Self::Unavailable(err)
+            }
             sqlx::Error::Io(_)
             | sqlx::Error::Tls(_)
             | sqlx::Error::PoolTimedOut
@@ -41,6 +50,12 @@ impl From<sqlx::Error> for StoreError {
 }
 
 impl StoreError {
+    /// Classifies a failure to get a connection or begin a transaction: whatever the cause,
+    /// the database cannot serve us now.
+    pub(crate) fn unavailable(err: sqlx::Error) -> Self {
+        Self::Unavailable(err)
+    }
+
     /// True when the failure is the database being away, not the request or the data.
     pub fn is_unavailable(&self) -> bool {
         matches!(self, Self::Unavailable(_))

@@ -35,13 +35,13 @@ impl PgBackend {
     }
 
     async fn write(&self, scope: Scope) -> Result<Transaction<'static, Postgres>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin().await.map_err(StoreError::unavailable)?;
         Self::enter_scope(&mut tx, scope).await?;
         Ok(tx)
     }
 
     async fn unscoped_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
-        Ok(self.pool.begin().await?)
+        self.pool.begin().await.map_err(StoreError::unavailable)
     }
 
     /// Sets the row-level-security scope for the rest of the transaction (`is_local = true`, so
@@ -70,7 +70,7 @@ impl PgBackend {
         &self,
         key_hash: &str,
     ) -> Result<Transaction<'static, Postgres>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin().await.map_err(StoreError::unavailable)?;
         sqlx::query("SELECT set_config('larch.key_hash', $1, true)")
             .bind(key_hash)
             .execute(&mut *tx)
@@ -79,7 +79,7 @@ impl PgBackend {
     }
 
     async fn unscoped_read(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
-        Ok(self.pool.begin().await?)
+        self.pool.begin().await.map_err(StoreError::unavailable)
     }
 
     fn kind_name(&self) -> &'static str {

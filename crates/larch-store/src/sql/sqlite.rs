@@ -55,7 +55,7 @@ impl SqliteBackend {
 
     /// A read transaction. The scope is enforced by the queries alone on SQLite.
     async fn read(&self, _scope: crate::Scope) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        Ok(self.read.begin().await?)
+        self.read.begin().await.map_err(StoreError::unavailable)
     }
 
     /// A write transaction on the single writer connection.
@@ -63,12 +63,12 @@ impl SqliteBackend {
         &self,
         _scope: crate::Scope,
     ) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        Ok(self.write.begin().await?)
+        self.write.begin().await.map_err(StoreError::unavailable)
     }
 
     /// A write transaction before any scope is known (bootstrap, tenants).
     async fn unscoped_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        Ok(self.write.begin().await?)
+        self.write.begin().await.map_err(StoreError::unavailable)
     }
 
     /// Sets the scope on a transaction: nothing to do on SQLite.
@@ -81,17 +81,17 @@ impl SqliteBackend {
 
     /// A read transaction allowed to see the key with this hash.
     async fn key_read(&self, _key_hash: &str) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        Ok(self.read.begin().await?)
+        self.read.begin().await.map_err(StoreError::unavailable)
     }
 
     /// A write transaction allowed to touch the key with this hash.
     async fn key_write(&self, _key_hash: &str) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        Ok(self.write.begin().await?)
+        self.write.begin().await.map_err(StoreError::unavailable)
     }
 
     /// A read transaction needing no scope (health checks).
     async fn unscoped_read(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        Ok(self.read.begin().await?)
+        self.read.begin().await.map_err(StoreError::unavailable)
     }
 
     fn kind_name(&self) -> &'static str {

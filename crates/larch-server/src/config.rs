@@ -1,0 +1,35 @@
+//! Server settings (the HTTP side; storage settings live in `larch_store::DatabaseConfig`).
+
+use std::time::Duration;
+use url::Url;
+
+/// How the server behaves; [`ServerConfig::default`] is what `larch serve` uses unless told.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The API origin as clients reach it. By default, `http://127.0.0.1:8080`.
+    pub public_url: Url,
+    /// The content origin as browsers reach it (launch URLs point here). By default,
+    /// `http://127.0.0.1:8081`.
+    pub content_url: Url,
+    /// The largest JSON request body accepted, in bytes. By default, 1 MiB.
+    pub max_body_bytes: usize,
+    /// Requests per second allowed per API key, sustained; `0` turns limiting off. By default, 100.
+    pub rate_limit_per_second: u32,
+    /// Requests a key may send at once above the sustained rate. By default, 200.
+    pub rate_limit_burst: u32,
+    /// How long a launch URL stays valid. By default, 5 minutes.
+    pub launch_ttl: Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            public_url: Url::parse("http://127.0.0.1:8080").expect("static URL"),
+            content_url: Url::parse("http://127.0.0.1:8081").expect("static URL"),
+            max_body_bytes: 1024 * 1024,
+            rate_limit_per_second: 100,
+            rate_limit_burst: 200,
+            launch_ttl: Duration::from_secs(5 * 60),
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! The cross-tenant sweep: every route of the OpenAPI document, called with a key of another
+//! tenant and with the other environment's key of the same application, never reaches the
+//! owner's objects: routes that address an object answer 404 (never 403: existence is not
+//! revealed), collection routes answer only with the caller's own data, and nothing changes.
+
+use larch_server::testing::TestApp;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+/// The owner's objects that the sweep aims at, and a body for each route that takes one.
+struct Targets {
+    learner: String,
+    api_key: String,
+}
+
+impl Targets {
+    /// The id that fills `{id}` in `path`. A new resource must be added here, or the sweep fails.
+    fn id_for(&self, path: &str) -> &str {
+        if path.starts_with("/v1/learners/") {
+            &self.learner
+        } else if path.starts_with("/v1/api_keys/") {
+            &self.api_key
+        } else {
+            panic!("add the owner's object for {path} to the sweep's Targets")
+        }
+    }
+
+    /// A valid body, so requests fail on scope, not on validation.
+    fn body_for(path: &str, method: &Method) -> Option<Value> {
+        match (method.as_str(), path) {
+            ("POST", "/v1/learners") => {
+                Some(json!({"id": "intruder-learner", "first_name": "Intruder", "last_name": "X"}))
+            }
+            ("PATCH", "/v1/learners/{id}") => Some(json!({"first_name": "Intruder"})),
+            ("POST", "/v1/api_keys") => Some(json!({"name": "intruder"})),
+            _ => None,
+        }
+    }
+}
+
+#[tokio::test]
+async fn no_route_reaches_another_scope() {
+    for app in TestApp::each_store().await {
+        let learner = json!({"id": "sweep-learner", "first_name": "Owner", "last_name": "O"});
+        assert_eq!(
+            app.post("/v1/learners", &learner)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            201
+        );
+        let key: Value = app
+            .post("/v1/api_keys", &json!({"name": "target"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let targets = Targets {
+            learner: "sweep-learner".into(),
+            api_key: key["id"].as_str().unwrap().into(),
+        };
+        let target_secret = key["secret"].as_str().unwrap().to_owned();
+        let outsiders = [
+            app.other_tenant_key().await,
+            app.other_environment_key().await,
+        ];
+
+        let doc = larch_server::openapi();
+        let mut calls = 0;
+        for (path, item) in &doc.paths.paths {
+            for method in operations(item) {
+                let concrete = if path.contains('{') {
+                    path.replace("{id}", targets.id_for(path))
+                } else {
+                    path.clone()
+                };
+                for outsider in &outsiders {
+                    let mut req = app.request_as(outsider, method.clone(), &concrete);
+                    if let Some(body) = Targets::body_for(path, &method) {
+                        req = req.json(&body);
+                    }
+                    let res = req.send().await.unwrap();
+                    let status = res.status();
+                    let text = res.text().await.unwrap();
+                    calls += 1;
+                    if path.contains('{') {
+                        assert_eq!(
+                            status,
+                            404,
+                            "{} {method} {concrete} from another scope: {text}",
+                            app.kind()
+                        );
+                    } else {
+                        assert!(
+                            !text.contains("Owner") && !text.contains(&targets.api_key),
+                            "{method} {concrete} leaked: {text}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(calls >= 2 * 8, "the sweep covered {calls} calls only");
+        // Nothing of the owner's changed.
+        let owned: Value = app
+            .get("/v1/learners/sweep-learner")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(owned["first_name"], "Owner");
+        assert_eq!(
+            app.request_as(&target_secret, Method::GET, "/v1/learners")
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+    }
+}
+
+/// The methods of a path item's operations.
+fn operations(item: &utoipa::openapi::PathItem) -> Vec<Method> {
+    let pairs = [
+        (Method::GET, item.get.is_some()),
+        (Method::POST, item.post.is_some()),
+        (Method::PUT, item.put.is_some()),
+        (Method::PATCH, item.patch.is_some()),
+        (Method::DELETE, item.delete.is_some()),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, present)| *present)
+        .map(|(m, _)| m)
+        .collect()
+}

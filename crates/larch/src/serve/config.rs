@@ -1,0 +1,254 @@
+//! Settings of `larch serve`: flags, then environment variables, then the optional TOML file,
+//! then defaults. docs/configuration.md lists them all.
+
+use super::logging::LogFormat;
+use anyhow::Context as _;
+use larch_server::ServerConfig;
+use larch_store::{ApiKeySecret, DatabaseConfig};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use url::Url;
+
+/// Arguments of `larch serve`. Each flag can also be set by its environment variable or in the
+/// config file (same name in snake_case, without `LARCH_`).
+#[derive(Debug, Default, clap::Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Args {
+    /// TOML config file.
+    #[arg(long, env = "LARCH_CONFIG")]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+    /// API origin address [default: 127.0.0.1:8080].
+    #[arg(long, env = "LARCH_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// Content origin address [default: 127.0.0.1:8081].
+    #[arg(long, env = "LARCH_CONTENT_LISTEN")]
+    pub content_listen: Option<SocketAddr>,
+    /// The API origin as clients reach it [default: http://<listen>].
+    #[arg(long, env = "LARCH_PUBLIC_URL")]
+    pub public_url: Option<Url>,
+    /// The content origin as browsers reach it [default: http://<content-listen>].
+    #[arg(long, env = "LARCH_CONTENT_URL")]
+    pub content_url: Option<Url>,
+    /// Folder for the SQLite database and local blobs [default: ./larch-data].
+    #[arg(long, env = "LARCH_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// `postgres://…` to use PostgreSQL instead of SQLite.
+    #[arg(long, env = "LARCH_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Connections in the PostgreSQL pool [default: 10].
+    #[arg(long, env = "LARCH_DATABASE_MAX_CONNECTIONS")]
+    pub database_max_connections: Option<u32>,
+    /// `s3://bucket/prefix` or `file:///path` for blobs [default: <data-dir>/blobs].
+    #[arg(long, env = "LARCH_BLOB_URL")]
+    pub blob_url: Option<String>,
+    /// Register exactly this key (`sk_test_…`, 32+ characters after the prefix) on first start.
+    #[arg(long, env = "LARCH_BOOTSTRAP_API_KEY", hide_env_values = true)]
+    pub bootstrap_api_key: Option<String>,
+    /// Largest JSON request body, bytes [default: 1048576].
+    #[arg(long, env = "LARCH_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Requests per second per API key; 0 disables [default: 100].
+    #[arg(long, env = "LARCH_RATE_LIMIT")]
+    pub rate_limit: Option<u32>,
+    /// Burst above the rate per API key [default: 200].
+    #[arg(long, env = "LARCH_RATE_LIMIT_BURST")]
+    pub rate_limit_burst: Option<u32>,
+    /// Validity of launch URLs, seconds [default: 300].
+    #[arg(long, env = "LARCH_LAUNCH_TTL")]
+    pub launch_ttl: Option<u64>,
+    /// Log format [default: auto].
+    #[arg(long, env = "LARCH_LOG_FORMAT", value_enum)]
+    pub log_format: Option<LogFormat>,
+}
+
+/// Everything `larch serve` needs, resolved and validated.
+#[derive(Debug)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub content_listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database: DatabaseConfig,
+    pub blob_url: Option<String>,
+    pub bootstrap_key: Option<ApiKeySecret>,
+    pub log_format: LogFormat,
+    pub server: ServerConfig,
+}
+
+impl Settings {
+    /// Merges flags and environment (already merged by clap) over the config file over defaults.
+    pub fn resolve(args: &Args) -> anyhow::Result<Self> {
+        let file = match &args.config {
+            Some(path) => read_file(path)?,
+            None => Args::default(),
+        };
+        let defaults = ServerConfig::default();
+        let listen = args
+            .listen
+            .or(file.listen)
+            .unwrap_or_else(|| "127.0.0.1:8080".parse().expect("address"));
+        let content_listen = args
+            .content_listen
+            .or(file.content_listen)
+            .unwrap_or_else(|| "127.0.0.1:8081".parse().expect("address"));
+        let data_dir =
+            pick(&args.data_dir, &file.data_dir).unwrap_or_else(|| PathBuf::from("larch-data"));
+        let database = match pick(&args.database_url, &file.database_url) {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                DatabaseConfig::Postgres {
+                    url,
+                    max_connections: args
+                        .database_max_connections
+                        .or(file.database_max_connections)
+                        .unwrap_or(10),
+                }
+            }
+            Some(_) => anyhow::bail!(
+                "LARCH_DATABASE_URL must start with postgres:// (leave it unset for SQLite)"
+            ),
+            None => DatabaseConfig::Sqlite {
+                path: data_dir.join("larch.db"),
+            },
+        };
+        let bootstrap_key = pick(&args.bootstrap_api_key, &file.bootstrap_api_key)
+            .map(|raw| ApiKeySecret::parse(&raw))
+            .transpose()
+            .context("LARCH_BOOTSTRAP_API_KEY")?;
+        let server = ServerConfig {
+            public_url: pick(&args.public_url, &file.public_url)
+                .unwrap_or_else(|| origin_of(listen)),
+            content_url: pick(&args.content_url, &file.content_url)
+                .unwrap_or_else(|| origin_of(content_listen)),
+            max_body_bytes: args
+                .max_body_bytes
+                .or(file.max_body_bytes)
+                .unwrap_or(defaults.max_body_bytes),
+            rate_limit_per_second: args
+                .rate_limit
+                .or(file.rate_limit)
+                .unwrap_or(defaults.rate_limit_per_second),
+            rate_limit_burst: args
+                .rate_limit_burst
+                .or(file.rate_limit_burst)
+                .unwrap_or(defaults.rate_limit_burst),
+            launch_ttl: args
+                .launch_ttl
+                .or(file.launch_ttl)
+                .map_or(defaults.launch_ttl, Duration::from_secs),
+        };
+        let log_format = args
+            .log_format
+            .or(file.log_format)
+            .unwrap_or(LogFormat::Auto);
+        let blob_url = pick(&args.blob_url, &file.blob_url);
+        Ok(Self {
+            listen,
+            content_listen,
+            data_dir,
+            database,
+            blob_url,
+            bootstrap_key,
+            log_format,
+            server,
+        })
+    }
+}
+
+fn pick<T: Clone>(first: &Option<T>, second: &Option<T>) -> Option<T> {
+    first.clone().or_else(|| second.clone())
+}
+
+fn read_file(path: &Path) -> anyhow::Result<Args> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
+/// `http://<address>`, with an unspecified address (`0.0.0.0`) shown as `localhost`.
+fn origin_of(addr: SocketAddr) -> Url {
+    let host = if addr.ip().is_unspecified() {
+        "localhost".to_owned()
+    } else {
+        addr.ip().to_string()
+    };
+    let host = if addr.is_ipv6() && !addr.ip().is_unspecified() {
+        format!("[{host}]")
+    } else {
+        host
+    };
+    Url::parse(&format!("http://{host}:{}", addr.port())).expect("valid origin")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_need_no_configuration() {
+        let settings = Settings::resolve(&Args::default()).unwrap();
+        assert_eq!(settings.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(
+            settings.server.content_url.as_str(),
+            "http://127.0.0.1:8081/"
+        );
+        assert_eq!(
+            settings.database,
+            DatabaseConfig::Sqlite {
+                path: PathBuf::from("larch-data/larch.db")
+            }
+        );
+    }
+
+    #[test]
+    fn flags_win_over_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("larch.toml");
+        std::fs::write(
+            &path,
+            "listen = \"0.0.0.0:9000\"\nrate_limit = 5\ndata_dir = \"/srv/larch\"\n",
+        )
+        .unwrap();
+        let args = Args {
+            config: Some(path),
+            rate_limit: Some(7),
+            ..Args::default()
+        };
+        let settings = Settings::resolve(&args).unwrap();
+        assert_eq!(settings.listen.port(), 9000);
+        assert_eq!(
+            settings.server.public_url.as_str(),
+            "http://localhost:9000/"
+        );
+        assert_eq!(settings.server.rate_limit_per_second, 7);
+        assert_eq!(settings.data_dir, PathBuf::from("/srv/larch"));
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_their_name() {
+        let short = Args {
+            bootstrap_api_key: Some("sk_test_short".into()),
+            ..Args::default()
+        };
+        assert!(
+            format!("{:#}", Settings::resolve(&short).unwrap_err())
+                .contains("LARCH_BOOTSTRAP_API_KEY")
+        );
+        let mysql = Args {
+            database_url: Some("mysql://x".into()),
+            ..Args::default()
+        };
+        assert!(Settings::resolve(&mysql).is_err());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("larch.toml");
+        std::fs::write(&path, "lisen = \"0.0.0.0:9000\"\n").unwrap();
+        assert!(
+            Settings::resolve(&Args {
+                config: Some(path),
+                ..Args::default()
+            })
+            .is_err()
+        );
+    }
+}
