@@ -5,11 +5,13 @@
 mod common;
 mod documents;
 mod formats;
+mod lifecycle;
 mod multipart;
 mod positions;
 mod properties;
 mod query;
 mod signature;
 mod statements;
+mod statements_actors;
 mod statements_context;
 mod statements_objects;
