@@ -24,6 +24,9 @@ pub const MANIFEST_ENCODING_CONVERTED: &str = "manifest_encoding_converted";
 /// namespace was assumed.
 pub const NAMESPACE_UNDECLARED: &str = "namespace_undeclared";
 
+/// A bare `&` (not `&amp;`) made the manifest ill-formed; it was read as a plain `&`.
+pub const AMPERSAND_ESCAPED: &str = "ampersand_escaped";
+
 // Version and edition.
 /// `<schemaversion>` is missing; the version was inferred from the namespaces.
 pub const SCHEMA_VERSION_MISSING: &str = "schema_version_missing";
@@ -107,6 +110,7 @@ pub const ALL: &[&str] = &[
     BOM_REMOVED,
     MANIFEST_ENCODING_CONVERTED,
     NAMESPACE_UNDECLARED,
+    AMPERSAND_ESCAPED,
     SCHEMA_VERSION_MISSING,
     SCHEMA_VERSION_UNKNOWN,
     SCHEMA_VERSION_CONTRADICTED,

@@ -15,6 +15,8 @@ pub(crate) struct Fixes {
     pub converted_from: Option<&'static str>,
     /// These prefixes were used without a declaration and were bound to their usual namespace.
     pub declared_prefixes: Vec<&'static str>,
+    /// This many bare `&` were escaped to make the text well-formed.
+    pub escaped_ampersands: usize,
 }
 
 /// Decodes manifest bytes into text: UTF-8 (with or without BOM), UTF-16 with a BOM, or the
@@ -85,17 +87,67 @@ pub(crate) fn parse_xml<'t>(
         allow_dtd: false,
         nodes_limit: 5_000_000,
     };
-    for _ in 0..USUAL_PREFIXES.len() + 1 {
-        let error = roxmltree::Document::parse_with_options(text, options).err();
-        let Some(roxmltree::Error::UnknownNamespace(prefix, _)) = error else {
-            break;
-        };
-        let Some(fixed) = declare_prefix(text, &prefix) else {
-            break;
-        };
-        fixes.declared_prefixes.push(fixed);
+    for _ in 0..USUAL_PREFIXES.len() + 2 {
+        match roxmltree::Document::parse_with_options(text, options).err() {
+            Some(roxmltree::Error::UnknownNamespace(prefix, _)) => {
+                let Some(fixed) = declare_prefix(text, &prefix) else {
+                    break;
+                };
+                fixes.declared_prefixes.push(fixed);
+            }
+            Some(
+                roxmltree::Error::MalformedEntityReference(_)
+                | roxmltree::Error::UnknownEntityReference(..),
+            ) if fixes.escaped_ampersands == 0 => {
+                fixes.escaped_ampersands = escape_bare_ampersands(text);
+                if fixes.escaped_ampersands == 0 {
+                    break;
+                }
+            }
+            _ => break,
+        }
     }
     roxmltree::Document::parse_with_options(text, options).map_err(|e| xml_error(&e, file))
+}
+
+/// Escapes every `&` that does not start a predefined or character reference (a bare `&` in
+/// `parameters="?a=1&b=2"` is the commonest hand-editing slip). Returns how many were escaped.
+fn escape_bare_ampersands(text: &mut String) -> usize {
+    const PREDEFINED: [&str; 5] = ["amp;", "lt;", "gt;", "quot;", "apos;"];
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut escaped = 0;
+    for (i, piece) in text.split('&').enumerate() {
+        if i > 0 {
+            out.push('&');
+            if !(PREDEFINED.iter().any(|p| piece.starts_with(p)) || is_char_reference(piece)) {
+                out.push_str("amp;");
+                escaped += 1;
+            }
+        }
+        out.push_str(piece);
+    }
+    *text = out;
+    escaped
+}
+
+/// Whether `rest` (what follows a `&`) starts with `#123;` or `#x1F;`.
+fn is_char_reference(rest: &str) -> bool {
+    let Some(body) = rest.strip_prefix('#') else {
+        return false;
+    };
+    let (digits, hex) = match body.strip_prefix('x') {
+        Some(hex) => (hex, true),
+        None => (body, false),
+    };
+    let end = digits.find(';').unwrap_or(0);
+    end > 0
+        && digits[..end].chars().all(|c| {
+            if hex {
+                c.is_ascii_hexdigit()
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 /// The deepest element nesting Larch parses.
@@ -220,6 +272,18 @@ mod tests {
             .collect();
         assert_eq!(decode(&utf16, "m.xml", &mut fixes).unwrap(), "<manifest/>");
         assert_eq!(fixes.converted_from, Some("UTF-16LE"));
+    }
+
+    #[test]
+    fn bare_ampersands_are_escaped_and_nesting_is_measured() {
+        let mut fixes = Fixes::default();
+        let mut text = "<m p=\"?a=1&b=2&amp;c&#38;d&#x26;\">R&D &unknown;</m>".to_owned();
+        let doc = parse_xml(&mut text, "m.xml", &mut fixes).unwrap();
+        assert_eq!(fixes.escaped_ampersands, 3);
+        assert_eq!(doc.root_element().attribute("p"), Some("?a=1&b=2&c&d&"));
+        assert_eq!(doc.root_element().text(), Some("R&D &unknown;"));
+        let tricky = "<a x='>'><!-- <b> --><b/><c><![CDATA[<d>]]></c><?pi <e>?></a>";
+        assert_eq!(nesting_depth(tricky), 2);
     }
 
     #[test]

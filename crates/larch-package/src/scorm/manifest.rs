@@ -143,6 +143,16 @@ fn report_fixes(ctx: &mut Ctx<'_>, fixes: &Fixes) {
             .in_file(file.clone()),
         );
     }
+    if fixes.escaped_ampersands > 0 {
+        let count = fixes.escaped_ampersands;
+        ctx.warnings.push(
+            Diagnostic::new(
+                codes::AMPERSAND_ESCAPED,
+                format!("The manifest has {count} unescaped \"&\" (write \"&amp;\" in XML); they were read as plain \"&\"."),
+            )
+            .in_file(file.clone()),
+        );
+    }
     for prefix in &fixes.declared_prefixes {
         ctx.warnings.push(
             Diagnostic::new(

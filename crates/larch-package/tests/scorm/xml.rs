@@ -207,3 +207,18 @@ fn editions_come_from_schemaversion_checked_against_the_elements() {
     assert_eq!(course.standard, Standard::Scorm12);
     assert_eq!(codes(&warnings), ["schema_version_contradicted"]);
 }
+
+#[test]
+fn bare_ampersands_in_parameters_are_forgiven() {
+    let manifest = manifest_12(
+        &org(
+            r#"<item identifier="i1" identifierref="r1" parameters="?a=1&b=2"><title>Q&A</title></item>"#,
+        ),
+        r#"<resource identifier="r1" type="webcontent" adlcp:scormtype="sco" href="a.html"/>"#,
+    );
+    let (course, warnings) = run(&manifest, &["a.html"]);
+    assert_eq!(codes(&warnings), ["ampersand_escaped"]);
+    let item = crate::support::find(&course, "i1");
+    assert_eq!(item.title, "Q&A");
+    assert_eq!(item.launch.as_ref().expect("launch").url, "a.html?a=1&b=2");
+}
