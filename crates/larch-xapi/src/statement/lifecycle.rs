@@ -60,11 +60,20 @@ impl Statement {
     ///
     /// Differences that the immutability exceptions of xAPI-Data 2.3.1 allow are ignored:
     /// `id`, `stored`, `authority`, `version`, timestamp serialization (instants are
-    /// compared), verb `display`, Activity definitions, a default `objectType` given or not, attachments, the order of Group
-    /// members, the case of an `mbox` domain and of hex and UUID digits. Under 2.0, durations
+    /// compared; a timestamp the LRS assigned), verb `display`, Activity definitions, a default
+    /// `objectType` given or not, attachments, the order of Group members, the case of an
+    /// `mbox` domain, of a context language tag and of hex and UUID digits. Under 2.0, durations
     /// are compared to 0.01 s (IEEE 9274.1.1 4.2.7).
     pub fn same_as(&self, other: &Statement, version: XapiVersion) -> bool {
-        self.comparison_form(version) == other.comparison_form(version)
+        let (mut a, mut b) = (
+            self.comparison_form(version),
+            other.comparison_form(version),
+        );
+        // Data 2.3.1: the LRS may have assigned `timestamp`, so only two given ones compare.
+        if a.core.timestamp.is_none() || b.core.timestamp.is_none() {
+            (a.core.timestamp, b.core.timestamp) = (None, None);
+        }
+        a == b
     }
 
     fn comparison_form(&self, version: XapiVersion) -> Statement {
@@ -82,7 +91,9 @@ fn strip_for_comparison(core: &mut super::Core, version: XapiVersion) {
     core.attachments = None;
     if let StatementObject::SubStatement(sub) = &mut core.object {
         sub.core.attachments = None;
+        lowercase_language(&mut sub.core);
     }
+    lowercase_language(core);
     walk_core(
         core,
         &mut Comparable {
@@ -125,6 +136,13 @@ impl VisitMut for Comparable {
         {
             *duration = truncated;
         }
+    }
+}
+
+/// RFC 5646 2.1.1: language tags are case-insensitive.
+fn lowercase_language(core: &mut super::Core) {
+    if let Some(language) = core.context.as_mut().and_then(|c| c.language.as_mut()) {
+        language.make_ascii_lowercase();
     }
 }
 

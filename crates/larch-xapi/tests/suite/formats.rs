@@ -26,6 +26,7 @@ fn rich() -> Value {
         "/context/team",
         json!({"objectType": "Group", "name": "Team", "member": [{"name": "Z", "mbox": "mailto:z@example.com"}, {"name": "A", "mbox": "mailto:a@example.com"}]}),
     );
+    let b = set(&b, "/context/language", json!("en-US"));
     set(&b, "/timestamp", json!("2023-05-04T12:00:00-05:00"))
 }
 
@@ -158,6 +159,8 @@ fn same_statement_ignores_the_immutability_exceptions() {
             json!({"name": "xAPI mbox", "mbox": "mailto:xapi@adlnet.gov"}),
         ),
         unset(&rich(), "/object/objectType"),
+        unset(&rich(), "/timestamp"),
+        set(&rich(), "/context/language", json!("EN-us")),
     ];
     let mut swapped = rich();
     let members = swapped["context"]["team"]["member"]
