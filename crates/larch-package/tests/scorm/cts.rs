@@ -293,3 +293,20 @@ fn parsed_courses_round_trip_through_json() {
         assert_eq!(back, course, "{case}");
     }
 }
+
+#[test]
+fn ob_06_inherited_adlseq_objectives_extend_local_objectives() {
+    // The item defines <imsss:objectives> itself; <adlseq:objectives> comes from the
+    // collection entry and extends the item's own primary objective, as the ADL RTE merges.
+    let course = course("OB-06");
+    let primary = seq(&course, "activity_1")
+        .objectives
+        .primary
+        .clone()
+        .expect("primary");
+    assert_eq!(primary.id.as_deref(), Some("PRIMARYOBJ"));
+    let map = &primary.maps[0];
+    assert_eq!(map.target_objective_id, "gObj-OB06");
+    assert!(map.write_satisfied_status && map.write_normalized_measure);
+    assert!(map.write_raw_score && map.write_completion_status && map.write_progress_measure);
+}
