@@ -292,3 +292,107 @@ fn request_parsing_follows_adl_nav_request() {
     assert_eq!(Nav::parse("suspendAll"), Some(Nav::SuspendAll));
     assert_eq!(Nav::parse("_none_"), None);
 }
+
+fn completion(status: CompletionStatus, nav: Nav) -> ScoReport {
+    ScoReport {
+        completion_status: Some(status),
+        nav_request: Some(nav),
+        ..ScoReport::default()
+    }
+}
+
+/// Returns the cluster's completion after: a completed, b incomplete, z, then back into the
+/// cluster (a new attempt) and b completed.
+fn completion_after_reentry(use_current: bool) -> Option<bool> {
+    let mut c = cluster("c", vec![leaf("a"), leaf("b")], true);
+    c.sequencing.control_mode.use_current_attempt_progress_info = use_current;
+    let mut seq = Sequencer::new(&tree(cluster("root", vec![c, leaf("z")], true)), 1);
+    assert_eq!(delivered(&seq.navigate(&Nav::Start, 0.0)), "a");
+    assert_eq!(
+        delivered(&finish(
+            &mut seq,
+            completion(CompletionStatus::Completed, Nav::Continue)
+        )),
+        "b"
+    );
+    assert_eq!(
+        delivered(&finish(
+            &mut seq,
+            completion(CompletionStatus::Incomplete, Nav::Continue)
+        )),
+        "z"
+    );
+    assert_eq!(
+        delivered(&finish(&mut seq, next_previous())),
+        "b",
+        "previous flows back into c"
+    );
+    seq.terminate(
+        &completion(CompletionStatus::Completed, Nav::SuspendAll),
+        5.0,
+    );
+    let c = seq.tree().find("c").unwrap();
+    seq.activity_state(c).completed
+}
+
+fn next_previous() -> ScoReport {
+    ScoReport {
+        nav_request: Some(Nav::Previous),
+        ..ScoReport::default()
+    }
+}
+
+#[test]
+fn use_current_attempt_progress_info_ignores_earlier_attempts_of_children() {
+    assert_eq!(
+        completion_after_reentry(true),
+        None,
+        "a's completion is from c's earlier attempt"
+    );
+    assert_eq!(
+        completion_after_reentry(false),
+        Some(true),
+        "all children count"
+    );
+}
+
+#[test]
+fn retry_post_condition_starts_the_cluster_again() {
+    let mut c = cluster("c", vec![leaf("a"), leaf("b")], true);
+    c.sequencing.rules.post_condition = vec![SequencingRule {
+        condition_combination: ConditionCombination::All,
+        conditions: vec![RuleCondition {
+            referenced_objective: None,
+            measure_threshold: 0.0,
+            operator: ConditionOperator::Not,
+            condition: RuleConditionKind::Satisfied,
+        }],
+        action: RuleAction::Retry,
+    }];
+    // b's attempt ends its parent's too (exit parent), so c's post conditions apply.
+    c.children[1].sequencing.rules.post_condition = vec![SequencingRule {
+        condition_combination: ConditionCombination::All,
+        conditions: vec![RuleCondition {
+            referenced_objective: None,
+            measure_threshold: 0.0,
+            operator: ConditionOperator::NoOp,
+            condition: RuleConditionKind::Always,
+        }],
+        action: RuleAction::ExitParent,
+    }];
+    let mut seq = Sequencer::new(&tree(cluster("root", vec![c, leaf("z")], true)), 1);
+    assert_eq!(delivered(&seq.navigate(&Nav::Start, 0.0)), "a");
+    let failed = ScoReport {
+        success_status: Some(SuccessStatus::Failed),
+        nav_request: Some(Nav::Continue),
+        ..ScoReport::default()
+    };
+    assert_eq!(delivered(&finish(&mut seq, failed)), "b");
+    assert_eq!(
+        delivered(&finish(&mut seq, next())),
+        "a",
+        "c is not satisfied: retry"
+    );
+    let c = seq.tree().find("c").unwrap();
+    assert_eq!(seq.activity_state(c).attempt_count, 2);
+}
