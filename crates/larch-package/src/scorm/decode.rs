@@ -19,8 +19,9 @@ pub(crate) struct Fixes {
     pub escaped_ampersands: usize,
 }
 
-/// Decodes manifest bytes into text: UTF-8 (with or without BOM), UTF-16 with a BOM, or the
-/// encoding named by the XML declaration (ISO-8859-1, windows-1252… via `encoding_rs`).
+/// Decodes manifest bytes into text: UTF-8 (with or without BOM), UTF-16 (with a BOM, or
+/// recognised by its first `<?`), or the encoding named by the XML declaration (ISO-8859-1,
+/// windows-1252… via `encoding_rs`).
 pub(crate) fn decode(bytes: &[u8], file: &str, fixes: &mut Fixes) -> Result<String, PackageError> {
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         fixes.bom = true;
@@ -28,6 +29,17 @@ pub(crate) fn decode(bytes: &[u8], file: &str, fixes: &mut Fixes) -> Result<Stri
             fixes.converted_from = Some(encoding.name());
         }
         let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        return finish(text.into_owned(), had_errors, file);
+    }
+    // XML 1.0 Appendix F: UTF-16 without a byte-order mark shows in its first `<?`.
+    let utf16 = match bytes {
+        [0x3C, 0x00, 0x3F, 0x00, ..] => Some(encoding_rs::UTF_16LE),
+        [0x00, 0x3C, 0x00, 0x3F, ..] => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    };
+    if let Some(encoding) = utf16 {
+        fixes.converted_from = Some(encoding.name());
+        let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
         return finish(text.into_owned(), had_errors, file);
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
@@ -272,6 +284,20 @@ mod tests {
             .collect();
         assert_eq!(decode(&utf16, "m.xml", &mut fixes).unwrap(), "<manifest/>");
         assert_eq!(fixes.converted_from, Some("UTF-16LE"));
+
+        let mut fixes = Fixes::default();
+        let no_bom: Vec<u8> = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><manifest/>"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        let text = decode(&no_bom, "m.xml", &mut fixes).unwrap();
+        assert!(text.ends_with("<manifest/>"));
+        assert_eq!(fixes.converted_from, Some("UTF-16BE"));
+        let mut text = text;
+        assert!(
+            parse_xml(&mut text, "m.xml", &mut fixes).is_ok(),
+            "the declaration is accepted"
+        );
     }
 
     #[test]
