@@ -10,7 +10,7 @@ use larch_sequencing::{
     Sequencer, SuccessStatus,
 };
 
-use crate::manifest::CtsCourse;
+use crate::package::CtsCourse;
 
 /// Loads a package's course by name (`CM-01`, `DDMa`).
 pub type Loader<'a> = &'a dyn Fn(&str) -> Result<CtsCourse, String>;
