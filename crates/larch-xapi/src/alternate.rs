@@ -13,7 +13,8 @@ pub struct AlternateRequest {
     pub method: String,
     /// Form parameters that are headers (1.3: `Authorization`, `X-Experience-API-Version`,
     /// `Content-Type`, `Content-Length`, `If-Match`, `If-None-Match`), names lowercased; they
-    /// take the place of the HTTP headers of the same names.
+    /// take the place of the HTTP headers of the same names. When there is `content`,
+    /// `content-type` is always present (`application/json` unless the form said otherwise).
     pub headers: Vec<(String, String)>,
     /// The other form parameters: the resource's query parameters.
     pub params: Vec<(String, String)>,
@@ -98,6 +99,18 @@ pub fn parse_alternate_request(
     }
     if matches!(method, "PUT" | "POST") && request.content.is_none() {
         return Err(bad("content", "is required for an alternate PUT or POST"));
+    }
+    // The HTTP Content-Type describes the form; the content's own type is the form's
+    // Content-Type parameter, JSON when absent (statements and JSON documents).
+    if request.content.is_some()
+        && !request
+            .headers
+            .iter()
+            .any(|(name, _)| name == "content-type")
+    {
+        request
+            .headers
+            .push(("content-type".to_owned(), "application/json".to_owned()));
     }
     Ok(request)
 }

@@ -139,6 +139,10 @@ pub enum Precondition {
     /// `409 Conflict`: a PUT without either header on a document that exists (check the
     /// current state and send `If-Match` with its ETag).
     Conflict,
+    /// `400 Bad Request`: a PUT to a profile resource without either header on a document
+    /// that does not exist (Communication 3.1: the client MUST send one; the ADL suite's
+    /// `XAPI-00273`).
+    Required,
 }
 
 /// Evaluates `If-Match` / `If-None-Match` of a PUT, POST or DELETE against the current
@@ -164,16 +168,15 @@ pub fn check_preconditions(
     {
         return Precondition::Failed;
     }
-    let guarded = kind != DocumentKind::State || version.state_put_requires_precondition();
-    if method == DocumentMethod::Put
-        && guarded
-        && current_etag.is_some()
-        && if_match.is_none()
-        && if_none_match.is_none()
-    {
-        return Precondition::Conflict;
+    if method != DocumentMethod::Put || if_match.is_some() || if_none_match.is_some() {
+        return Precondition::Proceed;
     }
-    Precondition::Proceed
+    let profile = kind != DocumentKind::State;
+    match current_etag {
+        Some(_) if profile || version.state_put_requires_precondition() => Precondition::Conflict,
+        None if profile => Precondition::Required,
+        _ => Precondition::Proceed,
+    }
 }
 
 /// The entity tags of a header value, weak prefixes dropped, always quoted.

@@ -181,7 +181,7 @@ type ConcurrencyCase<'a> = (
 
 #[test]
 fn concurrency_table() {
-    use Precondition::{Conflict, Failed, Proceed};
+    use Precondition::{Conflict, Failed, Proceed, Required};
     let cur = etag(b"current");
     let other = etag(b"other");
     let both = format!("{other}, {cur}");
@@ -197,7 +197,10 @@ fn concurrency_table() {
         (ActivityProfile, Put, v1, None, None, Some("*"), Proceed),
         (ActivityProfile, Put, v1, Some(&cur), None, None, Conflict),
         (AgentProfile, Put, v2, Some(&cur), None, None, Conflict),
-        (AgentProfile, Put, v1, None, None, None, Proceed),
+        (AgentProfile, Put, v1, None, None, None, Required),
+        (ActivityProfile, Put, v2, None, None, None, Required),
+        (State, Put, v2, None, None, None, Proceed),
+        (AgentProfile, Post, v1, None, None, None, Proceed),
         (State, Put, v1, Some(&cur), None, None, Proceed),
         (State, Put, v2, Some(&cur), None, None, Conflict),
         (State, Post, v2, Some(&cur), Some(&other), None, Failed),
