@@ -155,6 +155,7 @@ impl Sequencer {
     /// SN book 4.2.1 Overall Sequencing Process (OP.1), for one navigation request at `now`
     /// (seconds since the epoch).
     pub fn navigate(&mut self, request: &NavigationRequest, now: f64) -> Outcome {
+        self.state.now = now;
         if self.state.session_ended {
             // A new sequencing session begins: the Current Activity is undefined again.
             self.state.current = None;

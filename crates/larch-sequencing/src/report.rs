@@ -145,6 +145,7 @@ impl Sequencer {
     /// then processes its navigation request (or, with none, waits for the learner: the
     /// attempt ends when the learner's next request is processed).
     pub fn terminate(&mut self, report: &ScoReport, now: f64) -> Outcome {
+        self.state.now = now;
         // An abandoned attempt keeps nothing of what the content reported.
         let abandoned = matches!(
             report.nav_request,

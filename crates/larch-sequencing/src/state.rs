@@ -23,6 +23,9 @@ pub struct EngineState {
     pub suspended: Option<ActivityIx>,
     /// Whether the sequencing session has ended (a new one starts with `start`/`resumeAll`).
     pub session_ended: bool,
+    /// The time of the request being processed, seconds since the epoch (passed in).
+    #[serde(default)]
+    pub now: f64,
     /// The seeded random source for selection and randomization.
     pub rng: ChaCha8Rng,
 }
@@ -48,6 +51,7 @@ impl EngineState {
             current: None,
             suspended: None,
             session_ended: false,
+            now: 0.0,
             rng: ChaCha8Rng::seed_from_u64(seed),
         }
     }

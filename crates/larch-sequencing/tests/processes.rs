@@ -396,3 +396,20 @@ fn retry_post_condition_starts_the_cluster_again() {
     let c = seq.tree().find("c").unwrap();
     assert_eq!(seq.activity_state(c).attempt_count, 2);
 }
+
+#[test]
+fn attempt_absolute_duration_limit_disables_after_a_long_attempt() {
+    let mut a = leaf("a");
+    a.sequencing
+        .limit_conditions
+        .attempt_absolute_duration_limit_secs = Some(60.0);
+    let mut root = cluster("root", vec![a, leaf("b")], true);
+    root.sequencing.control_mode.choice = true;
+    let mut seq = Sequencer::new(&tree(root), 1);
+    assert_eq!(delivered(&seq.navigate(&Nav::Start, 0.0)), "a");
+    assert_eq!(delivered(&seq.terminate(&next(), 600.0)), "b");
+    assert!(
+        !seq.lookahead().is_valid(&Nav::Choice("a".into())),
+        "a's attempt lasted ten minutes"
+    );
+}

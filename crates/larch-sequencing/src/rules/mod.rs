@@ -104,8 +104,14 @@ impl Sequencer {
         if !activity.sequencing.delivery.tracked || state.active || state.suspended {
             return false;
         }
-        // 3: the attempt limit.
-        self.attempt_limit_exceeded(ix)
+        // 3: the attempt limit; 4: the attempt absolute duration limit.
+        let duration_limit = activity
+            .sequencing
+            .limit_conditions
+            .attempt_absolute_duration_limit_secs;
+        let too_long = duration_limit
+            .is_some_and(|limit| state.attempted() && state.attempt_absolute_secs >= limit);
+        self.attempt_limit_exceeded(ix) || too_long
     }
 }
 

@@ -220,7 +220,12 @@ impl Sequencer {
             }
         }
         // 3–4: the attempt is over; roll up.
-        self.st_mut(ix).active = false;
+        let now = self.state.now;
+        let state = self.st_mut(ix);
+        if let Some(started) = state.attempt_started_at {
+            state.attempt_absolute_secs = (now - started).max(0.0);
+        }
+        state.active = false;
         self.overall_rollup(ix);
     }
 }

@@ -48,6 +48,10 @@ pub struct ActivityState {
     pub stale: bool,
     /// Start of the current attempt, seconds since the epoch (time is passed in).
     pub attempt_started_at: Option<f64>,
+    /// Attempt Absolute Duration of the last ended attempt, in seconds (wall time from its
+    /// start to its end, suspensions included).
+    #[serde(default)]
+    pub attempt_absolute_secs: f64,
     /// Attempt Experienced Duration reported by the content, in seconds.
     pub attempt_experienced_secs: f64,
     /// Activity Experienced Duration: the sum over attempts, in seconds.
