@@ -27,6 +27,11 @@ pub struct StatementIndex {
     pub registration: Option<Uuid>,
     /// The statement this one voids (xAPI-Data 2.3.2), if it is a voiding statement.
     pub voids: Option<Uuid>,
+    /// The statement the Object references (any verb). Communication 2.1.4 "Filter Conditions
+    /// for StatementRefs": for the `agent`, `verb`, `activity` and `registration` filters, a
+    /// statement also matches when the statement it targets matches (voided or not), so the
+    /// store follows this link; time and paging filters apply to the statement itself.
+    pub targets: Option<Uuid>,
 }
 
 impl Statement {
@@ -60,6 +65,10 @@ impl Statement {
             related_activities,
             registration: self.core.context.as_ref().and_then(|c| c.registration),
             voids: self.voided_target(),
+            targets: match &self.core.object {
+                StatementObject::StatementRef(r) => Some(r.id),
+                _ => None,
+            },
         }
     }
 }

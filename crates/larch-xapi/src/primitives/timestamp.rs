@@ -63,6 +63,25 @@ impl Timestamp {
         }
     }
 
+    /// The instant as an HTTP date (RFC 9110 5.6.7 IMF-fixdate, whole seconds), for the
+    /// `Last-Modified` header xAPI 2.0 asks for on statements (`stored`) and documents.
+    pub fn to_http_date(&self) -> String {
+        const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let (days, sod) = (self.secs.div_euclid(86_400), self.secs.rem_euclid(86_400));
+        let (y, m, d) = civil_from_days(days);
+        let weekday = DAYS[usize::try_from(days.rem_euclid(7)).unwrap_or(0)];
+        let month = MONTHS[usize::try_from(m - 1).unwrap_or(0)];
+        format!(
+            "{weekday}, {d:02} {month} {y:04} {:02}:{:02}:{:02} GMT",
+            sod / 3600,
+            sod % 3600 / 60,
+            sod % 60
+        )
+    }
+
     /// The serialized text.
     pub fn as_str(&self) -> &str {
         &self.text
@@ -266,6 +285,18 @@ mod tests {
         let utc = Timestamp::parse("2023-05-04T17:00:00.000Z").expect("valid");
         assert_eq!(est, utc);
         assert_eq!(est.to_utc().as_str(), "2023-05-04T17:00:00.000Z");
+    }
+
+    #[test]
+    fn http_dates() {
+        let t = Timestamp::parse("1994-11-06T08:49:37.5Z").expect("valid");
+        assert_eq!(t.to_http_date(), "Sun, 06 Nov 1994 08:49:37 GMT");
+        assert_eq!(
+            Timestamp::from_unix_nanos(0).to_http_date(),
+            "Thu, 01 Jan 1970 00:00:00 GMT"
+        );
+        let leap = Timestamp::parse("2024-02-29T23:59:59+02:00").expect("valid");
+        assert_eq!(leap.to_http_date(), "Thu, 29 Feb 2024 21:59:59 GMT");
     }
 
     #[test]

@@ -140,6 +140,7 @@ fn index_keys_for_every_filter() {
     );
     let voiding = parse(&voiding, V1);
     assert!(voiding.index().voids.is_some());
+    assert_eq!(voiding.index().targets, voiding.index().voids);
     assert!(
         !voiding.can_be_voided(),
         "a voiding statement cannot be voided"
