@@ -8,11 +8,12 @@
 mod adl_cts {
     pub mod driver;
     pub mod package;
+    pub mod report;
 }
 
 use std::io::Write;
 
-use adl_cts::{driver, package};
+use adl_cts::{driver, package, report};
 
 /// The number of test cases that pass today; the suite may not fall below it (a ratchet
 /// until every case passes, when `every_cts_case_passes` takes over).

@@ -42,19 +42,7 @@ impl Sequencer {
         scan: Option<&Scan>,
     ) -> SeqResult<()> {
         // 2–4: every activity on the path is available and not hidden from choice.
-        match scan {
-            Some(scan) if scan.unavailable[target.ix()] => {
-                return Err(Exception::new("SB.2.9-2", "the target is not available"));
-            }
-            Some(scan) if scan.hidden[target.ix()] => {
-                return Err(Exception::new(
-                    "SB.2.9-3",
-                    "the target is hidden from choice",
-                ));
-            }
-            Some(_) => {}
-            None => self.check_choice_path(target)?,
-        }
+        self.check_choice_path_with(target, scan)?;
         // 5: the target's cluster allows choice.
         if let Some(parent) = self.tree.parent(target)
             && !self.tree.get(parent).sequencing.control_mode.choice
@@ -87,6 +75,23 @@ impl Sequencer {
             // Case #5: elsewhere in the tree.
             self.check_distant_choice(current, target, ancestor, constrain)
         }
+    }
+
+    /// SB.2.9 steps 2–4, from the look-ahead's shared scan when there is one.
+    fn check_choice_path_with(&self, target: ActivityIx, scan: Option<&Scan>) -> SeqResult<()> {
+        let Some(scan) = scan else {
+            return self.check_choice_path(target);
+        };
+        if scan.unavailable[target.ix()] {
+            return Err(Exception::new("SB.2.9-2", "the target is not available"));
+        }
+        if scan.hidden[target.ix()] {
+            return Err(Exception::new(
+                "SB.2.9-3",
+                "the target is hidden from choice",
+            ));
+        }
+        Ok(())
     }
 
     /// SB.2.9 steps 2–4.
@@ -215,9 +220,28 @@ impl Sequencer {
         ancestor: ActivityIx,
         constrain: bool,
     ) -> SeqResult<()> {
-        // 11.1–11.4: choice exit on the way up, and the nearest constrained cluster.
+        // 11.1–11.4: choice exit on the way up; 11.5: constrained choice.
         self.check_exit_path(current, ancestor, true)?;
-        let mut constrained = None;
+        if constrain {
+            self.check_constrained_choice(current, target, ancestor)?;
+        }
+        // 11.7–11.9: traversal from the common ancestor to the target.
+        if target > current {
+            self.check_forward_path(ancestor, target, false)
+        } else {
+            self.check_backward_target(ancestor, target)
+        }
+    }
+
+    /// SB.2.9 step 11.5: a constrained cluster (searched from the current activity's
+    /// parent up to the common ancestor, as the ADL implementation does) only lets the
+    /// learner choose its flow neighbours.
+    fn check_constrained_choice(
+        &self,
+        current: ActivityIx,
+        target: ActivityIx,
+        ancestor: ActivityIx,
+    ) -> SeqResult<()> {
         let mut at = self.tree.parent(current);
         while let Some(a) = at.filter(|a| *a != ancestor) {
             if self
@@ -227,34 +251,30 @@ impl Sequencer {
                 .constrained_choice
                 .constrain_choice
             {
-                constrained = Some(a);
-                break;
+                return self.check_near_constrained(a, target);
             }
             at = self.tree.parent(a);
         }
-        // 11.5: a constrained cluster (searched from the current activity's parent, as the
-        // ADL implementation does) only lets the learner choose its flow neighbours.
-        if let Some(constrained) = constrained.filter(|_| constrain) {
-            let direction = if target > constrained {
-                Direction::Forward
-            } else {
-                Direction::Backward
-            };
-            let consider = self.choice_flow(constrained, direction);
-            let near = target == consider || self.tree.parent(target) == Some(consider);
-            if !near && target != constrained {
-                return Err(Exception::new(
-                    "SB.2.9-8",
-                    "constrained choice forbids this target",
-                ));
-            }
-        }
-        // 11.7–11.9: traversal from the common ancestor to the target.
-        if target > current {
-            self.check_forward_path(ancestor, target, false)
+        Ok(())
+    }
+
+    /// SB.2.9 step 11.5.1–11.5.3: the target is the constrained cluster's flow neighbour
+    /// (or one of its children).
+    fn check_near_constrained(&self, constrained: ActivityIx, target: ActivityIx) -> SeqResult<()> {
+        let direction = if target > constrained {
+            Direction::Forward
         } else {
-            self.check_backward_target(ancestor, target)
+            Direction::Backward
+        };
+        let consider = self.choice_flow(constrained, direction);
+        let near = target == consider || self.tree.parent(target) == Some(consider);
+        if near || target == constrained {
+            return Ok(());
         }
+        Err(Exception::new(
+            "SB.2.9-8",
+            "constrained choice forbids this target",
+        ))
     }
 
     /// SB.2.9 step 11.10: a backward target checks prevent activation on the way down

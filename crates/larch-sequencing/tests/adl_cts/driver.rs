@@ -5,12 +5,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use larch_cts::{Call, Command, TestCase, UiQuestion, Visit};
-use larch_sequencing::{
-    CompletionStatus, ExitMode, Lookahead, NavigationRequest, ObjectiveReport, Outcome, ScoReport,
-    Sequencer, SuccessStatus,
-};
+use larch_sequencing::{Lookahead, NavigationRequest, Outcome, ScoReport, Sequencer};
 
 use crate::package::CtsCourse;
+use crate::report::apply_set;
 
 /// Loads a package's course by name (`CM-01`, `DDMa`).
 pub type Loader<'a> = &'a dyn Fn(&str) -> Result<CtsCourse, String>;
@@ -222,16 +220,7 @@ impl Run<'_> {
     /// the content did not navigate.
     fn learner(&mut self, action: &str, outcome: &Outcome) -> Result<Outcome, String> {
         let (verb, arg) = action.split_once('~').unwrap_or((action, ""));
-        // "please launch <b>API Implementation Test 1</b>": a choice within the session.
-        let launch_title = match verb {
-            "launch" => Some(arg.to_owned()),
-            v if v.starts_with("APIt") => Some(format!("API Implementation Test {}", &v[4..])),
-            v if v.starts_with("DMIt") => {
-                Some(format!("Data Model Implementation Test {}", &v[4..]))
-            }
-            _ => None,
-        };
-        if let Some(title) = launch_title {
+        if let Some(title) = launch_title(verb, arg) {
             let id = self
                 .id_of_title(&title)
                 .ok_or_else(|| format!("no activity titled {title}"))?;
@@ -255,20 +244,21 @@ impl Run<'_> {
             let now = self.tick();
             outcome = self.seq.navigate(request, now);
         }
-        let relaunch = verb.to_ascii_lowercase().contains("launch")
-            || matches!(
-                verb,
-                "ContinueExitCM8" | "DMBx" | "DMBxAct" | "ExitCM09ba" | "SuspendCM09ca"
-            );
-        if !relaunch {
-            if request.is_none() && !matches!(outcome, Outcome::SessionEnded) {
-                // Exit, AutoTest, TRIGExitAll, …: the learner leaves the course.
-                let now = self.tick();
-                self.seq.navigate(&NavigationRequest::ExitAll, now);
-                return Ok(Outcome::SessionEnded);
-            }
-            return Ok(outcome);
+        if is_relaunch(verb) {
+            return self.relaunch(verb, arg);
         }
+        if request.is_none() && !matches!(outcome, Outcome::SessionEnded) {
+            // Exit, AutoTest, TRIGExitAll, …: the learner leaves the course.
+            let now = self.tick();
+            self.seq.navigate(&NavigationRequest::ExitAll, now);
+            return Ok(Outcome::SessionEnded);
+        }
+        Ok(outcome)
+    }
+
+    /// The learner leaves the course (suspending it when told to) and launches it, or
+    /// another package of the case, again.
+    fn relaunch(&mut self, verb: &str, arg: &str) -> Result<Outcome, String> {
         // "launch LMS Test Content Package DDMb": another package of the case.
         let package = match verb {
             "exitlaunch" | "autoendrelaunch" | "relaunch" | "autoendlaunchnchoose" => Some(arg),
@@ -276,7 +266,8 @@ impl Run<'_> {
                 .strip_prefix("ReLaunch")
                 .or_else(|| v.strip_prefix("Launch")),
         }
-        .filter(|p| !p.is_empty() && *p != self.package && (self.load)(p).is_ok());
+        .filter(|p| !p.is_empty() && *p != self.package && (self.load)(p).is_ok())
+        .map(str::to_owned);
         if !self.seq.session_ended() {
             let leave = if verb.starts_with("Suspend") {
                 NavigationRequest::SuspendAll
@@ -287,7 +278,6 @@ impl Run<'_> {
             self.seq.navigate(&leave, now);
         }
         if let Some(package) = package {
-            let package = package.to_owned();
             self.switch_to(&package)?;
         }
         // "relaunch … and then choose Activity 4": a new session opened by a choice.
@@ -358,7 +348,9 @@ impl Run<'_> {
         for command in &visit.commands {
             match command.call {
                 Call::SetValue if command.error == "0" => {
-                    apply_set(&mut report, &mut objective_ids, command, self);
+                    apply_set(&mut report, &mut objective_ids, command, &|n| {
+                        self.objective_id(n)
+                    });
                 }
                 Call::GetValue => self.check_get(command)?,
                 _ => {}
@@ -399,93 +391,21 @@ impl Run<'_> {
     }
 }
 
-fn apply_set(
-    report: &mut ScoReport,
-    ids: &mut HashMap<String, String>,
-    command: &Command,
-    run: &Run,
-) {
-    let value = command.value.as_str();
-    let number = value.parse::<f64>().ok();
-    let parts: Vec<&str> = command.element.split('.').collect();
-    match parts.as_slice() {
-        ["cmi", "completion_status"] => report.completion_status = completion(value),
-        ["cmi", "success_status"] => report.success_status = success(value),
-        ["cmi", "progress_measure"] => report.progress_measure = number,
-        ["cmi", "score", field] => set_score(&mut report.score, field, number),
-        ["cmi", "exit"] => report.exit = exit(value),
-        ["adl", "nav", "request"] => report.nav_request = NavigationRequest::parse(value),
-        ["cmi", "objectives", index, "id"] => {
-            ids.insert((*index).to_owned(), value.to_owned());
-        }
-        ["cmi", "objectives", index, field @ ..] => {
-            let id = match index.strip_prefix('&').and_then(|i| i.strip_suffix('&')) {
-                Some(id) => id.to_owned(),
-                None => match ids
-                    .get(*index)
-                    .cloned()
-                    .or_else(|| run.objective_id(index.parse().ok()?))
-                {
-                    Some(id) => id,
-                    None => return,
-                },
-            };
-            let objective = match report.objectives.iter().position(|o| o.id == id) {
-                Some(i) => &mut report.objectives[i],
-                None => {
-                    report.objectives.push(ObjectiveReport {
-                        id,
-                        ..ObjectiveReport::default()
-                    });
-                    report.objectives.last_mut().expect("just pushed")
-                }
-            };
-            match field {
-                ["success_status"] => objective.success_status = success(value),
-                ["completion_status"] => objective.completion_status = completion(value),
-                ["progress_measure"] => objective.progress_measure = number,
-                ["score", f] => set_score(&mut objective.score, f, number),
-                _ => {}
-            }
-        }
-        _ => {}
+/// "please launch <b>API Implementation Test 1</b>": a choice within the session.
+fn launch_title(verb: &str, arg: &str) -> Option<String> {
+    match verb {
+        "launch" => Some(arg.to_owned()),
+        v if v.starts_with("APIt") => Some(format!("API Implementation Test {}", &v[4..])),
+        v if v.starts_with("DMIt") => Some(format!("Data Model Implementation Test {}", &v[4..])),
+        _ => None,
     }
 }
 
-fn set_score(score: &mut larch_sequencing::Score, field: &str, value: Option<f64>) {
-    match field {
-        "scaled" => score.scaled = value,
-        "raw" => score.raw = value,
-        "min" => score.min = value,
-        "max" => score.max = value,
-        _ => {}
-    }
-}
-
-fn completion(value: &str) -> Option<CompletionStatus> {
-    Some(match value {
-        "completed" => CompletionStatus::Completed,
-        "incomplete" => CompletionStatus::Incomplete,
-        "not attempted" => CompletionStatus::NotAttempted,
-        "unknown" => CompletionStatus::Unknown,
-        _ => return None,
-    })
-}
-
-fn success(value: &str) -> Option<SuccessStatus> {
-    Some(match value {
-        "passed" => SuccessStatus::Passed,
-        "failed" => SuccessStatus::Failed,
-        "unknown" => SuccessStatus::Unknown,
-        _ => return None,
-    })
-}
-
-fn exit(value: &str) -> Option<ExitMode> {
-    Some(match value {
-        "suspend" => ExitMode::Suspend,
-        "logout" => ExitMode::Logout,
-        "time-out" => ExitMode::TimeOut,
-        _ => ExitMode::Normal,
-    })
+/// Whether the instruction ends the session and launches a package again.
+fn is_relaunch(verb: &str) -> bool {
+    verb.to_ascii_lowercase().contains("launch")
+        || matches!(
+            verb,
+            "ContinueExitCM8" | "DMBx" | "DMBxAct" | "ExitCM09ba" | "SuspendCM09ca"
+        )
 }
