@@ -21,6 +21,14 @@ impl CommandTable {
         self.0.get(token).map_or(token, String::as_str)
     }
 
+    /// The word for `key` with its `%s` replaced by `arg` (`tar` → `{target=ID}`), or the
+    /// key itself when it is no abbreviation (`Resources.getString` with a format argument).
+    pub fn decode_with(&self, key: &str, arg: &str) -> String {
+        self.0
+            .get(key)
+            .map_or_else(|| key.to_owned(), |f| f.replace("%s", arg))
+    }
+
     /// A dotted data-model element (`c~OB~0~S~SCA` → `cmi.objectives.0.score.scaled`);
     /// `tar~ID` becomes `{target=ID}` and `&ID&` stays as written.
     pub fn element(&self, tokens: &[&str]) -> String {

@@ -10,6 +10,8 @@
 #![deny(missing_docs)]
 
 mod commands;
+mod judge;
+mod lms;
 mod properties;
 mod script;
 
@@ -17,7 +19,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub use commands::{Call, Command, CommandTable};
-pub use properties::parse_properties;
+pub use judge::{ScormApi, Verdict, judge, resolve};
+pub use lms::{KNOWN_CALLS, LmsCall, VisitCalls, lms_visits, parse_lms_call, read_lms_scripts};
+pub use properties::{parse_properties, parse_properties_java};
 pub use script::{TestCase, UiQuestion, Visit};
 
 /// Reading a fixture failed.

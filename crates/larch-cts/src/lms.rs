@@ -1,0 +1,262 @@
+//! The scripted data-model calls decoded exactly as the Test Suite's `LMSParser.java` does
+//! (grammar `CMD->element[!value]->expected->errorcode`, abbreviations from
+//! `resources/Commands.properties`), per visit in the order its `commands.k` keys give.
+//!
+//! [`crate::Command`] decodes the same lines for the sequencing harness, which only needs
+//! navigation calls; this reader keeps every quirk of `LMSParser` so that data-model calls
+//! are judged on what the Test Suite itself would send.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use crate::properties::parse_properties_java;
+use crate::{CommandTable, CtsError};
+
+/// The commands `LMSParser.parseCommands` recognizes; other lines are ignored as it does.
+pub const KNOWN_CALLS: &[&str] = &["I", "T", "C", "GET", "SET", "GES", "GLE", "GeDi", "COI"];
+
+/// One scripted API call with its expected result, as `LMSParser` decodes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LmsCall {
+    /// `I`, `T`, `C`, `GET`, `SET`, `GES`, `GLE`, `GeDi`, `COI`.
+    pub api: String,
+    /// `element` (GET), `element!value` (SET), or the argument (I, C, GES, GeDi, COI).
+    pub param: String,
+    /// The expected return value.
+    pub expected: String,
+    /// The expected error code.
+    pub code: String,
+    /// The line as written.
+    pub raw: String,
+}
+
+/// The calls of one visit (`Act{N}V{visit}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitCalls {
+    /// The visit key, `Act3V1`.
+    pub key: String,
+    /// Its calls in `commands.k` order.
+    pub calls: Vec<LmsCall>,
+}
+
+impl CommandTable {
+    fn get(&self, key: &str) -> String {
+        self.decode(key).to_owned()
+    }
+
+    fn get_fmt(&self, key: &str, arg: &str) -> String {
+        self.decode_with(key, arg)
+    }
+}
+
+/// Decodes one `commands.k` line (`LMSParser.parseCommands`).
+pub fn parse_lms_call(line: &str, d: &CommandTable) -> LmsCall {
+    let parts: Vec<&str> = line.split("->").collect();
+    let api = parts[0].to_owned();
+    let mut call = LmsCall {
+        api: api.clone(),
+        param: String::new(),
+        expected: String::new(),
+        code: parts.last().copied().unwrap_or_default().to_owned(),
+        raw: line.to_owned(),
+    };
+    let arg = |i: usize| parts.get(i).copied().unwrap_or_default().to_owned();
+    match api.as_str() {
+        "GET" | "I" | "C" => {
+            call.param = get_params(&arg(1), d);
+            for p in parts.iter().take(parts.len() - 1).skip(2) {
+                let decoded = d.get(p);
+                call.expected = if decoded.is_empty() && !p.is_empty() {
+                    (*p).to_owned()
+                } else {
+                    decoded
+                };
+            }
+        }
+        "SET" => {
+            call.param = set_params(&arg(1), d);
+            for p in parts.iter().take(parts.len() - 1).skip(2) {
+                call.expected = d.get(p);
+            }
+        }
+        "GES" | "GeDi" | "GLE" => {
+            call.param = arg(1);
+            call.expected = arg(2);
+            call.code = arg(3);
+        }
+        "T" => call.code = String::new(),
+        _ => call.param = arg(1),
+    }
+    call
+}
+
+fn final_split(last: &str) -> (String, String) {
+    match last.split_once('!') {
+        Some((a, b)) => (a.to_owned(), b.to_owned()),
+        None => (last.to_owned(), String::new()),
+    }
+}
+
+fn set_params(key: &str, d: &CommandTable) -> String {
+    let k: Vec<&str> = key.split('~').collect();
+    let dm = d.get(k[0]);
+    match k.len() {
+        2 => {
+            let (e, v) = final_split(k[1]);
+            format!("{dm}.{}!{}", d.get(&e), d.get(&v))
+        }
+        3 => {
+            let (e, v) = final_split(k[2]);
+            format!("{dm}.{}.{}!{}", d.get(k[1]), d.get(&e), d.get(&v))
+        }
+        4 => {
+            let (e, v) = final_split(k[3]);
+            format!("{dm}.{}.{}.{}!{}", d.get(k[1]), k[2], d.get(&e), d.get(&v))
+        }
+        5 if key.contains("a~n~r") => {
+            let t: Vec<&str> = k[2].split('!').collect();
+            let value = format!(
+                "{}{}",
+                d.get_fmt(t.get(1).copied().unwrap_or_default(), k[3]),
+                d.get(k[4])
+            );
+            format!("{dm}.{}.{}!{value}", d.get(k[1]), d.get(t[0]))
+        }
+        5 => {
+            let t: Vec<&str> = k[4].split('!').collect();
+            let value = d.get(t.get(1).copied().unwrap_or_default());
+            let mid: Vec<String> = k[1..4].iter().map(|x| d.get(x)).collect();
+            format!("{dm}.{}.{}!{value}", mid.join("."), d.get(t[0]))
+        }
+        6 => {
+            let (e, v) = final_split(k[5]);
+            let mid: Vec<String> = k[1..5].iter().map(|x| d.get(x)).collect();
+            format!("{dm}.{}.{}!{}", mid.join("."), d.get(&e), d.get(&v))
+        }
+        _ => dm,
+    }
+}
+
+fn get_params(key: &str, d: &CommandTable) -> String {
+    if !key.contains('~') {
+        return key.to_owned();
+    }
+    let mut t: Vec<String> = key.split('~').map(str::to_owned).collect();
+    if t[1] == "INTR" && key.contains('!') {
+        for part in &mut t {
+            if let Some((a, _)) = part.clone().split_once('!') {
+                *part = a.to_owned();
+            }
+        }
+    }
+    if t.len() == 6 && key.contains("a~n~r") {
+        let head: Vec<String> = t[..4].iter().map(|x| d.get(x)).collect();
+        return format!("{}.{}", head.join("."), d.get_fmt(&t[4], &t[5]));
+    }
+    t.iter().map(|x| d.get(x)).collect::<Vec<_>>().join(".")
+}
+
+/// The visits of one script with their calls: visits in the order their first
+/// `commands.k` key appears, calls sorted by `k`; a repeated key keeps its last value
+/// (`java.util.Properties`); lines with an unknown command are dropped as `LMSParser` does.
+pub fn lms_visits(text: &str, d: &CommandTable) -> Vec<VisitCalls> {
+    let props = parse_properties_java(text);
+    let latest: HashMap<&str, &str> = props
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mut order: Vec<String> = Vec::new();
+    let mut calls: HashMap<String, Vec<(usize, LmsCall)>> = HashMap::new();
+    let mut seen = HashSet::new();
+    for (k, _) in &props {
+        let Some((visit, n)) = k.split_once(".commands.") else {
+            continue;
+        };
+        if !seen.insert(k.as_str()) {
+            continue;
+        }
+        if !order.iter().any(|o| o == visit) {
+            order.push(visit.to_owned());
+        }
+        let call = parse_lms_call(latest[k.as_str()], d);
+        if let (Ok(n), true) = (n.parse::<usize>(), KNOWN_CALLS.contains(&call.api.as_str())) {
+            calls.entry(visit.to_owned()).or_default().push((n, call));
+        }
+    }
+    order
+        .into_iter()
+        .map(|key| {
+            let mut list = calls.remove(&key).unwrap_or_default();
+            list.sort_by_key(|(n, _)| *n);
+            VisitCalls {
+                key,
+                calls: list.into_iter().map(|(_, c)| c).collect(),
+            }
+        })
+        .collect()
+}
+
+/// Every script's visits with their calls, by test case id (`CM-01`).
+pub fn read_lms_scripts(dir: &Path) -> Result<BTreeMap<String, Vec<VisitCalls>>, CtsError> {
+    let entries = crate::read_zip(&dir.join("_ADL_CTS_TestCases_properties.zip"))?;
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    let table = entries
+        .iter()
+        .find(|(name, _)| name.ends_with("resources/Commands.properties"))
+        .map(|(_, bytes)| CommandTable::new(parse_properties_java(&text(bytes))))
+        .ok_or_else(|| CtsError::Grammar("no resources/Commands.properties".into()))?;
+    let mut out = BTreeMap::new();
+    for (name, bytes) in &entries {
+        let id = name
+            .strip_prefix("TestCases/")
+            .and_then(|n| n.strip_suffix(".properties"));
+        if let Some(id) = id {
+            out.insert(id.to_owned(), lms_visits(&text(bytes), &table));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> CommandTable {
+        let pairs = [
+            ("c", "cmi"),
+            ("a", "adl"),
+            ("n", "nav"),
+            ("r", "request"),
+            ("rv", "request_valid"),
+            ("OB", "objectives"),
+            ("SS", "success_status"),
+            ("pass", "passed"),
+            ("t", "true"),
+            ("TY.c", "choice"),
+            ("tar", "{target=%s}"),
+        ];
+        CommandTable::new(
+            pairs
+                .iter()
+                .map(|(a, b)| ((*a).into(), (*b).into()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn decodes_like_lms_parser() {
+        let d = table();
+        let set = parse_lms_call("SET->c~OB~0~SS!pass->t->0", &d);
+        assert_eq!(set.param, "cmi.objectives.0.success_status!passed");
+        assert_eq!((set.expected.as_str(), set.code.as_str()), ("true", "0"));
+        let get = parse_lms_call("GET->a~n~rv~TY.c~tar~act_2->t->0", &d);
+        assert_eq!(get.param, "adl.nav.request_valid.choice.{target=act_2}");
+        let visits = lms_visits(
+            "Act1V1.commands.1=GET->c~OB~0~SS->pass->0\nAct1V1.commands.0=I->->t->0\nAct1V1.commands.2=XX->y\n",
+            &d,
+        );
+        assert_eq!(visits.len(), 1);
+        let apis: Vec<&str> = visits[0].calls.iter().map(|c| c.api.as_str()).collect();
+        assert_eq!(apis, ["I", "GET"]);
+    }
+}

@@ -1,0 +1,253 @@
+//! Commits from the browser shim, applied idempotently by sequence number (the brief's
+//! runtime protocol: no lost completions).
+//!
+//! Rules, in order:
+//! 1. A commit names its session and activity; a session this registration never opened
+//!    is refused ([`RuntimeError::UnknownSession`]).
+//! 2. A sequence number at or below the session's last applied one is a replay or stale:
+//!    nothing changes and the answer says what was applied ([`CommitStatus::Duplicate`]).
+//! 3. A commit for a session that is already closed (terminated, navigated away from, or
+//!    closed as abandoned) is late ([`CommitStatus::Late`]): when no later session touched
+//!    the activity, it is applied to the attempt's data (the state the next delivery
+//!    resumes from) and, in SCORM 2004, recorded into the engine's tracking; otherwise only
+//!    its completion, pass and score are kept in the sticky results. Either way a
+//!    completion or pass the content reported is never lost.
+//! 4. Otherwise the changes are validated and applied exactly as `SetValue` would
+//!    ([`larch_cmi::apply_batch`], forgiving by default); a refused change is reported with
+//!    its error code and skipped. Every applied change is a transcript entry.
+//! 5. Results are sticky: a completion or pass once recorded stays recorded in the
+//!    progress, whatever a later commit reports ([`crate::Recorded`]).
+//! 6. `terminate` (or a learner's `nav_request`, which unloads the SCO) ends the session and
+//!    runs the navigation that follows; the answer says what to deliver next.
+
+use larch_cmi::{Change, RejectedChange, RuntimeOutcome, TranscriptEntry, apply_batch};
+use larch_sequencing::NavigationRequest;
+use serde::{Deserialize, Serialize};
+
+use crate::course::RuntimeCourse;
+use crate::nav::NavState;
+use crate::progress::refresh_recorded;
+use crate::report::sco_report;
+use crate::session::{end_session, nav_now};
+use crate::state::RegistrationState;
+use crate::step::{Next, RuntimeError};
+
+/// One commit from the shim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commit {
+    /// The session ([`crate::Delivery::session`]).
+    pub session: u64,
+    /// Sequence number within the session, from 1, increasing.
+    pub seq: u64,
+    /// The session's activity.
+    pub activity: String,
+    /// SetValue calls since the previous commit, in order.
+    pub changes: Vec<Change>,
+    /// The content called `Terminate`/`LMSFinish`.
+    pub terminate: bool,
+    /// The learner's navigation that unloads the SCO (it ends the session like `terminate`
+    /// and takes precedence over the content's `adl.nav.request`).
+    pub nav_request: Option<NavigationRequest>,
+}
+
+/// How a commit was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommitStatus {
+    /// Applied.
+    Applied,
+    /// A replay or a stale commit: nothing changed.
+    Duplicate,
+    /// For a closed session (rule 3).
+    Late,
+}
+
+/// The answer to a commit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitResult {
+    /// How it was taken.
+    pub status: CommitStatus,
+    /// The session's highest applied sequence number after it.
+    pub applied_seq: u64,
+    /// Changes the data model refused, with their codes.
+    pub rejected: Vec<RejectedChange>,
+    /// One entry per applied change.
+    pub transcript: Vec<TranscriptEntry>,
+    /// After a terminate: what the player does next.
+    pub next: Option<Next>,
+    /// The navigation state for the player's buttons and the shim's
+    /// `adl.nav.request_valid.*` answers.
+    pub nav: NavState,
+}
+
+/// Applies `commit` (see the module documentation for the rules).
+pub fn apply_commit(
+    course: &RuntimeCourse,
+    state: &mut RegistrationState,
+    commit: &Commit,
+    now: i64,
+) -> Result<CommitResult, RuntimeError> {
+    let Some(session) = state.sessions.get(&commit.session).cloned() else {
+        let known =
+            commit.session < state.next_session && state.activities.contains_key(&commit.activity);
+        return match known {
+            true => late(course, state, commit, false, now),
+            false => Err(RuntimeError::UnknownSession(commit.session)),
+        };
+    };
+    if session.activity != commit.activity {
+        return Err(RuntimeError::WrongActivity {
+            session: commit.session,
+            expected: session.activity,
+            got: commit.activity.clone(),
+        });
+    }
+    if commit.seq <= session.last_seq {
+        return Ok(CommitResult {
+            status: CommitStatus::Duplicate,
+            applied_seq: session.last_seq,
+            rejected: Vec::new(),
+            transcript: Vec::new(),
+            next: None,
+            nav: nav_now(course, state)?,
+        });
+    }
+    if session.closed {
+        let latest = latest_session_of(state, &commit.activity) == Some(commit.session);
+        return late(course, state, commit, latest, now);
+    }
+    apply_open(course, state, commit, now)
+}
+
+fn apply_open(
+    course: &RuntimeCourse,
+    state: &mut RegistrationState,
+    commit: &Commit,
+    now: i64,
+) -> Result<CommitResult, RuntimeError> {
+    let record = state.activities.entry(commit.activity.clone()).or_default();
+    let cmi = record
+        .cmi
+        .as_mut()
+        .ok_or(RuntimeError::UnknownSession(commit.session))?;
+    let batch = apply_batch(cmi, &course.config, &commit.changes, now);
+    let outcome = RuntimeOutcome::from_state(cmi);
+    record
+        .reported
+        .extend(batch.transcript.iter().map(|t| t.element.clone()));
+    record.recorded.fold(&outcome);
+    record.last_access = Some(now);
+    write_shared_data(state, &outcome);
+    mark_applied(state, commit, now);
+    let (next, nav) = if commit.terminate || commit.nav_request.is_some() {
+        let step = end_session(
+            course,
+            state,
+            commit.session,
+            commit.nav_request.clone(),
+            now,
+        )?;
+        (Some(step.next), step.nav)
+    } else {
+        refresh_recorded(course, state);
+        (None, nav_with(course, state)?)
+    };
+    Ok(CommitResult {
+        status: CommitStatus::Applied,
+        applied_seq: commit.seq,
+        rejected: batch.rejected,
+        transcript: batch.transcript,
+        next,
+        nav,
+    })
+}
+
+/// The look-ahead including what the open attempt has reported so far (SCORM 2004).
+fn nav_with(course: &RuntimeCourse, state: &RegistrationState) -> Result<NavState, RuntimeError> {
+    if !course.is_sequenced() {
+        return nav_now(course, state);
+    }
+    let Some((_, session)) = state.open_session() else {
+        return nav_now(course, state);
+    };
+    let record = &state.activities[&session.activity];
+    let Some(cmi) = record.cmi.as_ref() else {
+        return nav_now(course, state);
+    };
+    let report = sco_report(cmi, &RuntimeOutcome::from_state(cmi), &record.reported);
+    let seq = crate::sequenced::load(course, state)?;
+    Ok(crate::sequenced::nav_after(course, &seq, &report))
+}
+
+fn mark_applied(state: &mut RegistrationState, commit: &Commit, now: i64) {
+    if let Some(session) = state.sessions.get_mut(&commit.session) {
+        session.last_seq = session.last_seq.max(commit.seq);
+        session.last_commit_at = now;
+    }
+    state.touch(now);
+}
+
+fn latest_session_of(state: &RegistrationState, activity: &str) -> Option<u64> {
+    state
+        .sessions
+        .iter()
+        .rev()
+        .find(|(_, s)| s.activity == activity)
+        .map(|(id, _)| *id)
+}
+
+/// Rule 3: a commit for a closed (or forgotten) session.
+fn late(
+    course: &RuntimeCourse,
+    state: &mut RegistrationState,
+    commit: &Commit,
+    latest: bool,
+    now: i64,
+) -> Result<CommitResult, RuntimeError> {
+    let record = state.activities.entry(commit.activity.clone()).or_default();
+    let mut cmi = record
+        .cmi
+        .clone()
+        .unwrap_or_else(|| larch_cmi::CmiState::empty(course.version));
+    let batch = apply_batch(&mut cmi, &course.config, &commit.changes, now);
+    let outcome = RuntimeOutcome::from_state(&cmi);
+    record.recorded.fold(&outcome);
+    if latest && record.cmi.is_some() {
+        record
+            .reported
+            .extend(batch.transcript.iter().map(|t| t.element.clone()));
+        let mut report = sco_report(&cmi, &outcome, &record.reported);
+        (report.session_time_secs, report.exit, report.nav_request) = (None, None, None);
+        record.cmi = Some(cmi);
+        if course.is_sequenced() {
+            let mut seq = crate::sequenced::load(course, state)?;
+            if let Some(ix) = seq.tree().find(&commit.activity) {
+                seq.record(ix, &report);
+                crate::sequenced::save(state, &seq);
+            }
+        }
+    }
+    mark_applied(state, commit, now);
+    refresh_recorded(course, state);
+    Ok(CommitResult {
+        status: CommitStatus::Late,
+        applied_seq: state
+            .sessions
+            .get(&commit.session)
+            .map_or(commit.seq, |s| s.last_seq),
+        rejected: batch.rejected,
+        transcript: batch.transcript,
+        next: None,
+        nav: nav_now(course, state)?,
+    })
+}
+
+/// 4th Ed `adl.data`: the values of the stores the SCO may write (RTE 4.3).
+pub(crate) fn write_shared_data(state: &mut RegistrationState, outcome: &RuntimeOutcome) {
+    for (id, value) in &outcome.shared_data {
+        match value {
+            Some(v) => state.shared_data.insert(id.clone(), v.clone()),
+            None => state.shared_data.remove(id),
+        };
+    }
+}
