@@ -6,7 +6,7 @@
 //! navigation calls; this reader keeps every quirk of `LMSParser` so that data-model calls
 //! are judged on what the Test Suite itself would send.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::properties::parse_properties_java;
@@ -156,37 +156,35 @@ fn get_params(key: &str, d: &CommandTable) -> String {
     t.iter().map(|x| d.get(x)).collect::<Vec<_>>().join(".")
 }
 
-/// The visits of one script with their calls: visits in the order their first
-/// `commands.k` key appears, calls sorted by `k`; a repeated key keeps its last value
-/// (`java.util.Properties`); lines with an unknown command are dropped as `LMSParser` does.
+/// The visits of one script with their calls, in the order [`crate::TestCase`] lists them:
+/// a new visit begins whenever an `Act…` key names another visit than the line before (a
+/// script may visit `Act1V1` twice, as CM-09aa does), calls sorted by `k`; lines with an
+/// unknown command are dropped as `LMSParser` does. An index written twice keeps both lines
+/// in file order: the scripts repeat an index where the content makes several calls there
+/// (CO-10 sets `adl.nav.request` and then `cmi.exit` under one index), and the expected
+/// deliveries follow all of them.
 pub fn lms_visits(text: &str, d: &CommandTable) -> Vec<VisitCalls> {
-    let props = parse_properties_java(text);
-    let latest: HashMap<&str, &str> = props
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let mut order: Vec<String> = Vec::new();
-    let mut calls: HashMap<String, Vec<(usize, LmsCall)>> = HashMap::new();
-    let mut seen = HashSet::new();
-    for (k, _) in &props {
-        let Some((visit, n)) = k.split_once(".commands.") else {
+    let mut visits: Vec<(String, Vec<(usize, LmsCall)>)> = Vec::new();
+    for (k, v) in parse_properties_java(text) {
+        let Some((visit, field)) = k.strip_prefix("Act").and_then(|_| k.split_once('.')) else {
             continue;
         };
-        if !seen.insert(k.as_str()) {
+        if visits.last().is_none_or(|(key, _)| key != visit) {
+            visits.push((visit.to_owned(), Vec::new()));
+        }
+        let Some(n) = field.strip_prefix("commands.") else {
             continue;
-        }
-        if !order.iter().any(|o| o == visit) {
-            order.push(visit.to_owned());
-        }
-        let call = parse_lms_call(latest[k.as_str()], d);
-        if let (Ok(n), true) = (n.parse::<usize>(), KNOWN_CALLS.contains(&call.api.as_str())) {
-            calls.entry(visit.to_owned()).or_default().push((n, call));
+        };
+        let call = parse_lms_call(&v, d);
+        if let (Ok(n), true) = (n.parse::<usize>(), KNOWN_CALLS.contains(&call.api.as_str()))
+            && let Some((_, calls)) = visits.last_mut()
+        {
+            calls.push((n, call));
         }
     }
-    order
+    visits
         .into_iter()
-        .map(|key| {
-            let mut list = calls.remove(&key).unwrap_or_default();
+        .map(|(key, mut list)| {
             list.sort_by_key(|(n, _)| *n);
             VisitCalls {
                 key,

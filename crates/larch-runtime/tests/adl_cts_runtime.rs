@@ -20,9 +20,9 @@ use cts_runtime::course::CtsCourse;
 use cts_runtime::driver::{self, CallTally, Globals};
 
 /// Test cases passing today; the suite may not fall below (a ratchet until all pass).
-const CASES_PASSING_AT_LEAST: usize = 177;
+const CASES_PASSING_AT_LEAST: usize = 180;
 /// Calls passing today.
-const CALLS_PASSING_AT_LEAST: usize = 11_589;
+const CALLS_PASSING_AT_LEAST: usize = 11_719;
 
 struct Summary {
     cases_passed: usize,

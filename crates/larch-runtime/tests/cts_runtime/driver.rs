@@ -87,7 +87,13 @@ impl Run<'_, '_> {
             }
             check_ui(self.course, &step.nav, &delivery.activity, visit)
                 .map_err(|e| format!("{at}: {e}"))?;
-            step = self.visit(&at, visit, &delivery, &step.nav)?;
+            let key = format!("Act{}V{}", visit.activity, visit.visit);
+            let all = self.visits_calls;
+            let calls = match all.get(n) {
+                Some(v) if v.key == key => v.calls.as_slice(),
+                _ => return Err(format!("{at}: the script's calls do not line up")),
+            };
+            step = self.visit(&at, visit, calls, &delivery, &step.nav)?;
         }
         match step.next {
             Next::Deliver(d) => Err(format!(
@@ -103,15 +109,10 @@ impl Run<'_, '_> {
         &mut self,
         at: &str,
         visit: &Visit,
+        calls: &[LmsCall],
         delivery: &larch_runtime::Delivery,
         nav: &NavState,
     ) -> Result<Step, String> {
-        let key = format!("Act{}V{}", visit.activity, visit.visit);
-        let calls: &[LmsCall] = self
-            .visits_calls
-            .iter()
-            .find(|v| v.key == key)
-            .map_or(&[], |v| v.calls.as_slice());
         let on_unload = self.course.terminate_on_unload.contains(&delivery.activity);
         let mut shim = Shim::new(&mut self.server, delivery, nav);
         for call in calls {
