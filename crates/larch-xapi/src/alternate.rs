@@ -31,10 +31,6 @@ const HEADER_PARAMS: [&str; 6] = [
     "if-none-match",
 ];
 
-fn bad(path: &str, message: impl Into<std::borrow::Cow<'static, str>>) -> ValidationError {
-    ValidationError::new(path, message)
-}
-
 /// Whether a request uses the alternate syntax (a `method` query parameter).
 pub fn is_alternate_request(query: &[(String, String)]) -> bool {
     query.iter().any(|(name, _)| name == "method")
@@ -50,13 +46,13 @@ pub fn parse_alternate_request(
     body: &[u8],
 ) -> Valid<AlternateRequest> {
     if !http_method.eq_ignore_ascii_case("POST") {
-        return Err(bad(
+        return Err(ValidationError::new(
             "method",
             "the alternate request syntax must be sent as a POST",
         ));
     }
     if let Some((extra, _)) = query.iter().find(|(name, _)| name != "method") {
-        return Err(bad(
+        return Err(ValidationError::new(
             extra,
             "only method may be in the query string of an alternate request",
         ));
@@ -67,7 +63,10 @@ pub fn parse_alternate_request(
         .map(|(_, v)| v.as_str())
         .unwrap_or_default();
     if !matches!(method, "GET" | "PUT" | "POST" | "DELETE") {
-        return Err(bad("method", "must be GET, PUT, POST or DELETE"));
+        return Err(ValidationError::new(
+            "method",
+            "must be GET, PUT, POST or DELETE",
+        ));
     }
     let form_type = content_type.is_some_and(|ct| {
         ct.split(';').next().is_some_and(|e| {
@@ -76,7 +75,7 @@ pub fn parse_alternate_request(
         })
     });
     if !body.is_empty() && !form_type {
-        return Err(bad(
+        return Err(ValidationError::new(
             "Content-Type",
             "must be application/x-www-form-urlencoded",
         ));
@@ -98,7 +97,10 @@ pub fn parse_alternate_request(
         }
     }
     if matches!(method, "PUT" | "POST") && request.content.is_none() {
-        return Err(bad("content", "is required for an alternate PUT or POST"));
+        return Err(ValidationError::new(
+            "content",
+            "is required for an alternate PUT or POST",
+        ));
     }
     // The HTTP Content-Type describes the form; the content's own type is the form's
     // Content-Type parameter, JSON when absent (statements and JSON documents).
@@ -125,7 +127,7 @@ fn decode_form(body: &[u8]) -> Valid<Vec<(String, String)>> {
         percent_decode(&spaced)
             .decode_utf8()
             .map(|s| s.into_owned())
-            .map_err(|_| bad("content", "the form is not UTF-8"))
+            .map_err(|_| ValidationError::new("content", "the form is not UTF-8"))
     };
     body.split(|&b| b == b'&')
         .filter(|pair| !pair.is_empty())

@@ -67,10 +67,6 @@ impl DocumentKind {
     }
 }
 
-fn bad(param: &str, message: impl Into<std::borrow::Cow<'static, str>>) -> ValidationError {
-    ValidationError::new(param, message)
-}
-
 /// Validates the query parameters of a document request (Communication 2.3 State, 2.6
 /// Agent Profile, 2.7 Activity Profile tables): required parameters per method, `agent` as
 /// JSON Agent, `registration` UUID, `activityId` IRI, `since` timestamp (GET lists only),
@@ -84,17 +80,25 @@ pub fn parse_document_params(
     p.only(kind.allowed(), "is not a parameter of this resource")?;
     let get = |name: &str| p.get(name);
     let activity_id = match get("activityId") {
-        Some(raw) => Some(Iri::parse(raw).ok_or_else(|| bad("activityId", "must be an IRI"))?),
-        None if kind != DocumentKind::AgentProfile => return Err(bad("activityId", "is required")),
+        Some(raw) => Some(
+            Iri::parse(raw).ok_or_else(|| ValidationError::new("activityId", "must be an IRI"))?,
+        ),
+        None if kind != DocumentKind::AgentProfile => {
+            return Err(ValidationError::new("activityId", "is required"));
+        }
         None => None,
     };
     let agent = match get("agent") {
         Some(raw) => Some(parse_agent_json(raw, "agent")?),
-        None if kind != DocumentKind::ActivityProfile => return Err(bad("agent", "is required")),
+        None if kind != DocumentKind::ActivityProfile => {
+            return Err(ValidationError::new("agent", "is required"));
+        }
         None => None,
     };
     let registration = get("registration")
-        .map(|r| Uuid::parse(r).ok_or_else(|| bad("registration", "must be a UUID")))
+        .map(|r| {
+            Uuid::parse(r).ok_or_else(|| ValidationError::new("registration", "must be a UUID"))
+        })
         .transpose()?;
     let id_param = kind.id_param();
     let document_id = get(id_param).map(str::to_owned);
@@ -104,13 +108,16 @@ pub fn parse_document_params(
         DocumentMethod::Get => false,
     };
     if id_required && document_id.is_none() {
-        return Err(bad(id_param, "is required"));
+        return Err(ValidationError::new(id_param, "is required"));
     }
     let since = get("since")
-        .map(|s| Timestamp::parse(s).ok_or_else(|| bad("since", "must be an ISO 8601 timestamp")))
+        .map(|s| {
+            Timestamp::parse(s)
+                .ok_or_else(|| ValidationError::new("since", "must be an ISO 8601 timestamp"))
+        })
         .transpose()?;
     if since.is_some() && (method != DocumentMethod::Get || document_id.is_some()) {
-        return Err(bad(
+        return Err(ValidationError::new(
             "since",
             format!("is only allowed on GET without {id_param}"),
         ));
@@ -233,21 +240,21 @@ pub fn post_document(
         });
     };
     let Some(incoming) = incoming else {
-        return Err(bad(
+        return Err(ValidationError::new(
             "Content-Type",
             "must be application/json to merge into an existing JSON document",
         ));
     };
     if !is_json_content_type(&existing.content_type) {
-        return Err(bad(
+        return Err(ValidationError::new(
             "Content-Type",
             "the existing document is not JSON, so it cannot be merged",
         ));
     }
     let mut merged = json_object(&existing.content, "existing document")?;
     merged.extend(incoming);
-    let content =
-        serde_json::to_vec(&Value::Object(merged)).map_err(|e| bad("document", e.to_string()))?;
+    let content = serde_json::to_vec(&Value::Object(merged))
+        .map_err(|e| ValidationError::new("document", e.to_string()))?;
     Ok(StoredDocument {
         content,
         content_type: existing.content_type.clone(),
@@ -257,6 +264,6 @@ pub fn post_document(
 fn json_object(content: &[u8], what: &str) -> Valid<serde_json::Map<String, Value>> {
     match serde_json::from_slice(content) {
         Ok(Value::Object(map)) => Ok(map),
-        _ => Err(bad(what, "must be a JSON object")),
+        _ => Err(ValidationError::new(what, "must be a JSON object")),
     }
 }

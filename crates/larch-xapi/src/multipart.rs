@@ -26,10 +26,6 @@ pub struct AttachmentPart {
     pub content: Vec<u8>,
 }
 
-fn bad(path: &str, message: impl Into<std::borrow::Cow<'static, str>>) -> ValidationError {
-    ValidationError::new(path, message)
-}
-
 /// Whether a request Content-Type is `multipart/mixed`.
 pub fn is_multipart_mixed(content_type: &str) -> bool {
     content_type
@@ -72,21 +68,24 @@ pub fn write_multipart(boundary: &str, json: &[u8], parts: &[AttachmentPart]) ->
 /// `Content-Transfer-Encoding: binary` and content whose SHA-2 is that hash.
 pub fn parse_multipart(content_type: &str, body: &[u8]) -> Valid<MultipartBody> {
     if !is_multipart_mixed(content_type) {
-        return Err(bad("Content-Type", "must be multipart/mixed"));
+        return Err(ValidationError::new(
+            "Content-Type",
+            "must be multipart/mixed",
+        ));
     }
     let boundary = boundary_param(content_type)
-        .ok_or_else(|| bad("Content-Type", "has no boundary parameter"))?;
+        .ok_or_else(|| ValidationError::new("Content-Type", "has no boundary parameter"))?;
     let parts = split_parts(body, boundary.as_bytes())?;
     let mut parts = parts.into_iter();
     let (headers, json) = parts
         .next()
-        .ok_or_else(|| bad("multipart", "has no parts"))?;
+        .ok_or_else(|| ValidationError::new("multipart", "has no parts"))?;
     if !header(&headers, "content-type").is_some_and(|ct| {
         ct.split(';')
             .next()
             .is_some_and(|e| e.trim().eq_ignore_ascii_case("application/json"))
     }) {
-        return Err(bad(
+        return Err(ValidationError::new(
             "multipart.part[0]",
             "the first part must be application/json",
         ));
@@ -110,16 +109,19 @@ fn attachment_part(
 ) -> Valid<AttachmentPart> {
     let path = format!("multipart.part[{index}]");
     let sha2 = header(headers, "x-experience-api-hash")
-        .ok_or_else(|| bad(&path, "needs an X-Experience-API-Hash header"))?
+        .ok_or_else(|| ValidationError::new(&path, "needs an X-Experience-API-Hash header"))?
         .trim()
         .to_ascii_lowercase();
     if !header(headers, "content-transfer-encoding")
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("binary"))
     {
-        return Err(bad(&path, "needs Content-Transfer-Encoding: binary"));
+        return Err(ValidationError::new(
+            &path,
+            "needs Content-Transfer-Encoding: binary",
+        ));
     }
     if digest_hex(&sha2, &content).is_some_and(|actual| actual != sha2) {
-        return Err(bad(
+        return Err(ValidationError::new(
             &path,
             "content does not match its X-Experience-API-Hash",
         ));
@@ -162,8 +164,9 @@ type Part = (Vec<(String, String)>, Vec<u8>);
 /// line endings are both accepted.
 fn split_parts(body: &[u8], boundary: &[u8]) -> Valid<Vec<Part>> {
     let delimiter = [b"--".as_slice(), boundary].concat();
-    let mut pos = find_delimiter(body, &delimiter, 0)
-        .ok_or_else(|| bad("multipart", "the boundary does not occur in the body"))?;
+    let mut pos = find_delimiter(body, &delimiter, 0).ok_or_else(|| {
+        ValidationError::new("multipart", "the boundary does not occur in the body")
+    })?;
     let mut parts = Vec::new();
     loop {
         let after = pos + delimiter.len();
@@ -171,9 +174,10 @@ fn split_parts(body: &[u8], boundary: &[u8]) -> Valid<Vec<Part>> {
             return Ok(parts);
         }
         let start = skip_line_end(body, after)
-            .ok_or_else(|| bad("multipart", "malformed boundary line"))?;
-        let next = find_delimiter(body, &delimiter, start)
-            .ok_or_else(|| bad("multipart", "is not closed by the final boundary"))?;
+            .ok_or_else(|| ValidationError::new("multipart", "malformed boundary line"))?;
+        let next = find_delimiter(body, &delimiter, start).ok_or_else(|| {
+            ValidationError::new("multipart", "is not closed by the final boundary")
+        })?;
         let end = trim_line_end(body, start, next);
         parts.push(parse_part(&body[start..end], parts.len())?);
         pos = next;
@@ -223,15 +227,15 @@ fn trim_line_end(body: &[u8], start: usize, next: usize) -> usize {
 
 fn parse_part(raw: &[u8], index: usize) -> Valid<Part> {
     let path = format!("multipart.part[{index}]");
-    let (head_end, body_start) =
-        find_blank_line(raw).ok_or_else(|| bad(&path, "has no header/body separator"))?;
-    let head =
-        std::str::from_utf8(&raw[..head_end]).map_err(|_| bad(&path, "headers are not UTF-8"))?;
+    let (head_end, body_start) = find_blank_line(raw)
+        .ok_or_else(|| ValidationError::new(&path, "has no header/body separator"))?;
+    let head = std::str::from_utf8(&raw[..head_end])
+        .map_err(|_| ValidationError::new(&path, "headers are not UTF-8"))?;
     let mut headers = Vec::new();
     for line in head.lines().filter(|l| !l.trim().is_empty()) {
         let (name, value) = line
             .split_once(':')
-            .ok_or_else(|| bad(&path, "malformed header line"))?;
+            .ok_or_else(|| ValidationError::new(&path, "malformed header line"))?;
         headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
     }
     Ok((headers, raw[body_start..].to_vec()))
@@ -281,8 +285,8 @@ pub fn match_attachments(statements: &[Statement], parts: &[AttachmentPart]) -> 
         .enumerate()
         .find(|(_, p)| !declared.iter().any(|a| a.sha2 == p.sha2))
     {
-        return Err(bad(
-            &format!("multipart.part[{}]", i + 1),
+        return Err(ValidationError::new(
+            format!("multipart.part[{}]", i + 1),
             format!("no attachment has sha2 {}", part.sha2),
         ));
     }
@@ -290,7 +294,7 @@ pub fn match_attachments(statements: &[Statement], parts: &[AttachmentPart]) -> 
         .iter()
         .find(|a| a.file_url.is_none() && !parts.iter().any(|p| p.sha2 == a.sha2))
     {
-        return Err(bad(
+        return Err(ValidationError::new(
             "statement.attachments",
             format!(
                 "attachment {} has neither fileUrl nor a multipart part",

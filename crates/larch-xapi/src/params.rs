@@ -10,7 +10,10 @@ impl<'a> Params<'a> {
     pub(crate) fn new(params: &'a [(String, String)]) -> Valid<Self> {
         for (i, (name, _)) in params.iter().enumerate() {
             if params[..i].iter().any(|(n, _)| n == name) {
-                return Err(bad(name, "must not be repeated".to_owned()));
+                return Err(ValidationError::new(
+                    name,
+                    "must not be repeated".to_owned(),
+                ));
             }
         }
         Ok(Self(params))
@@ -26,12 +29,8 @@ impl<'a> Params<'a> {
     /// Rejects the first parameter not in `allowed` (names are case-sensitive).
     pub(crate) fn only(&self, allowed: &[&str], message: &str) -> Valid<()> {
         match self.0.iter().find(|(n, _)| !allowed.contains(&n.as_str())) {
-            Some((other, _)) => Err(bad(other, message.to_owned())),
+            Some((other, _)) => Err(ValidationError::new(other, message.to_owned())),
             None => Ok(()),
         }
     }
-}
-
-fn bad(name: &str, message: String) -> ValidationError {
-    ValidationError::new(name, message)
 }

@@ -75,10 +75,6 @@ const FILTER_PARAMS: [&str; 12] = [
     "ascending",
 ];
 
-fn bad(param: &str, message: impl Into<std::borrow::Cow<'static, str>>) -> ValidationError {
-    ValidationError::new(param, message)
-}
-
 /// Parses the query parameters of GET /statements (already percent-decoded, without the
 /// alternate-syntax and authentication parameters the server consumed).
 ///
@@ -95,7 +91,7 @@ pub fn parse_statements_query(params: &[(String, String)]) -> Valid<StatementsQu
     let attachments = boolean(p.get("attachments"), "attachments")?;
     let single = match (p.get("statementId"), p.get("voidedStatementId")) {
         (Some(_), Some(_)) => {
-            return Err(bad(
+            return Err(ValidationError::new(
                 "statementId",
                 "cannot be combined with voidedStatementId",
             ));
@@ -109,7 +105,7 @@ pub fn parse_statements_query(params: &[(String, String)]) -> Valid<StatementsQu
             &["statementId", "voidedStatementId", "format", "attachments"],
             &format!("cannot be combined with {name}"),
         )?;
-        let id = Uuid::parse(raw).ok_or_else(|| bad(name, "must be a UUID"))?;
+        let id = Uuid::parse(raw).ok_or_else(|| ValidationError::new(name, "must be a UUID"))?;
         return Ok(StatementsQuery::Single {
             id,
             voided,
@@ -127,7 +123,9 @@ pub fn parse_statements_query(params: &[(String, String)]) -> Valid<StatementsQu
         activity: p.get("activity").map(|v| iri(v, "activity")).transpose()?,
         registration: p
             .get("registration")
-            .map(|v| Uuid::parse(v).ok_or_else(|| bad("registration", "must be a UUID")))
+            .map(|v| {
+                Uuid::parse(v).ok_or_else(|| ValidationError::new("registration", "must be a UUID"))
+            })
             .transpose()?,
         related_activities: boolean(p.get("related_activities"), "related_activities")?,
         related_agents: boolean(p.get("related_agents"), "related_agents")?,
@@ -137,7 +135,7 @@ pub fn parse_statements_query(params: &[(String, String)]) -> Valid<StatementsQu
             .get("limit")
             .map(|v| {
                 v.parse::<u32>()
-                    .map_err(|_| bad("limit", "must be a non-negative integer"))
+                    .map_err(|_| ValidationError::new("limit", "must be a non-negative integer"))
             })
             .transpose()?
             .unwrap_or(0),
@@ -148,11 +146,12 @@ pub fn parse_statements_query(params: &[(String, String)]) -> Valid<StatementsQu
 }
 
 fn parse_format(raw: &str) -> Valid<Format> {
-    Format::parse(raw).ok_or_else(|| bad("format", "must be ids, exact or canonical"))
+    Format::parse(raw)
+        .ok_or_else(|| ValidationError::new("format", "must be ids, exact or canonical"))
 }
 
 fn iri(raw: &str, name: &str) -> Valid<Iri> {
-    Iri::parse(raw).ok_or_else(|| bad(name, "must be an IRI"))
+    Iri::parse(raw).ok_or_else(|| ValidationError::new(name, "must be an IRI"))
 }
 
 /// Communication 2.1.3: Booleans are `true` or `false` as in JSON.
@@ -160,12 +159,12 @@ fn boolean(raw: Option<&str>, name: &str) -> Valid<bool> {
     match raw {
         None | Some("false") => Ok(false),
         Some("true") => Ok(true),
-        Some(_) => Err(bad(name, "must be true or false")),
+        Some(_) => Err(ValidationError::new(name, "must be true or false")),
     }
 }
 
 fn timestamp(raw: &str, name: &str) -> Valid<Timestamp> {
-    Timestamp::parse(raw).ok_or_else(|| bad(name, "must be an ISO 8601 timestamp"))
+    Timestamp::parse(raw).ok_or_else(|| ValidationError::new(name, "must be an ISO 8601 timestamp"))
 }
 
 impl StatementFilter {
@@ -235,7 +234,7 @@ impl Cursor {
 
     /// Decodes a token from [`Cursor::encode`]; a tampered or foreign token is a 400 on `more`.
     pub fn decode(token: &str) -> Valid<Self> {
-        let invalid = || bad("more", "is not a valid cursor");
+        let invalid = || ValidationError::new("more", "is not a valid cursor");
         let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| invalid())?;
         let doc: Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
         if doc["v"] != 1 {

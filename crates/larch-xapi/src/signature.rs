@@ -63,11 +63,12 @@ pub fn verify_signed_statement(
     version: XapiVersion,
 ) -> Valid<VerifiedSignature> {
     let path = signature_path(statement)?;
-    let jws = CompactJws::decode(jws).map_err(|m| bad(&path, m))?;
-    let original = Statement::parse(&jws.payload, version)
-        .map_err(|e| bad(&path, format!("the signed statement is invalid: {e}")))?;
+    let jws = CompactJws::decode(jws).map_err(|m| ValidationError::new(&path, m))?;
+    let original = Statement::parse(&jws.payload, version).map_err(|e| {
+        ValidationError::new(&path, format!("the signed statement is invalid: {e}"))
+    })?;
     if !original.same_as(statement, version) {
-        return Err(bad(
+        return Err(ValidationError::new(
             &path,
             "the signed statement differs from the statement received",
         ));
@@ -75,11 +76,12 @@ pub fn verify_signed_statement(
     let certificate_checked = match jws.header.get("x5c") {
         None => false,
         Some(chain) => {
-            let key = first_certificate_key(chain)
-                .ok_or_else(|| bad(&path, "x5c does not hold an RSA certificate"))?;
+            let key = first_certificate_key(chain).ok_or_else(|| {
+                ValidationError::new(&path, "x5c does not hold an RSA certificate")
+            })?;
             verify_rsa(jws.algorithm, key, &jws.signing_input, &jws.signature).ok_or_else(
                 || {
-                    bad(
+                    ValidationError::new(
                         &path,
                         "the signature does not verify against the x5c certificate",
                     )
@@ -120,8 +122,8 @@ pub fn verify_signatures(
             e
         };
         let part = parts.iter().find(|p| p.sha2 == sha2).ok_or_else(|| {
-            located(bad(
-                &format!("statement.attachments[{index}]"),
+            located(ValidationError::new(
+                format!("statement.attachments[{index}]"),
                 "the signature must be sent as a multipart part",
             ))
         })?;
@@ -134,12 +136,15 @@ pub fn verify_signatures(
 fn signature_path(statement: &Statement) -> Valid<String> {
     let attachments = statement.core.attachments.as_deref().unwrap_or_default();
     let Some(index) = attachments.iter().position(|a| a.is_signature()) else {
-        return Err(bad("statement.attachments", "has no signature attachment"));
+        return Err(ValidationError::new(
+            "statement.attachments",
+            "has no signature attachment",
+        ));
     };
     let path = format!("statement.attachments[{index}]");
     if attachments[index].content_type != "application/octet-stream" {
-        return Err(bad(
-            &format!("{path}.contentType"),
+        return Err(ValidationError::new(
+            format!("{path}.contentType"),
             "a signature must be application/octet-stream",
         ));
     }
@@ -187,10 +192,6 @@ impl CompactJws {
             signing_input,
         })
     }
-}
-
-fn bad(path: &str, message: impl Into<std::borrow::Cow<'static, str>>) -> ValidationError {
-    ValidationError::new(path, message)
 }
 
 fn decode_json(segment: &str) -> Option<Value> {
