@@ -11,6 +11,7 @@
 mod cts_runtime {
     pub mod course;
     pub mod driver;
+    pub mod learner;
     pub mod shim;
 }
 
@@ -20,9 +21,9 @@ use cts_runtime::course::CtsCourse;
 use cts_runtime::driver::{self, CallTally, Globals};
 
 /// Test cases passing today; the suite may not fall below (a ratchet until all pass).
-const CASES_PASSING_AT_LEAST: usize = 180;
+const CASES_PASSING_AT_LEAST: usize = 181;
 /// Calls passing today.
-const CALLS_PASSING_AT_LEAST: usize = 11_719;
+const CALLS_PASSING_AT_LEAST: usize = 11_839;
 
 struct Summary {
     cases_passed: usize,
@@ -47,8 +48,8 @@ fn run_all() -> Summary {
     {
         let calls = scripts.get(&case.id).map_or(&[][..], Vec::as_slice);
         let mut tally = CallTally::default();
-        let result = CtsCourse::load(&dir, &case.id)
-            .and_then(|course| driver::run(case, calls, &course, &mut learner, &mut tally));
+        let load = |name: &str| CtsCourse::load(&dir, name);
+        let result = driver::run(case, calls, &load, &mut learner, &mut tally);
         let result = result.and_then(|()| match tally.failed.first() {
             Some(first) => Err(format!(
                 "{} API call(s) failed, first: {first}",

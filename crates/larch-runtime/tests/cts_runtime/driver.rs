@@ -7,6 +7,9 @@ use larch_runtime::{
     Learner, NavState, NavigationRequest, Next, RegistrationState, Step, launch, navigate,
 };
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use crate::cts_runtime::course::CtsCourse;
 use crate::cts_runtime::shim::{Server, Shim};
 
@@ -23,54 +26,67 @@ pub struct CallTally {
     pub failed: Vec<String>,
 }
 
+/// Loads a package by name (`CM-01`, `DDMa`).
+pub type Loader<'a> = &'a dyn Fn(&str) -> Result<CtsCourse, String>;
+
 /// Runs one case; `Err` is the first delivery/UI failure. Call failures go to `calls`.
+/// `learner` carries the learner's global objectives from case to case, as the CTS runs
+/// every case for one learner.
 pub fn run(
     case: &TestCase,
     visits_calls: &[larch_cts::VisitCalls],
-    course: &CtsCourse,
+    load: Loader,
     learner: &mut Globals,
     calls: &mut CallTally,
 ) -> Result<(), String> {
+    // Multi-package cases (DDM) name their first package in `start`.
+    let start = case.instruction("start").unwrap_or(".");
+    let (package, start) = match load(&case.id) {
+        Ok(_) => (case.id.as_str(), start),
+        Err(_) => (start, "."),
+    };
+    let server = new_server(Rc::new(load(package)?), 1_700_000_000_000);
+    let mut run = Run {
+        server,
+        package: package.to_owned(),
+        parked: HashMap::new(),
+        load,
+        learner,
+        system_data: Default::default(),
+        visits_calls,
+        calls,
+    };
+    run.import_learner();
+    let result = run.script(case, start);
+    run.export_learner();
+    result
+}
+
+pub(super) fn new_server(course: Rc<CtsCourse>, now: i64) -> Server {
     let who = Learner {
         id: LEARNER_ID.into(),
         name: LEARNER_NAME.into(),
     };
-    let mut server = Server {
-        course: &course.runtime,
-        state: RegistrationState::new(&course.runtime, who, 7),
-        now: 1_700_000_000_000,
-    };
-    let shared = course
-        .runtime
-        .tree
-        .as_ref()
-        .is_some_and(|t| t.objectives_global_to_system);
-    if shared && let Some(engine) = server.state.engine.as_mut() {
-        engine.globals.extend(learner.clone());
-    }
-    let mut run = Run {
-        course,
-        server,
-        visits_calls,
-        calls,
-    };
-    let result = run.script(case);
-    if shared && let Some(engine) = &run.server.state.engine {
-        learner.extend(engine.globals.clone());
-    }
-    result
+    let state = RegistrationState::new(&course.runtime, who, 7);
+    Server { course, state, now }
 }
 
-struct Run<'a, 't> {
-    course: &'a CtsCourse,
-    server: Server<'a>,
+pub(super) struct Run<'a, 't> {
+    pub(super) server: Server,
+    pub(super) package: String,
+    /// Packages left for another one in a multi-package case, with their registrations.
+    pub(super) parked: HashMap<String, Server>,
+    pub(super) load: Loader<'a>,
+    pub(super) learner: &'t mut Globals,
+    /// The learner's system-wide shared data stores (`adl.data`).
+    pub(super) system_data: std::collections::BTreeMap<String, String>,
     visits_calls: &'t [larch_cts::VisitCalls],
     calls: &'t mut CallTally,
 }
 
 impl Run<'_, '_> {
-    fn script(&mut self, case: &TestCase) -> Result<(), String> {
-        let mut step = self.open(case.instruction("start").unwrap_or("."))?;
+    fn script(&mut self, case: &TestCase, start: &str) -> Result<(), String> {
+        let mut step = self.open(start)?;
         for (n, visit) in case.visits.iter().enumerate() {
             let at = format!("visit {} (Act{}V{})", n + 1, visit.activity, visit.visit);
             let delivery = step
@@ -78,14 +94,14 @@ impl Run<'_, '_> {
                 .delivery()
                 .ok_or_else(|| format!("{at}: expected a delivery, got {:?}", step.next))?
                 .clone();
-            let act = self.course.acts.get(&delivery.activity);
+            let act = self.server.course.acts.get(&delivery.activity);
             if act.map(String::as_str) != Some(visit.activity.as_str()) {
                 return Err(format!(
                     "{at}: expected activity {}, the runtime delivered {} (act {act:?})",
                     visit.activity, delivery.activity
                 ));
             }
-            check_ui(self.course, &step.nav, &delivery.activity, visit)
+            check_ui(&self.server.course, &step.nav, &delivery.activity, visit)
                 .map_err(|e| format!("{at}: {e}"))?;
             let key = format!("Act{}V{}", visit.activity, visit.visit);
             let all = self.visits_calls;
@@ -113,7 +129,11 @@ impl Run<'_, '_> {
         delivery: &larch_runtime::Delivery,
         nav: &NavState,
     ) -> Result<Step, String> {
-        let on_unload = self.course.terminate_on_unload.contains(&delivery.activity);
+        let on_unload = self
+            .server
+            .course
+            .terminate_on_unload
+            .contains(&delivery.activity);
         let mut shim = Shim::new(&mut self.server, delivery, nav);
         for call in calls {
             match judge(&mut shim, call, LEARNER_ID) {
@@ -171,15 +191,16 @@ impl Run<'_, '_> {
         }
     }
 
-    fn nav(&mut self, request: &NavigationRequest) -> Result<Step, String> {
+    pub(super) fn nav(&mut self, request: &NavigationRequest) -> Result<Step, String> {
         let now = self.server.tick();
-        navigate(&self.course.runtime, &mut self.server.state, request, now)
-            .map_err(|e| e.to_string())
+        let course = Rc::clone(&self.server.course);
+        navigate(&course.runtime, &mut self.server.state, request, now).map_err(|e| e.to_string())
     }
 
-    fn relaunch(&mut self) -> Result<Step, String> {
+    pub(super) fn relaunch(&mut self) -> Result<Step, String> {
         let now = self.server.tick();
-        launch(&self.course.runtime, &mut self.server.state, now).map_err(|e| e.to_string())
+        let course = Rc::clone(&self.server.course);
+        launch(&course.runtime, &mut self.server.state, now).map_err(|e| e.to_string())
     }
 
     /// The first request of a session: `start=.` launches; `start=TITLE` chooses.
@@ -188,6 +209,7 @@ impl Run<'_, '_> {
             return self.relaunch();
         }
         let id = self
+            .server
             .course
             .id_of_title(start)
             .ok_or_else(|| format!("no activity titled {start}"))?;
@@ -195,90 +217,17 @@ impl Run<'_, '_> {
     }
 
     /// The navigation request of a plain learner action (continue, previous, choice).
-    fn learner_request(&self, action: &str) -> Option<NavigationRequest> {
+    pub(super) fn learner_request(&self, action: &str) -> Option<NavigationRequest> {
         let (verb, arg) = action.split_once('~').unwrap_or((action, ""));
         match verb {
             "Continue" => Some(NavigationRequest::Continue),
             "Previous" => Some(NavigationRequest::Previous),
-            "Choice" => self.course.id_of_title(arg).map(NavigationRequest::Choice),
-            _ => None,
-        }
-    }
-
-    fn engine_session_ended(&self) -> bool {
-        self.server
-            .state
-            .engine
-            .as_ref()
-            .is_none_or(|e| e.session_ended)
-    }
-
-    /// The learner's next action (`CUI`, keys of `resources/Instructions.properties`) when
-    /// nothing was delivered.
-    fn learner(&mut self, action: &str, outcome: Step) -> Result<Step, String> {
-        let (verb, arg) = action.split_once('~').unwrap_or((action, ""));
-        let launch_title = match verb {
-            "launch" => Some(arg.to_owned()),
-            v if v.starts_with("APIt") => Some(format!("API Implementation Test {}", &v[4..])),
-            v if v.starts_with("DMIt") => {
-                Some(format!("Data Model Implementation Test {}", &v[4..]))
-            }
-            _ => None,
-        };
-        if let Some(title) = launch_title {
-            let id = self
+            "Choice" => self
+                .server
                 .course
-                .id_of_title(&title)
-                .ok_or_else(|| format!("no activity titled {title}"))?;
-            return self.nav(&NavigationRequest::Choice(id));
-        }
-        let request = match verb {
-            v if v.starts_with("Continue") => Some(NavigationRequest::Continue),
-            "Previous" => Some(NavigationRequest::Previous),
-            v if v.starts_with("Root") => Some(NavigationRequest::Choice(self.course.root.clone())),
-            "Choice" | "ChoiceExit" => Some(NavigationRequest::Choice(
-                self.course
-                    .id_of_title(arg)
-                    .ok_or_else(|| format!("no activity titled {arg}"))?,
-            )),
+                .id_of_title(arg)
+                .map(NavigationRequest::Choice),
             _ => None,
-        };
-        let mut outcome = outcome;
-        if let Some(request) = &request {
-            outcome = self.nav(request)?;
-        }
-        let relaunch = verb.to_ascii_lowercase().contains("launch")
-            || matches!(
-                verb,
-                "ContinueExitCM8" | "DMBx" | "DMBxAct" | "ExitCM09ba" | "SuspendCM09ca"
-            );
-        if !relaunch {
-            if request.is_none() && !matches!(outcome.next, Next::CourseOver) {
-                // Exit, AutoTest, TRIGExitAll, …: the learner leaves the course.
-                return self.nav(&NavigationRequest::ExitAll).map(|s| Step {
-                    next: Next::CourseOver,
-                    ..s
-                });
-            }
-            return Ok(outcome);
-        }
-        if !self.engine_session_ended() {
-            let leave = if verb.starts_with("Suspend") {
-                NavigationRequest::SuspendAll
-            } else {
-                NavigationRequest::ExitAll
-            };
-            self.nav(&leave)?;
-        }
-        // "relaunch … and then choose Activity 4": a new session opened by a choice.
-        let choose = match verb {
-            "RelaunchCM10" => Some("Activity 4"),
-            "DMBxAct" => Some("Data Model Behavior Test 1"),
-            _ => None,
-        };
-        match choose.and_then(|title| self.course.id_of_title(title)) {
-            Some(id) => self.nav(&NavigationRequest::Choice(id)),
-            None => self.relaunch(),
         }
     }
 }

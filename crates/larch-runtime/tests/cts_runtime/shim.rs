@@ -5,18 +5,25 @@
 
 use larch_cmi::{ApiInstance, Change, Phase, values_equivalent};
 use larch_cts::ScormApi;
+use std::rc::Rc;
+
+use crate::cts_runtime::course::CtsCourse;
 use larch_runtime::{
     Commit, CommitStatus, Delivery, NavState, Next, RegistrationState, RuntimeCourse, apply_commit,
 };
 
-/// The registration on the "server" side, with a clock.
-pub struct Server<'a> {
-    pub course: &'a RuntimeCourse,
+/// One package's registration on the "server" side, with a clock.
+pub struct Server {
+    pub course: Rc<CtsCourse>,
     pub state: RegistrationState,
     pub now: i64,
 }
 
-impl Server<'_> {
+impl Server {
+    pub fn runtime(&self) -> &RuntimeCourse {
+        &self.course.runtime
+    }
+
     pub fn tick(&mut self) -> i64 {
         self.now += 1_000;
         self.now
@@ -24,8 +31,8 @@ impl Server<'_> {
 }
 
 /// One delivered SCO's API object and its link to the server.
-pub struct Shim<'s, 'c> {
-    server: &'s mut Server<'c>,
+pub struct Shim<'s> {
+    server: &'s mut Server,
     api: ApiInstance,
     session: u64,
     activity: String,
@@ -39,9 +46,9 @@ pub struct Shim<'s, 'c> {
     pub error: Option<String>,
 }
 
-impl<'s, 'c> Shim<'s, 'c> {
-    pub fn new(server: &'s mut Server<'c>, delivery: &Delivery, nav: &NavState) -> Self {
-        let mut api = ApiInstance::new(delivery.cmi.clone(), server.course.config.clone());
+impl<'s> Shim<'s> {
+    pub fn new(server: &'s mut Server, delivery: &Delivery, nav: &NavState) -> Self {
+        let mut api = ApiInstance::new(delivery.cmi.clone(), server.runtime().config.clone());
         api.set_navigation_oracle(Box::new(nav.clone()));
         api.set_now(server.now);
         Self {
@@ -74,7 +81,12 @@ impl<'s, 'c> Shim<'s, 'c> {
             nav_request: None,
         };
         let now = self.server.tick();
-        match apply_commit(self.server.course, &mut self.server.state, &commit, now) {
+        match apply_commit(
+            &self.server.course.runtime,
+            &mut self.server.state,
+            &commit,
+            now,
+        ) {
             Ok(result) if result.status == CommitStatus::Applied => {
                 if !result.rejected.is_empty() {
                     self.error = Some(format!("the server refused {:?}", result.rejected));
@@ -91,7 +103,7 @@ impl<'s, 'c> Shim<'s, 'c> {
     }
 }
 
-impl ScormApi for Shim<'_, '_> {
+impl ScormApi for Shim<'_> {
     fn initialize(&mut self, param: &str) -> String {
         self.api.initialize(param).to_owned()
     }
