@@ -27,6 +27,8 @@ pub struct StatementIndex {
     pub registration: Option<Uuid>,
     /// The statement this one voids (xAPI-Data 2.3.2), if it is a voiding statement.
     pub voids: Option<Uuid>,
+    /// Who asserted the statement ([`authority_key`]), for `statements/read/mine`.
+    pub authority: Option<String>,
     /// The statement the Object references (any verb). Communication 2.1.4 "Filter Conditions
     /// for StatementRefs": for the `agent`, `verb`, `activity` and `registration` filters, a
     /// statement also matches when the statement it targets matches (voided or not), so the
@@ -65,10 +67,25 @@ impl Statement {
             related_activities,
             registration: self.core.context.as_ref().and_then(|c| c.registration),
             voids: self.voided_target(),
+            authority: self.authority.as_ref().map(authority_key),
             targets: match &self.core.object {
                 StatementObject::StatementRef(r) => Some(r.id),
                 _ => None,
             },
+        }
+    }
+}
+
+/// A stable key for an authority: the IFI key of an Agent, or the sorted member keys of an
+/// OAuth two-member Group joined by ` + ` (Communication 4.2 `statements/read/mine` matches
+/// statements "with an authority matching what the LRS would assign").
+pub fn authority_key(authority: &Actor) -> String {
+    match authority {
+        Actor::Agent(agent) => agent.ifi.key(),
+        Actor::Group(group) => {
+            let mut keys: Vec<String> = group.members.iter().map(|m| m.ifi.key()).collect();
+            keys.sort();
+            keys.join(" + ")
         }
     }
 }

@@ -17,6 +17,7 @@ mod params;
 pub mod primitives;
 pub mod query;
 pub mod resources;
+pub mod scopes;
 pub mod signature;
 pub mod statement;
 pub mod version;

@@ -68,6 +68,10 @@ fn prepare_for_storage_sets_what_the_lrs_owns() {
             "timestamp defaults to stored"
         );
         assert_eq!(out["authority"]["account"]["name"], "lrsk_1");
+        assert_eq!(
+            s.index().authority.as_deref(),
+            Some("account:https://larch.example lrsk_1")
+        );
     }
     let mut put = parse(&base(), V1);
     assert_eq!(
@@ -280,4 +284,20 @@ fn stored_statements_read_back_under_either_version() {
         assert!(back.same_as(&s, version));
         assert_eq!(back.stored, s.stored);
     }
+}
+
+#[test]
+fn oauth_group_authorities_key_by_their_members() {
+    let group = json!({"objectType": "Group", "member": [{"mbox": "mailto:user@example.com"}, {"account": {"homePage": "http://app.example", "name": "app"}}]});
+    let swapped = json!({"objectType": "Group", "member": [{"account": {"homePage": "http://app.example", "name": "app"}}, {"mbox": "mailto:user@example.com"}]});
+    let key = |g: &Value| {
+        larch_xapi::index::authority_key(
+            &larch_xapi::statement::actor::parse_actor_param(g, "authority").expect("group"),
+        )
+    };
+    assert_eq!(
+        key(&group),
+        "account:http://app.example app + mbox:mailto:user@example.com"
+    );
+    assert_eq!(key(&group), key(&swapped));
 }
