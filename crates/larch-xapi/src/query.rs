@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::error::{Valid, ValidationError};
 use crate::format::Format;
+use crate::index::StatementIndex;
 use crate::params::Params;
 use crate::primitives::{Iri, Timestamp, Uuid};
 use crate::statement::actor::{Actor, parse_agent_json};
@@ -168,6 +169,37 @@ fn timestamp(raw: &str, name: &str) -> Valid<Timestamp> {
 }
 
 impl StatementFilter {
+    /// Whether a statement with index keys `index` passes the content filters (`agent`,
+    /// `verb`, `activity`, `registration`, with the `related_*` flags), e.g. for statement
+    /// forwarding rules or an in-memory store. Time, paging and the StatementRef rule
+    /// ([`StatementIndex::targets`]) are the caller's.
+    pub fn matches(&self, index: &StatementIndex) -> bool {
+        let agent_ok = self.agent.as_ref().and_then(Actor::ifi).is_none_or(|ifi| {
+            let pool = if self.related_agents {
+                &index.related_agents
+            } else {
+                &index.agents
+            };
+            pool.contains(&ifi.key())
+        });
+        let activity_ok = self.activity.as_ref().is_none_or(|id| {
+            if self.related_activities {
+                index.related_activities.contains(id)
+            } else {
+                index.activity.as_ref() == Some(id)
+            }
+        });
+        agent_ok
+            && activity_ok
+            && self
+                .verb
+                .as_ref()
+                .is_none_or(|v| index.verb.as_ref() == Some(v))
+            && self
+                .registration
+                .is_none_or(|r| index.registration == Some(r))
+    }
+
     /// The filter as query parameters, in a fixed order (parsing them gives the same filter).
     pub fn to_params(&self) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::new();

@@ -172,3 +172,53 @@ fn cursor_round_trips_and_rejects_tampering() {
         );
     }
 }
+
+#[test]
+fn filters_match_index_keys() {
+    use larch_xapi::{Statement, XapiVersion};
+    use serde_json::json;
+    let statement = Statement::parse(
+        &json!({
+            "actor": {"mbox": "mailto:xapi@adlnet.gov"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/attended"},
+            "object": {"id": "http://example.com/a"},
+            "context": {"registration": ID, "instructor": {"mbox": "mailto:teacher@example.com"}, "contextActivities": {"parent": {"id": "http://example.com/course"}}}
+        }),
+        XapiVersion::V1_0_3,
+    )
+    .expect("valid");
+    let index = statement.index();
+    let teacher = r#"{"mbox":"mailto:teacher@example.com"}"#;
+    let cases: &[(&[(&str, &str)], bool)] = &[
+        (&[], true),
+        (&[("agent", AGENT)], true),
+        (&[("agent", teacher)], false),
+        (&[("agent", teacher), ("related_agents", "true")], true),
+        (&[("verb", "http://adlnet.gov/expapi/verbs/attended")], true),
+        (&[("verb", "http://adlnet.gov/expapi/verbs/failed")], false),
+        (&[("activity", "http://example.com/course")], false),
+        (
+            &[
+                ("activity", "http://example.com/course"),
+                ("related_activities", "true"),
+            ],
+            true,
+        ),
+        (
+            &[("registration", ID), ("activity", "http://example.com/a")],
+            true,
+        ),
+        (
+            &[("registration", "fd41c918-b88b-4b20-a0a5-a4c32391aaa0")],
+            false,
+        ),
+    ];
+    for (pairs, want) in cases {
+        let StatementsQuery::Filter(filter) =
+            parse_statements_query(&params(pairs)).expect("valid")
+        else {
+            panic!("filter")
+        };
+        assert_eq!(filter.matches(&index), *want, "{pairs:?}");
+    }
+}
