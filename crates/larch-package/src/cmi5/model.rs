@@ -43,4 +43,7 @@ pub struct Cmi5Activity {
     pub entitlement_key: Option<String>,
     /// AU `activityType`.
     pub activity_type: Option<String>,
+    /// Extension elements (other namespaces) of this node, as raw XML strings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<String>,
 }
