@@ -113,10 +113,18 @@ impl Sequencer {
     /// player would otherwise show a menu whose first entry is the only sensible launch;
     /// the ADL conformance scripts expect this).
     ///
-    /// The tracking of earlier sessions is kept (as the ADL conformance scripts expect); a
-    /// player that starts a new attempt on the whole course calls
+    /// Otherwise the tracking of earlier sessions is kept (as the ADL conformance scripts
+    /// expect); a player that starts a new attempt on the whole course calls
     /// [`Self::begin_new_course_attempt`] first.
     pub fn open_session(&mut self, now: f64) -> Outcome {
+        // A course whose objectives are scoped to it (objectivesGlobalToSystem false) starts
+        // a new course attempt, tracking and all, once the previous attempt on the root
+        // ended unsuspended (as the ADL sample RTE does).
+        let root = self.st(ActivityIx::ROOT);
+        let root_ended = root.attempted() && !root.active && !root.suspended;
+        if self.state.session_ended && root_ended && !self.tree.objectives_global_to_system {
+            self.begin_new_course_attempt();
+        }
         let request = self.session_start_request();
         let outcome = self.navigate(&request, now);
         let flowless = !self.tree.get(ActivityIx::ROOT).sequencing.control_mode.flow;
@@ -192,6 +200,13 @@ impl Sequencer {
     }
 
     fn run_sequencing(&mut self, request: SequencingRequest, now: f64) -> SeqResult<Outcome> {
+        // Retrying the root starts a new attempt on the whole course: objectives scoped to
+        // the course (objectivesGlobalToSystem false) start over, as in the ADL sample RTE.
+        let retry_root =
+            request == SequencingRequest::Retry && self.state.current == Some(ActivityIx::ROOT);
+        if retry_root && !self.tree.objectives_global_to_system {
+            self.state.globals.clear();
+        }
         let decision = match self.sequencing_request(request) {
             Ok(decision) => decision,
             Err(exception) if exception.is_end_of_tree() => {
