@@ -1,9 +1,19 @@
-//! The pure xAPI core of the Larch LRS: the statement model and its validation for xAPI 1.0.3
-//! and 2.0, query parameters and cursors, output formats and statement equality, document
-//! helpers (merge, ETags, preconditions), signed-statement verification, the multipart
-//! parser, and the About, Person and activity-definition aggregations.
+//! The pure xAPI core of the Larch LRS, for xAPI 1.0.3 and 2.0 (IEEE 9274.1.1):
 //!
-//! No I/O, no clock, no randomness: the server passes time and random bytes in.
+//! - [`version`]: the `X-Experience-API-Version` header and every rule that differs by version;
+//! - [`statement`]: the statement model, its validation (errors name the offending property),
+//!   comparison, voiding and the properties the LRS assigns; [`index`]: the keys a store
+//!   indexes statements by;
+//! - [`query`]: GET /statements parameters and the `more` cursor; [`format`]: `exact`, `ids`,
+//!   `canonical` and the StatementResult;
+//! - [`documents`]: State and Profile parameters, JSON merge, ETags and preconditions;
+//! - [`signature`]: signed statements (JWS); [`multipart`]: `multipart/mixed` requests and
+//!   responses; [`alternate`]: 1.0.3's alternate request syntax;
+//! - [`resources`]: About, Person (GET /agents) and Activity definitions; [`scopes`]:
+//!   credential scopes.
+//!
+//! No I/O, no clock, no randomness: the server passes time and random bytes in. See
+//! `docs/xapi.md` for how the server uses it.
 #![deny(missing_docs)]
 
 pub mod alternate;
