@@ -21,9 +21,9 @@ use cts_runtime::course::CtsCourse;
 use cts_runtime::driver::{self, CallTally, Globals};
 
 /// Test cases passing today; the suite may not fall below (a ratchet until all pass).
-const CASES_PASSING_AT_LEAST: usize = 181;
+const CASES_PASSING_AT_LEAST: usize = 183;
 /// Calls passing today.
-const CALLS_PASSING_AT_LEAST: usize = 11_839;
+const CALLS_PASSING_AT_LEAST: usize = 11_856;
 
 struct Summary {
     cases_passed: usize,

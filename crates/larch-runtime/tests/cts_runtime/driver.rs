@@ -185,6 +185,14 @@ impl Run<'_, '_> {
                 self.nav(&request)?
             }
         };
+        if std::env::var("CTS_TRACE").is_ok() {
+            let engine = self.server.state.engine.as_ref();
+            eprintln!(
+                "{at}: -> {:?}\n globals {:?}",
+                outcome.next.delivery().map(|d| &d.activity),
+                engine.map(|e| &e.globals)
+            );
+        }
         match next_action {
             Some(action) if outcome.next.delivery().is_none() => self.learner(action, outcome),
             _ => Ok(outcome),
