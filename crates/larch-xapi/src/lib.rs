@@ -4,7 +4,7 @@
 //! - [`statement`]: the statement model, its validation (errors name the offending property),
 //!   comparison, voiding and the properties the LRS assigns; [`index`]: the keys a store
 //!   indexes statements by;
-//! - [`query`]: GET /statements parameters and the `more` cursor; [`format`]: `exact`, `ids`,
+//! - [`query`]: GET /statements parameters and the `more` cursor; [`format`](mod@format): `exact`, `ids`,
 //!   `canonical` and the StatementResult;
 //! - [`documents`]: State and Profile parameters, JSON merge, ETags and preconditions;
 //! - [`signature`]: signed statements (JWS); [`multipart`]: `multipart/mixed` requests and
