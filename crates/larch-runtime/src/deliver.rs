@@ -1,10 +1,10 @@
 //! Delivering an activity: the launch data the LMS supplies, the SCO's starting state, and
 //! the session that commits will name.
 
-use larch_cmi::{ObjectiveInit, Prior, RuntimeOutcome, SharedDataInit, initial_state};
+use larch_cmi::{LaunchData, ObjectiveInit, Prior, RuntimeOutcome, SharedDataInit, initial_state};
 
-use crate::course::RuntimeCourse;
-use crate::state::{AttemptSummary, RegistrationState, SessionRecord};
+use crate::course::{Launchable, RuntimeCourse};
+use crate::state::{ActivityRecord, AttemptSummary, RegistrationState, SessionRecord};
 use crate::step::Delivery;
 
 /// Opens a session on `activity` and seeds its data model.
@@ -22,6 +22,41 @@ pub(crate) fn begin_delivery(
     now: i64,
 ) -> Option<Delivery> {
     let launchable = course.launchable(activity)?;
+    let launch = launch_data(launchable, state, objectives);
+    let record = state.activities.entry(activity.to_owned()).or_default();
+    let new_attempt = new_attempt || record.cmi.is_none();
+    let prior = prior_session(course, record, new_attempt, now);
+    if launchable.is_asset && !course.is_sequenced() {
+        // SCORM 1.2 CAM 2.3.x: an asset cannot report; launching it is taking it.
+        record.recorded.completed = true;
+    }
+    let cmi = initial_state(course.version, &launch, prior);
+    record.cmi = Some(cmi.clone());
+    record.suspended = false;
+    record.ended = false;
+    record.first_access.get_or_insert(now);
+    record.last_access = Some(now);
+    let attempt = record.attempts;
+    let session = open_session(state, activity, attempt, now);
+    Some(Delivery {
+        session,
+        activity: activity.to_owned(),
+        title: launchable.title.clone(),
+        url: launchable.url.clone(),
+        launch,
+        cmi,
+        new_attempt,
+    })
+}
+
+/// RTE 4.2 "initialized by the LMS": the manifest's values, the learner, the objectives the
+/// engine knows (RTE 4.2.17) and the current values of the mapped shared data stores (4th Ed
+/// RTE 4.3).
+fn launch_data(
+    launchable: &Launchable,
+    state: &RegistrationState,
+    objectives: Vec<ObjectiveInit>,
+) -> LaunchData {
     let mut launch = launchable.launch.clone();
     launch.learner_id = state.learner.id.clone();
     launch.learner_name = state.learner.name.clone();
@@ -34,9 +69,23 @@ pub(crate) fn begin_delivery(
             value: state.shared_data.get(&access.id).cloned(),
         })
         .collect();
-    let record = state.activities.entry(activity.to_owned()).or_default();
-    let new_attempt = new_attempt || record.cmi.is_none();
-    let prior = match record.cmi.take() {
+    launch
+}
+
+/// How this delivery relates to the activity's earlier sessions (see [`begin_delivery`]).
+fn prior_session(
+    course: &RuntimeCourse,
+    record: &mut ActivityRecord,
+    new_attempt: bool,
+    now: i64,
+) -> Prior {
+    if new_attempt {
+        record.reported.clear();
+        if !course.is_sequenced() {
+            record.attempts += 1;
+        }
+    }
+    match record.cmi.take() {
         Some(old) if new_attempt => {
             let outcome = RuntimeOutcome::from_state(&old);
             record.previous.push(AttemptSummary {
@@ -51,30 +100,18 @@ pub(crate) fn begin_delivery(
         None => Prior::NewAttempt,
         Some(old) if record.suspended || course.version.is_2004() => Prior::Resume(Box::new(old)),
         Some(old) => Prior::Continue(Box::new(old)),
-    };
-    if new_attempt {
-        record.reported.clear();
-        if !course.is_sequenced() {
-            record.attempts += 1;
-        }
     }
-    if launchable.is_asset && !course.is_sequenced() {
-        // SCORM 1.2 CAM 2.3.x: an asset cannot report; launching it is taking it.
-        record.recorded.completed = true;
-    }
-    let cmi = initial_state(course.version, &launch, prior);
-    record.cmi = Some(cmi.clone());
-    record.suspended = false;
-    record.ended = false;
-    record.first_access.get_or_insert(now);
-    record.last_access = Some(now);
+}
+
+/// A new session on `activity`: the id commits will name.
+fn open_session(state: &mut RegistrationState, activity: &str, attempt: u32, now: i64) -> u64 {
     let session = state.next_session;
     state.next_session += 1;
     state.sessions.insert(
         session,
         SessionRecord {
             activity: activity.to_owned(),
-            attempt: record.attempts,
+            attempt,
             last_seq: 0,
             closed: false,
             started_at: now,
@@ -85,13 +122,5 @@ pub(crate) fn begin_delivery(
     state.course_over = false;
     state.touch(now);
     state.prune_sessions();
-    Some(Delivery {
-        session,
-        activity: activity.to_owned(),
-        title: launchable.title.clone(),
-        url: launchable.url.clone(),
-        launch,
-        cmi,
-        new_attempt,
-    })
+    session
 }

@@ -2,7 +2,7 @@
 //! or abandoned).
 
 use larch_cmi::finish_session;
-use larch_sequencing::NavigationRequest;
+use larch_sequencing::{NavigationRequest, ScoReport};
 
 use crate::course::RuntimeCourse;
 use crate::progress::refresh_recorded;
@@ -119,6 +119,49 @@ pub(crate) fn end_session(
     request: Option<NavigationRequest>,
     now: i64,
 ) -> Result<Step, RuntimeError> {
+    let (activity, suspended, mut report) = close_session(state, id, now)?;
+    if !course.is_sequenced() {
+        if suspended {
+            state.suspended = Some(activity);
+        }
+        let next = match request {
+            Some(request) => simple::navigate(course, state, &request, now),
+            None if course.launchables.len() > 1 => Next::Menu { message: None },
+            None => {
+                state.course_over = true;
+                state.current = None;
+                Next::CourseOver
+            }
+        };
+        return Ok(finish(course, state, next));
+    }
+    if request.is_some() {
+        report.nav_request = request;
+    }
+    let mut seq = sequenced::load(course, state)?;
+    let outcome = seq.terminate(&report, sequenced::secs(now));
+    let next = sequenced::follow(
+        course,
+        state,
+        &seq,
+        outcome,
+        report.nav_request.as_ref(),
+        now,
+    );
+    sequenced::save(state, &seq);
+    let nav = sequenced::nav_state(course, &seq);
+    refresh_recorded(course, state);
+    Ok(Step { next, nav })
+}
+
+/// Closes the session's record: RTE 4.2.25 / 1.2 3.4.4 session time folded into the total,
+/// the results folded into the sticky ones, shared data written. Returns the activity,
+/// whether its attempt is suspended, and its report for the engine.
+fn close_session(
+    state: &mut RegistrationState,
+    id: u64,
+    now: i64,
+) -> Result<(String, bool, ScoReport), RuntimeError> {
     let session = state
         .sessions
         .get_mut(&id)
@@ -138,39 +181,7 @@ pub(crate) fn end_session(
     let report = sco_report(cmi, &outcome, &record.reported);
     crate::commit::write_shared_data(state, &outcome);
     state.touch(now);
-    if !course.is_sequenced() {
-        if outcome.suspended {
-            state.suspended = Some(activity);
-        }
-        let next = match request {
-            Some(request) => simple::navigate(course, state, &request, now),
-            None if course.launchables.len() > 1 => Next::Menu { message: None },
-            None => {
-                state.course_over = true;
-                state.current = None;
-                Next::CourseOver
-            }
-        };
-        return Ok(finish(course, state, next));
-    }
-    let mut report = report;
-    if request.is_some() {
-        report.nav_request = request;
-    }
-    let mut seq = sequenced::load(course, state)?;
-    let outcome = seq.terminate(&report, sequenced::secs(now));
-    let next = sequenced::follow(
-        course,
-        state,
-        &seq,
-        outcome,
-        report.nav_request.as_ref(),
-        now,
-    );
-    sequenced::save(state, &seq);
-    let nav = sequenced::nav_state(course, &seq);
-    refresh_recorded(course, state);
-    Ok(Step { next, nav })
+    Ok((activity, outcome.suspended, report))
 }
 
 /// The navigation state now, without changing anything.
