@@ -141,3 +141,46 @@ fn registration_instances_follow_the_policy_and_keep_what_is_global() {
         CompletionStatus::Unknown
     );
 }
+
+#[test]
+fn continuing_past_the_last_sco_ends_a_simple_course() {
+    let course = scorm12();
+    let mut reg = registration(&course);
+    let a = start(&course, &mut reg, T0);
+    let done = [("cmi.core.lesson_status", "completed")];
+    commit(&course, &mut reg, &a, 1, &done, true);
+    let b = delivered(&navigate(&course, &mut reg, &NavigationRequest::Continue, T0).unwrap());
+    assert_eq!(b.activity, "b");
+    let r = commit(&course, &mut reg, &b, 1, &done, true);
+    assert!(!r.nav.continue_);
+    assert!(r.nav.previous);
+    let step = navigate(&course, &mut reg, &NavigationRequest::Continue, T0 + 1).unwrap();
+    assert_eq!(step.next, Next::CourseOver);
+}
+
+#[test]
+fn aicc_progress_counts_launches_and_aus() {
+    let course = aicc();
+    let mut reg = registration(&course);
+    let first = start(&course, &mut reg, T0);
+    let passed = [
+        ("cmi.core.lesson_status", "passed"),
+        ("cmi.core.score.raw", "88"),
+    ];
+    commit(&course, &mut reg, &first, 1, &passed, true);
+    let p = progress(&course, &reg);
+    assert_eq!(
+        p.completion_status,
+        CompletionStatus::Incomplete,
+        "A2 is left"
+    );
+    assert_eq!(p.attempts, 1);
+    assert_eq!(p.score.raw, Some(88.0));
+    let second = start(&course, &mut reg, T0 + 10);
+    assert_eq!(second.activity, "A2", "the first AU not yet done");
+    commit(&course, &mut reg, &second, 1, &passed, true);
+    let p = progress(&course, &reg);
+    assert_eq!(p.completion_status, CompletionStatus::Completed);
+    assert_eq!(p.success_status, larch_runtime::SuccessStatus::Passed);
+    assert_eq!(p.attempts, 2);
+}
