@@ -165,3 +165,50 @@ fn child_set_holds(set: ChildActivitySet, bag: &[Option<bool>]) -> bool {
         ChildActivitySet::AtLeastPercent(p) => trues as f64 >= (p * bag.len() as f64 + 0.5).floor(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn child_activity_sets() {
+        let bag = [Some(true), Some(false), None, Some(true)];
+        assert!(!child_set_holds(ChildActivitySet::All, &bag));
+        assert!(child_set_holds(ChildActivitySet::Any, &bag));
+        assert!(!child_set_holds(ChildActivitySet::None, &bag));
+        assert!(child_set_holds(ChildActivitySet::AtLeastCount(2), &bag));
+        assert!(!child_set_holds(ChildActivitySet::AtLeastCount(3), &bag));
+        // 0.5 × 4 children rounds to 2 (the ADL implementation adds 0.5 and truncates).
+        assert!(child_set_holds(ChildActivitySet::AtLeastPercent(0.5), &bag));
+        assert!(!child_set_holds(
+            ChildActivitySet::AtLeastPercent(0.7),
+            &bag
+        ));
+    }
+
+    #[test]
+    fn empty_and_unknown_bags() {
+        assert!(
+            child_set_holds(ChildActivitySet::All, &[]),
+            "vacuously true"
+        );
+        assert!(!child_set_holds(ChildActivitySet::Any, &[]));
+        assert!(
+            !child_set_holds(ChildActivitySet::All, &[None, None]),
+            "only unknowns"
+        );
+    }
+
+    #[test]
+    fn default_rules_pair_status_with_known() {
+        let rule = default_rule(RollupAction::NotSatisfied);
+        assert_eq!(
+            rule.conditions[0].condition,
+            RollupConditionKind::ObjectiveStatusKnown
+        );
+        assert_eq!(
+            pair_of(RollupAction::Incomplete),
+            [RollupAction::Completed, RollupAction::Incomplete]
+        );
+    }
+}

@@ -142,3 +142,27 @@ pub(crate) fn apply_operator(operator: ConditionOperator, value: Option<bool>) -
         ConditionOperator::Not => value.map(|v| !v),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn three_valued_combinations() {
+        use ConditionCombination::{All, Any};
+        assert_eq!(combine(All, [Some(true), None].into_iter()), None);
+        assert_eq!(combine(All, [Some(false), None].into_iter()), Some(false));
+        assert_eq!(combine(Any, [Some(true), None].into_iter()), Some(true));
+        assert_eq!(combine(Any, [Some(false), None].into_iter()), None);
+        assert_eq!(combine(All, std::iter::empty()), Some(true));
+    }
+
+    #[test]
+    fn not_keeps_unknown_unknown() {
+        assert_eq!(apply_operator(ConditionOperator::Not, None), None);
+        assert_eq!(
+            apply_operator(ConditionOperator::Not, Some(true)),
+            Some(false)
+        );
+    }
+}
