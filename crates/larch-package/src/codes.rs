@@ -83,6 +83,8 @@ pub const XAPI_NOT_TINCAN: &str = "xapi_not_tincan";
 pub const CMI5_NOT_COURSE_STRUCTURE: &str = "cmi5_not_course_structure";
 /// The course structure uses a pre-1.0 draft namespace (or none); read as cmi5 1.0.
 pub const CMI5_DRAFT_NAMESPACE: &str = "cmi5_draft_namespace";
+/// An attribute of the pre-1.0 drafts (e.g. `passIsFinal`) in a draft-namespace structure.
+pub const CMI5_DRAFT_ATTRIBUTE_IGNORED: &str = "cmi5_draft_attribute_ignored";
 /// The course structure does not validate against `CourseStructure.xsd` (section 13.2).
 pub const CMI5_SCHEMA_VIOLATION: &str = "cmi5_schema_violation";
 /// A course, block, AU or objective id is not an IRI (section 3.0, 13.1).

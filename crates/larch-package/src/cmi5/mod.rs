@@ -11,6 +11,9 @@ pub mod model;
 mod schema;
 mod tree;
 
+#[cfg(test)]
+mod tests;
+
 use crate::text;
 use crate::{Course, Diagnostic, PackageError, PackageSource, Warnings, codes};
 
@@ -37,10 +40,11 @@ pub fn parse(
     let doc = text::parse_xml(&text, path)?;
     let root = doc.root_element();
     let ns = check_root(root, path, warnings)?;
-    let errors: Vec<Diagnostic> = schema::validate(root, ns)
-        .into_iter()
-        .map(|e| e.in_file(path))
-        .collect();
+    let (errors, draft_warnings) = schema::validate(root, ns, ns != Some(NAMESPACE));
+    for warning in draft_warnings {
+        warnings.push(warning.in_file(path));
+    }
+    let errors: Vec<Diagnostic> = errors.into_iter().map(|e| e.in_file(path)).collect();
     if !errors.is_empty() {
         return Err(PackageError::Rejected {
             errors,

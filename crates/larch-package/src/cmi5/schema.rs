@@ -47,19 +47,29 @@ const TEXT: &[Step] = &[Repeated(&["langstring"])];
 const OBJECTIVE_LIST: &[Step] = &[Repeated(&["objective"])];
 
 /// Validates the document under `root` (a `courseStructure`); `ns` is its namespace (the
-/// cmi5 one, or a draft one accepted in its place).
-pub(crate) fn validate(root: Node<'_, '_>, ns: Option<&str>) -> Vec<Diagnostic> {
+/// cmi5 one, or a draft one accepted in its place). Returns the violations, and warnings for
+/// attributes of the pre-1.0 drafts (`passIsFinal`, `authenticationMethod`…) that `draft`
+/// documents may still carry.
+pub(crate) fn validate(
+    root: Node<'_, '_>,
+    ns: Option<&str>,
+    draft: bool,
+) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     let mut checker = Checker {
         ns,
+        draft,
         errors: Vec::new(),
+        warnings: Vec::new(),
     };
     checker.element(root, "courseStructure");
-    checker.errors
+    (checker.errors, checker.warnings)
 }
 
 struct Checker<'n> {
     ns: Option<&'n str>,
+    draft: bool,
     errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
 }
 
 impl Checker<'_> {
@@ -179,10 +189,12 @@ impl Checker<'_> {
     fn attributes(&mut self, node: Node<'_, '_>, allowed: &[&str]) {
         for attribute in node.attributes() {
             if attribute.namespace().is_none() && !allowed.contains(&attribute.name()) {
-                self.violation(
-                    node,
-                    &format!("the attribute {} is not allowed", attribute.name()),
-                );
+                if self.draft {
+                    self.draft_attribute(node, attribute.name());
+                } else {
+                    let what = format!("the attribute {} is not allowed", attribute.name());
+                    self.violation(node, &what);
+                }
             }
         }
     }
@@ -227,6 +239,18 @@ impl Checker<'_> {
                 &format!("masteryScore=\"{value}\" is not a decimal from 0 to 1"),
             );
         }
+    }
+
+    fn draft_attribute(&mut self, node: Node<'_, '_>, name: &str) {
+        let line = node.document().text_pos_at(node.range().start).row;
+        self.warnings.push(
+            Diagnostic::new(
+                codes::CMI5_DRAFT_ATTRIBUTE_IGNORED,
+                format!("The attribute {name} of the cmi5 drafts is not part of cmi5 1.0; it was ignored."),
+            )
+            .at_line(line)
+            .at_element(element_path(node)),
+        );
     }
 
     fn violation(&mut self, node: Node<'_, '_>, what: &str) {
