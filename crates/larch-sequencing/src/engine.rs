@@ -127,7 +127,7 @@ impl Sequencer {
         }
         let request = self.session_start_request();
         let outcome = self.navigate(&request, now);
-        let flowless = !self.tree.get(ActivityIx::ROOT).sequencing.control_mode.flow;
+        let flowless = !self.tree.control(ActivityIx::ROOT).flow;
         if !flowless || !matches!(outcome, Outcome::NoDelivery { .. }) {
             return outcome;
         }

@@ -9,7 +9,7 @@ impl Sequencer {
     /// SN book DB.1.1 Delivery Request Process: whether `target` may be delivered.
     pub(crate) fn delivery_request(&self, target: ActivityIx) -> SeqResult<()> {
         // 1: only leaves deliver content.
-        if !self.tree.get(target).is_leaf() {
+        if !self.tree.is_leaf(target) {
             return Err(Exception::new("DB.1.1-1", "only a leaf can be delivered"));
         }
         // 3: nothing on the path from the root may be disabled or over its limits.
@@ -93,7 +93,7 @@ impl Sequencer {
     /// A retried cluster starts its descendants afresh when it uses current attempt
     /// information only (SN 3.2 `useCurrentAttemptObjectiveInfo`/`…ProgressInfo`).
     fn reset_descendants(&mut self, ix: ActivityIx) {
-        let mode = self.tree.get(ix).sequencing.control_mode;
+        let mode = self.tree.control(ix);
         let end = self.tree.get(ix).subtree_end;
         for d in ix.0 + 1..end {
             let state = &mut self.state.activities[d as usize];
@@ -118,7 +118,7 @@ impl Sequencer {
         let ancestor = self.tree.common_ancestor(target, suspended);
         let mut at = suspended;
         loop {
-            let clear = self.tree.get(at).is_leaf()
+            let clear = self.tree.is_leaf(at)
                 || !self
                     .tree
                     .get(at)

@@ -17,13 +17,11 @@ impl Sequencer {
             .tree
             .parent(current)
             .filter(|p| !self.tree.is_root(*p))?;
-        let constrained = self.tree.path_to_root(start).into_iter().find(|a| {
-            self.tree
-                .get(*a)
-                .sequencing
-                .constrained_choice
-                .constrain_choice
-        })?;
+        let constrained = self
+            .tree
+            .path_to_root(start)
+            .into_iter()
+            .find(|a| self.tree.constrained(*a).constrain_choice)?;
         // The forward end: the last activity of the next activity's subtree.
         let forward = self.choice_flow(constrained, Direction::Forward);
         let last = ActivityIx(self.tree.get(forward).subtree_end - 1);
@@ -40,7 +38,7 @@ impl Sequencer {
             let selectable = self
                 .tree
                 .parent(parent)
-                .is_none_or(|p| self.tree.get(p).sequencing.control_mode.choice);
+                .is_none_or(|p| self.tree.control(p).choice);
             let flows_in = activity.sequencing.control_mode.flow
                 && self.available(parent).first() == Some(&first);
             if !selectable || self.check_activity(parent) || !flows_in {

@@ -134,7 +134,7 @@ impl Sequencer {
         let parent_allows = self
             .tree
             .parent(target)
-            .is_none_or(|p| self.tree.get(p).sequencing.control_mode.choice);
+            .is_none_or(|p| self.tree.control(p).choice);
         if !parent_allows {
             return false;
         }

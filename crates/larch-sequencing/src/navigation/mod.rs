@@ -73,7 +73,7 @@ impl Sequencer {
     fn nav_continue(&self) -> SeqResult<Translation> {
         let current = self.state.current.ok_or(NO_CURRENT)?;
         match self.tree.parent(current) {
-            Some(parent) if self.tree.get(parent).sequencing.control_mode.flow => Ok((
+            Some(parent) if self.tree.control(parent).flow => Ok((
                 self.exit_if_active(current),
                 Some(SequencingRequest::Continue),
             )),
@@ -93,7 +93,7 @@ impl Sequencer {
                 "the root has no previous activity",
             ));
         };
-        let mode = self.tree.get(parent).sequencing.control_mode;
+        let mode = self.tree.control(parent);
         if !mode.flow {
             return Err(Exception::new(
                 "NB.2.1-4",
@@ -115,7 +115,7 @@ impl Sequencer {
     /// NB.2.1 step 7: choice.
     fn nav_choice(&self, target: ActivityIx) -> SeqResult<Translation> {
         if let Some(parent) = self.tree.parent(target)
-            && !self.tree.get(parent).sequencing.control_mode.choice
+            && !self.tree.control(parent).choice
         {
             return Err(Exception::new(
                 "NB.2.1-10",
@@ -142,7 +142,7 @@ impl Sequencer {
         let ancestor = self.tree.common_ancestor(current, target);
         let mut at = current;
         while at != ancestor {
-            if self.st(at).active && !self.tree.get(at).sequencing.control_mode.choice_exit {
+            if self.st(at).active && !self.tree.control(at).choice_exit {
                 return Err(Exception::new(
                     "NB.2.1-8",
                     "choice exit is not allowed here",

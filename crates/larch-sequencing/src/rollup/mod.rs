@@ -36,7 +36,7 @@ impl Sequencer {
     fn rollup_path(&mut self, ix: ActivityIx, changed: &mut BTreeSet<String>) {
         // 1–2: the activity path from the activity to the root, inclusive.
         for at in self.tree.path_to_root(ix) {
-            if !self.tree.get(at).is_leaf() {
+            if !self.tree.is_leaf(at) {
                 // 2.1: Measure Rollup; 2.2: Completion Measure Rollup (4th Ed).
                 self.measure_rollup(at);
                 self.completion_measure_rollup(at);
@@ -97,7 +97,7 @@ impl Sequencer {
     fn objective_rollup(&mut self, ix: ActivityIx) {
         if self.tree.get(ix).primary_objective.satisfied_by_measure {
             self.objective_rollup_using_measure(ix);
-        } else if !self.tree.get(ix).is_leaf() {
+        } else if !self.tree.is_leaf(ix) {
             self.objective_rollup_using_rules(ix);
         }
     }
@@ -142,7 +142,7 @@ impl Sequencer {
             self.st_mut(ix).completed = completed;
             return;
         }
-        if self.tree.get(ix).is_leaf() {
+        if self.tree.is_leaf(ix) {
             return;
         }
         // RB.1.3 b: incomplete, then completed (which wins).

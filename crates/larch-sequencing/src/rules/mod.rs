@@ -31,6 +31,9 @@ impl Sequencer {
 
     /// Whether a pre-condition rule with `action` applies to `ix`.
     pub(crate) fn pre_condition(&self, ix: ActivityIx, action: RuleAction) -> bool {
+        if !self.tree.hot(ix).has_pre_rules {
+            return false;
+        }
         self.sequencing_rules_check(ix, RuleKind::PreCondition, &[action])
             .is_some()
     }
@@ -98,12 +101,12 @@ impl Sequencer {
 
     /// SN book UP.1 Limit Conditions Check Process.
     fn limit_conditions_check(&self, ix: ActivityIx) -> bool {
-        let activity = self.tree.get(ix);
         let state = self.st(ix);
         // 1: untracked activities have no limits; 2: nor have active or suspended ones.
-        if !activity.sequencing.delivery.tracked || state.active || state.suspended {
+        if !self.tree.hot(ix).tracked || state.active || state.suspended {
             return false;
         }
+        let activity = self.tree.get(ix);
         // 3: the attempt limit; 4: the attempt absolute duration limit.
         let duration_limit = activity
             .sequencing

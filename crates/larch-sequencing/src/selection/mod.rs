@@ -16,7 +16,7 @@ impl Sequencer {
     /// every cluster, in preorder.
     pub(crate) fn prepare_clusters(&mut self) {
         for ix in self.tree.all() {
-            if self.tree.get(ix).is_leaf() {
+            if self.tree.is_leaf(ix) {
                 continue;
             }
             let controls = self.tree.get(ix).sequencing.randomization;

@@ -26,7 +26,7 @@ impl Sequencer {
     ) -> SeqResult<ActivityIx> {
         self.choice_target_reachable(target, constrain, scan)?;
         // 12: a leaf is delivered as is.
-        if self.tree.get(target).is_leaf() {
+        if self.tree.is_leaf(target) {
             return Ok(target);
         }
         // 13: a cluster delivers the first leaf a forward flow finds in it.
@@ -45,7 +45,7 @@ impl Sequencer {
         self.check_choice_path_with(target, scan)?;
         // 5: the target's cluster allows choice.
         if let Some(parent) = self.tree.parent(target)
-            && !self.tree.get(parent).sequencing.control_mode.choice
+            && !self.tree.control(parent).choice
         {
             return Err(Exception::new(
                 "SB.2.9-4",
@@ -173,12 +173,7 @@ impl Sequencer {
         if at == ancestor || at == target || self.st(at).active {
             return Ok(());
         }
-        let prevented = self
-            .tree
-            .get(at)
-            .sequencing
-            .constrained_choice
-            .prevent_activation;
+        let prevented = self.tree.constrained(at).prevent_activation;
         if prevented {
             return Err(Exception::new(
                 "SB.2.9-6",
@@ -198,9 +193,7 @@ impl Sequencer {
     ) -> SeqResult<()> {
         let mut at = current;
         while at != ancestor {
-            if !self.tree.get(at).sequencing.control_mode.choice_exit
-                && (exclusive || self.st(at).active)
-            {
+            if !self.tree.control(at).choice_exit && (exclusive || self.st(at).active) {
                 return Err(Exception::new(
                     "SB.2.9-7",
                     "choice exit is not allowed here",
@@ -244,13 +237,7 @@ impl Sequencer {
     ) -> SeqResult<()> {
         let mut at = self.tree.parent(current);
         while let Some(a) = at.filter(|a| *a != ancestor) {
-            if self
-                .tree
-                .get(a)
-                .sequencing
-                .constrained_choice
-                .constrain_choice
-            {
+            if self.tree.constrained(a).constrain_choice {
                 return self.check_near_constrained(a, target);
             }
             at = self.tree.parent(a);

@@ -37,7 +37,7 @@ impl Sequencer {
                 "the sequencing session has already begun",
             ));
         }
-        if self.tree.get(ActivityIx::ROOT).is_leaf() {
+        if self.tree.is_leaf(ActivityIx::ROOT) {
             return Ok(ActivityIx::ROOT);
         }
         self.flow(ActivityIx::ROOT, Direction::Forward, true)
@@ -60,7 +60,7 @@ impl Sequencer {
     fn continue_sequencing(&self) -> SeqResult<ActivityIx> {
         let current = self.current_or("SB.2.7-1")?;
         if let Some(parent) = self.tree.parent(current)
-            && !self.tree.get(parent).sequencing.control_mode.flow
+            && !self.tree.control(parent).flow
         {
             return Err(Exception::new(
                 "SB.2.7-2",
@@ -74,7 +74,7 @@ impl Sequencer {
     pub(crate) fn previous_sequencing(&self) -> SeqResult<ActivityIx> {
         let current = self.current_or("SB.2.8-1")?;
         if let Some(parent) = self.tree.parent(current)
-            && !self.tree.get(parent).sequencing.control_mode.flow
+            && !self.tree.control(parent).flow
         {
             return Err(Exception::new(
                 "SB.2.8-2",
@@ -110,7 +110,7 @@ impl Sequencer {
                 "the current activity has not terminated",
             ));
         }
-        if self.tree.get(current).is_leaf() {
+        if self.tree.is_leaf(current) {
             return Ok(current);
         }
         self.flow(current, Direction::Forward, true)

@@ -116,7 +116,7 @@ impl Sequencer {
     /// parent's Use Current Attempt Objective/Progress Information, local information from
     /// before the parent's current attempt does not count (only what the maps read).
     pub(crate) fn rollup_view(&self, parent: ActivityIx, child: ActivityIx) -> ObjectiveState {
-        let mode = self.tree.get(parent).sequencing.control_mode;
+        let mode = self.tree.control(parent);
         let stale = self.st(child).stale;
         let old_objectives = stale && mode.use_current_attempt_objective_info;
         let old_progress = stale && mode.use_current_attempt_progress_info;

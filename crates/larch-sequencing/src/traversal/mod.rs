@@ -80,7 +80,7 @@ impl Sequencer {
         if self.is_last_in_tree(ix) || (!consider_children && self.tree.is_root(ix)) {
             return Err(END_OF_TREE);
         }
-        let leaf_like = self.tree.get(ix).is_leaf() || !consider_children;
+        let leaf_like = self.tree.is_leaf(ix) || !consider_children;
         if leaf_like {
             // 3.2: the next sibling, or the parent's next sibling.
             if self.is_last_sibling(ix) {
@@ -114,9 +114,9 @@ impl Sequencer {
                 "reached the beginning of the activity tree",
             ));
         };
-        if self.tree.get(ix).is_leaf() || !consider_children {
+        if self.tree.is_leaf(ix) || !consider_children {
             // 4.2.1: a forward-only cluster forbids backward flow.
-            if !reversed && self.tree.get(parent).sequencing.control_mode.forward_only {
+            if !reversed && self.tree.control(parent).forward_only {
                 return Err(Exception::new("SB.2.1-4", "the cluster is forward only"));
             }
             // 4.2.2: the previous sibling, or the parent's previous sibling.
@@ -128,7 +128,7 @@ impl Sequencer {
         // 4.3: into the cluster, from its end unless it is forward only.
         let children = self.available(ix);
         match (children.first(), children.last()) {
-            (Some(first), _) if self.tree.get(ix).sequencing.control_mode.forward_only => {
+            (Some(first), _) if self.tree.control(ix).forward_only => {
                 Ok((*first, Direction::Forward))
             }
             (_, Some(last)) => Ok((*last, Direction::Backward)),
@@ -148,7 +148,7 @@ impl Sequencer {
     ) -> SeqResult<ActivityIx> {
         // 1: flow must be enabled in the parent.
         let parent = self.tree.parent(ix).unwrap_or(ActivityIx::ROOT);
-        if !self.tree.get(parent).sequencing.control_mode.flow {
+        if !self.tree.control(parent).flow {
             return Err(Exception::new(
                 "SB.2.2-1",
                 "flow is not enabled for the cluster",
@@ -171,7 +171,7 @@ impl Sequencer {
             ));
         }
         // 4: descend into clusters.
-        if !self.tree.get(ix).is_leaf() {
+        if !self.tree.is_leaf(ix) {
             let (next, returned) = self.flow_tree_traversal(ix, direction, None, true)?;
             return if direction == Direction::Backward && returned == Direction::Forward {
                 self.flow_activity_traversal(next, Direction::Forward, Some(Direction::Backward))
@@ -210,7 +210,7 @@ impl Sequencer {
                 Ok(())
             }
             Direction::Backward => match self.tree.parent(ix) {
-                Some(parent) if self.tree.get(parent).sequencing.control_mode.forward_only => {
+                Some(parent) if self.tree.control(parent).forward_only => {
                     Err(Exception::new("SB.2.4-2", "the cluster is forward only"))
                 }
                 Some(_) => Ok(()),

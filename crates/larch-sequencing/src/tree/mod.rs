@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::definition::{
-    ActivityDefinition, CompletionThreshold, Objective, SequencingDefinition, TreeDefinition,
+    ActivityDefinition, CompletionThreshold, ConstrainedChoice, ControlMode, Objective, RuleKind,
+    SequencingDefinition, TreeDefinition,
 };
 
 /// The index of an activity in its [`ActivityTree`]; the root is `ActivityIx(0)` and indices
@@ -60,10 +61,40 @@ impl Activity {
     }
 }
 
+/// The fields the hot paths (look-ahead, traversal, rule checks) read, kept dense so a walk
+/// over thousands of activities stays in cache.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hot {
+    pub parent: Option<ActivityIx>,
+    pub control: ControlMode,
+    pub constrained: ConstrainedChoice,
+    pub has_pre_rules: bool,
+    pub tracked: bool,
+    pub leaf: bool,
+    pub subtree_end: u32,
+}
+
+impl Hot {
+    fn of(activity: &Activity) -> Self {
+        let sequencing = &activity.sequencing;
+        Self {
+            parent: activity.parent,
+            control: sequencing.control_mode,
+            constrained: sequencing.constrained_choice,
+            has_pre_rules: !sequencing.rules.of_kind(RuleKind::PreCondition).is_empty(),
+            tracked: sequencing.delivery.tracked,
+            leaf: activity.is_leaf(),
+            subtree_end: activity.subtree_end,
+        }
+    }
+}
+
 /// The static activity tree, built once from a [`TreeDefinition`].
 #[derive(Debug, Clone)]
 pub struct ActivityTree {
     activities: Vec<Activity>,
+    /// The hot fields of `activities`, same indices.
+    hot: Vec<Hot>,
     /// Identifier → index, for lookups by id.
     index: std::sync::Arc<std::collections::HashMap<String, ActivityIx>>,
     /// Global objective id → the activities with a map that reads it.
@@ -77,11 +108,13 @@ impl ActivityTree {
     pub fn new(definition: &TreeDefinition) -> Self {
         let mut tree = Self {
             activities: Vec::new(),
+            hot: Vec::new(),
             readers: std::collections::HashMap::new(),
             index: Default::default(),
             objectives_global_to_system: definition.objectives_global_to_system,
         };
         tree.push(&definition.root, None, 0);
+        tree.hot = tree.activities.iter().map(Hot::of).collect();
         tree.index_readers();
         let index = tree
             .all()
@@ -161,6 +194,26 @@ impl ActivityTree {
         &self.activities[ix.ix()]
     }
 
+    /// The dense hot fields of `ix`.
+    pub(crate) fn hot(&self, ix: ActivityIx) -> &Hot {
+        &self.hot[ix.ix()]
+    }
+
+    /// The control modes of `ix`.
+    pub fn control(&self, ix: ActivityIx) -> ControlMode {
+        self.hot[ix.ix()].control
+    }
+
+    /// The constrained choice considerations of `ix`.
+    pub fn constrained(&self, ix: ActivityIx) -> ConstrainedChoice {
+        self.hot[ix.ix()].constrained
+    }
+
+    /// Whether `ix` is a leaf.
+    pub fn is_leaf(&self, ix: ActivityIx) -> bool {
+        self.hot[ix.ix()].leaf
+    }
+
     /// The number of activities.
     pub fn len(&self) -> usize {
         self.activities.len()
@@ -183,7 +236,7 @@ impl ActivityTree {
 
     /// The parent of `ix`.
     pub fn parent(&self, ix: ActivityIx) -> Option<ActivityIx> {
-        self.get(ix).parent
+        self.hot[ix.ix()].parent
     }
 
     /// Whether `ix` is the root.
@@ -193,7 +246,7 @@ impl ActivityTree {
 
     /// Whether `descendant` is `ancestor` or lies below it.
     pub fn is_in_subtree(&self, ancestor: ActivityIx, descendant: ActivityIx) -> bool {
-        ancestor <= descendant && descendant.0 < self.get(ancestor).subtree_end
+        ancestor <= descendant && descendant.0 < self.hot[ancestor.ix()].subtree_end
     }
 
     /// The path from `from` up to the root, both included.
