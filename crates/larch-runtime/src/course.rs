@@ -45,6 +45,8 @@ pub struct ActivityInfo {
     pub title: String,
     /// Depth below the root (the course is 0).
     pub depth: u32,
+    /// Shown in the table of contents (SCORM `isvisible`, CAM 3.4.1.x; true elsewhere).
+    pub visible: bool,
     /// Index into [`RuntimeCourse::launchables`] when it delivers content.
     pub launchable: Option<usize>,
 }
@@ -128,6 +130,7 @@ impl RuntimeCourse {
             id: activity.id.clone(),
             title: activity.title.clone(),
             depth,
+            visible: activity.visible,
             launchable,
         });
         for child in &activity.children {

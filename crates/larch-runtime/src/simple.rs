@@ -74,7 +74,7 @@ pub(crate) fn nav_state(course: &RuntimeCourse, state: &RegistrationState) -> Na
                 id: a.id.clone(),
                 title: a.title.clone(),
                 depth: a.depth,
-                visible: true,
+                visible: a.visible,
                 choice: a.launchable.is_some_and(|i| available(course, state, i)),
                 jump: false,
             })

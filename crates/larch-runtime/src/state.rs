@@ -41,8 +41,7 @@ pub struct Recorded {
     pub completed: bool,
     /// Passed at least once.
     pub passed: bool,
-    /// Failed at least once (and never passed since the first failure counts only when no
-    /// pass exists).
+    /// Failed at least once (a pass, when there is one, still wins in the progress).
     pub failed: bool,
     /// Reported at least incomplete (started).
     pub incomplete: bool,
