@@ -103,6 +103,16 @@ impl From<StoreError> for ApiError {
                 message: "an object with this id already exists".into(),
                 param: Some("id".into()),
             },
+            StoreError::Missing(what) => Self::Invalid {
+                code: "resource_missing",
+                message: format!("no such {what}"),
+                param: Some(format!("{what}_id")),
+            },
+            StoreError::InUse => Self::Conflict {
+                code: "resource_in_use",
+                message: "other objects still refer to this one; delete them first".into(),
+                param: None,
+            },
             other => Self::Internal(other.into()),
         }
     }

@@ -198,6 +198,22 @@ impl TestApp {
         self.request(reqwest::Method::DELETE, path)
     }
 
+    /// Records a course (as the importer would) in the default scope; see
+    /// [`larch_store::testing::sample_course`].
+    pub async fn seed_course(&self, id: &str) -> larch_store::Course {
+        let new = larch_store::testing::sample_course(id);
+        self.store
+            .courses()
+            .create_version(self.scope, new)
+            .await
+            .expect("seed course")
+    }
+
+    /// A GET on the content origin, without credentials, as a learner's browser sends it.
+    pub async fn content_get(&self, url: &str) -> reqwest::Response {
+        self.client.get(url).send().await.expect("content request")
+    }
+
     /// A key of another environment of the same application (`sk_live_…`).
     pub async fn other_environment_key(&self) -> String {
         let scope = Scope {

@@ -11,6 +11,8 @@ use serde_json::{Value, json};
 struct Targets {
     learner: String,
     api_key: String,
+    course: String,
+    registration: String,
 }
 
 impl Targets {
@@ -20,6 +22,10 @@ impl Targets {
             &self.learner
         } else if path.starts_with("/v1/api_keys/") {
             &self.api_key
+        } else if path.starts_with("/v1/courses/") {
+            &self.course
+        } else if path.starts_with("/v1/registrations/") {
+            &self.registration
         } else {
             panic!("add the owner's object for {path} to the sweep's Targets")
         }
@@ -33,6 +39,9 @@ impl Targets {
             }
             ("PATCH", "/v1/learners/{id}") => Some(json!({"first_name": "Intruder"})),
             ("POST", "/v1/api_keys") => Some(json!({"name": "intruder"})),
+            ("POST", "/v1/registrations") => {
+                Some(json!({"course_id": "sweep-course", "learner_id": "sweep-learner"}))
+            }
             _ => None,
         }
     }
@@ -58,9 +67,22 @@ async fn no_route_reaches_another_scope() {
             .json()
             .await
             .unwrap();
+        app.seed_course("sweep-course").await;
+        let reg =
+            json!({"id": "sweep-reg", "course_id": "sweep-course", "learner_id": "sweep-learner"});
+        assert_eq!(
+            app.post("/v1/registrations", &reg)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            201
+        );
         let targets = Targets {
             learner: "sweep-learner".into(),
             api_key: key["id"].as_str().unwrap().into(),
+            course: "sweep-course".into(),
+            registration: "sweep-reg".into(),
         };
         let target_secret = key["secret"].as_str().unwrap().to_owned();
         let outsiders = [
@@ -94,15 +116,21 @@ async fn no_route_reaches_another_scope() {
                             app.kind()
                         );
                     } else {
+                        let leaked = [
+                            "Owner",
+                            "sweep-course",
+                            "sweep-reg",
+                            targets.api_key.as_str(),
+                        ];
                         assert!(
-                            !text.contains("Owner") && !text.contains(&targets.api_key),
+                            !leaked.iter().any(|t| text.contains(t)),
                             "{method} {concrete} leaked: {text}"
                         );
                     }
                 }
             }
         }
-        assert!(calls >= 2 * 8, "the sweep covered {calls} calls only");
+        assert!(calls >= 2 * 15, "the sweep covered {calls} calls only");
         // Nothing of the owner's changed.
         let owned: Value = app
             .get("/v1/learners/sweep-learner")
@@ -120,6 +148,12 @@ async fn no_route_reaches_another_scope() {
                 .unwrap()
                 .status(),
             200
+        );
+        let reg = app.get("/v1/registrations/sweep-reg").send().await.unwrap();
+        assert_eq!(
+            reg.status(),
+            200,
+            "the owner's registration survived the sweep"
         );
     }
 }

@@ -6,6 +6,12 @@ pub enum StoreError {
     /// A unique constraint refused the write: the object (id, key) already exists.
     #[error("already exists")]
     Conflict,
+    /// An object the write refers to does not exist (`course`, `learner`).
+    #[error("no such {0}")]
+    Missing(&'static str),
+    /// Other objects still refer to this one (a learner with registrations).
+    #[error("still referred to")]
+    InUse,
     /// The database cannot be reached (connection refused, pool timed out): retry later.
     #[error("the database is unavailable")]
     Unavailable(#[source] sqlx::Error),
@@ -30,6 +36,7 @@ impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
         match &err {
             sqlx::Error::Database(db) if db.is_unique_violation() => Self::Conflict,
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => Self::InUse,
             // SQLSTATE classes 08 (connection exception), 53 (insufficient resources) and
             // 57 (operator intervention, e.g. the server shutting down).
             sqlx::Error::Database(db)

@@ -12,26 +12,43 @@
 #![deny(missing_docs)]
 
 mod blobs;
+mod courses;
 mod error;
 pub mod ids;
 mod keys;
 mod model;
+mod registrations;
 mod scope;
 mod sql;
 mod traits;
+mod xapi;
 
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use blobs::Blobs;
+pub use courses::{Course, Launchable, NewCourseVersion};
 pub use error::StoreError;
 pub use keys::{ApiKey, ApiKeySecret, CreatedApiKey, InvalidApiKey, MIN_SECRET_LEN};
 pub use model::{
     Application, Bootstrapped, Cursor, IdempotencyClaim, Learner, LearnerPatch, MAX_PAGE_LIMIT,
     NewLearner, Page, PageRequest, Tenant,
 };
+pub use registrations::{
+    IssuedLaunch, LaunchOutcome, LearnerRef, NewRegistration, Registration, RegistrationFilter,
+    ValidLaunch,
+};
 pub use scope::{AppId, Environment, Scope, TenantId};
-pub use traits::{ApiKeyStore, IdempotencyStore, LearnerStore, TenantStore};
+pub use traits::{
+    ApiKeyStore, CourseStore, IdempotencyStore, LaunchStore, LearnerStore, RegistrationStore,
+    TenantStore,
+};
+
+pub use xapi::{
+    AgentRow, Attachment, CreatedLrsCredential, DocumentKey, DocumentKind, LrsCredential,
+    LrsCredentialStore, LrsSecret, NewDocument, NewStatement, StatementQuery, StatementStore,
+    StoredDocument, StoredStatement, XapiDocumentStore,
+};
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -93,8 +110,38 @@ impl Store {
         &*self.backend
     }
 
+    /// Courses and their versions.
+    pub fn courses(&self) -> &dyn CourseStore {
+        &*self.backend
+    }
+
+    /// Registrations.
+    pub fn registrations(&self) -> &dyn RegistrationStore {
+        &*self.backend
+    }
+
+    /// Launch tokens.
+    pub fn launches(&self) -> &dyn LaunchStore {
+        &*self.backend
+    }
+
     /// Recorded responses for `Idempotency-Key`.
     pub fn idempotency(&self) -> &dyn IdempotencyStore {
+        &*self.backend
+    }
+
+    /// LRS credentials.
+    pub fn lrs_credentials(&self) -> &dyn LrsCredentialStore {
+        &*self.backend
+    }
+
+    /// xAPI statements, attachments, Activity definitions and Agents.
+    pub fn statements(&self) -> &dyn StatementStore {
+        &*self.backend
+    }
+
+    /// xAPI State, Activity Profile and Agent Profile documents.
+    pub fn xapi_documents(&self) -> &dyn XapiDocumentStore {
         &*self.backend
     }
 

@@ -135,3 +135,27 @@ impl Drop for PgDatabase {
         }
     }
 }
+
+/// A small course version as the importer would record it: two launchables, one warning.
+pub fn sample_course(id: &str) -> crate::NewCourseVersion {
+    crate::NewCourseVersion {
+        id: crate::ids::CourseId::parse(id).expect("valid course id"),
+        title: format!("Course {id}"),
+        standard: "scorm12".into(),
+        edition: None,
+        launchables: vec![
+            crate::Launchable {
+                id: "sco-1".into(),
+                title: "Introduction".into(),
+                href: "intro/index.html".into(),
+            },
+            crate::Launchable {
+                id: "sco-2".into(),
+                title: "Quiz".into(),
+                href: "quiz/index.html".into(),
+            },
+        ],
+        structure: serde_json::json!({"items": ["sco-1", "sco-2"]}),
+        warnings: serde_json::json!([{"code": "file_list_missing", "message": "no <file> elements", "location": null}]),
+    }
+}

@@ -3,12 +3,16 @@
 //! Each call is one database transaction. When a later aggregate needs a change and its event to
 //! commit together (the outbox), the store method that makes the change writes the event too.
 
+use crate::courses::{Course, NewCourseVersion};
 use crate::error::StoreError;
-use crate::ids::{ApiKeyId, LearnerId};
+use crate::ids::{ApiKeyId, CourseId, LearnerId, RegistrationId};
 use crate::keys::{ApiKey, ApiKeySecret, CreatedApiKey};
 use crate::model::{
     Application, Bootstrapped, IdempotencyClaim, Learner, LearnerPatch, NewLearner, Page,
     PageRequest, Tenant,
+};
+use crate::registrations::{
+    IssuedLaunch, LaunchOutcome, NewRegistration, Registration, RegistrationFilter,
 };
 use crate::scope::{Scope, TenantId};
 use async_trait::async_trait;
@@ -113,10 +117,82 @@ pub trait IdempotencyStore: Send + Sync {
     async fn release(&self, scope: Scope, key: &str) -> Result<(), StoreError>;
 }
 
+/// Courses: written by the importer (one version per import), read by the API and the player.
+#[async_trait]
+pub trait CourseStore: Send + Sync {
+    /// Records a new version of `new.id` (version 1 for a new course) and returns the course.
+    async fn create_version(
+        &self,
+        scope: Scope,
+        new: NewCourseVersion,
+    ) -> Result<Course, StoreError>;
+
+    /// One course, with its latest version.
+    async fn get(&self, scope: Scope, id: &CourseId) -> Result<Option<Course>, StoreError>;
+
+    /// Courses, newest first.
+    async fn list(&self, scope: Scope, page: PageRequest) -> Result<Page<Course>, StoreError>;
+}
+
+/// Registrations.
+#[async_trait]
+pub trait RegistrationStore: Send + Sync {
+    /// Registers a learner (existing, or created in the same transaction) on the latest version
+    /// of a course. [`StoreError::Missing`] names the course or learner that does not exist;
+    /// [`StoreError::Conflict`] means the registration id is taken.
+    async fn create(&self, scope: Scope, new: NewRegistration) -> Result<Registration, StoreError>;
+
+    /// One registration.
+    async fn get(
+        &self,
+        scope: Scope,
+        id: &RegistrationId,
+    ) -> Result<Option<Registration>, StoreError>;
+
+    /// Registrations matching `filter`, newest first.
+    async fn list(
+        &self,
+        scope: Scope,
+        filter: RegistrationFilter,
+        page: PageRequest,
+    ) -> Result<Page<Registration>, StoreError>;
+
+    /// Deletes a registration and its launch tokens; `false` when there was none.
+    async fn delete(&self, scope: Scope, id: &RegistrationId) -> Result<bool, StoreError>;
+}
+
+/// Single-use launch tokens.
+#[async_trait]
+pub trait LaunchStore: Send + Sync {
+    /// Issues a token for a registration, valid `ttl_seconds`; `None` when there is no such
+    /// registration in the scope.
+    async fn issue(
+        &self,
+        scope: Scope,
+        registration: &RegistrationId,
+        ttl_seconds: i64,
+    ) -> Result<Option<IssuedLaunch>, StoreError>;
+
+    /// Spends a token: [`LaunchOutcome::Valid`] exactly once, across all processes.
+    ///
+    /// Unscoped: the token is the credential that selects the scope.
+    async fn consume(&self, token: &str) -> Result<LaunchOutcome, StoreError>;
+}
+
 /// Everything a backend implements; [`crate::Store`] hands out each aggregate's view.
 #[async_trait]
 pub(crate) trait Backend:
-    TenantStore + ApiKeyStore + LearnerStore + IdempotencyStore + std::fmt::Debug
+    TenantStore
+    + ApiKeyStore
+    + LearnerStore
+    + CourseStore
+    + RegistrationStore
+    + LaunchStore
+    + IdempotencyStore
+    + crate::xapi::LrsCredentialStore
+    + crate::xapi::StatementStore
+    + crate::xapi::XapiDocumentStore
+    + std::fmt::Debug
 {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;

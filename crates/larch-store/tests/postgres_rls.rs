@@ -27,12 +27,43 @@ async fn unscoped_queries_see_no_scoped_rows() {
     };
     db.store.learners().create(scope, new).await.unwrap();
     db.store.api_keys().create(scope, "k").await.unwrap();
+    db.store
+        .courses()
+        .create_version(scope, larch_store::testing::sample_course("c"))
+        .await
+        .unwrap();
+    let reg = larch_store::NewRegistration {
+        id: larch_store::ids::RegistrationId::generate(),
+        course_id: larch_store::ids::CourseId::parse("c").unwrap(),
+        learner: larch_store::LearnerRef::CreateIfAbsent(NewLearner {
+            id: LearnerId::generate(),
+            first_name: "C".into(),
+            last_name: "D".into(),
+            email: None,
+        }),
+    };
+    let reg = db.store.registrations().create(scope, reg).await.unwrap();
+    db.store
+        .launches()
+        .issue(scope, &reg.id, 60)
+        .await
+        .unwrap()
+        .unwrap();
+    db.store.idempotency().claim(scope, "k", "h").await.unwrap();
 
     let DatabaseConfig::Postgres { url, .. } = &db.config else {
         unreachable!("postgres config")
     };
     let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-    for table in ["learners", "api_keys"] {
+    for table in [
+        "learners",
+        "api_keys",
+        "courses",
+        "course_versions",
+        "registrations",
+        "launch_tokens",
+        "idempotency_keys",
+    ] {
         let count: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
             .fetch_one(&mut conn)
             .await

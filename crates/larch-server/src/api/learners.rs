@@ -221,7 +221,11 @@ pub(crate) async fn update(
 #[utoipa::path(
     delete, path = "/v1/learners/{id}", tag = "learners", operation_id = "delete_learner",
     params(("id" = String, Path, description = "The learner id")),
-    responses((status = 200, body = DeletedObject), (status = 404, body = ErrorBody)),
+    responses(
+        (status = 200, body = DeletedObject),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "The learner has registrations", body = ErrorBody),
+    ),
 )]
 pub(crate) async fn delete(
     State(state): State<AppState>,

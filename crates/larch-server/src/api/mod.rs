@@ -8,7 +8,10 @@
 //! [`Caller`]: crate::auth::Caller
 
 pub mod api_keys;
+pub mod courses;
 pub mod learners;
+pub mod lrs_credentials;
+pub mod registrations;
 mod validate;
 
 use crate::state::AppState;
@@ -57,7 +60,10 @@ pub struct IdempotencyKeyParam {
     components(schemas(crate::error::ErrorBody)),
     tags(
         (name = "learners", description = "The people who take courses"),
+        (name = "courses", description = "Imported courses and their versions"),
+        (name = "registrations", description = "Learners on courses, and launch URLs"),
         (name = "api_keys", description = "Keys of the caller's environment"),
+        (name = "lrs", description = "Credentials of the environment's xAPI LRS (`/xapi/`)"),
     ),
 )]
 struct ApiDoc;
@@ -84,9 +90,17 @@ pub(crate) fn v1_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(learners::create, learners::list))
         .routes(routes!(learners::get, learners::update, learners::delete))
+        .routes(routes!(courses::list))
+        .routes(routes!(courses::get))
+        .routes(routes!(registrations::create, registrations::list))
+        .routes(routes!(registrations::get, registrations::delete))
+        .routes(routes!(registrations::launch))
         .routes(routes!(api_keys::create, api_keys::list))
         .routes(routes!(api_keys::get))
         .routes(routes!(api_keys::revoke))
+        .routes(routes!(lrs_credentials::create, lrs_credentials::list))
+        .routes(routes!(lrs_credentials::get))
+        .routes(routes!(lrs_credentials::revoke))
 }
 
 /// The OpenAPI document of the API (the same one served at `/v1/openapi.json`).

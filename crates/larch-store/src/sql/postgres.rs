@@ -6,11 +6,23 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 use std::time::Duration;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "tenancy keys learners",
-    include_str!("../../migrations/postgres/0001_tenancy_keys_learners.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "tenancy keys learners",
+        include_str!("../../migrations/postgres/0001_tenancy_keys_learners.sql"),
+    ),
+    (
+        2,
+        "courses registrations launches",
+        include_str!("../../migrations/postgres/0002_courses_registrations_launches.sql"),
+    ),
+    (
+        100,
+        "xapi",
+        include_str!("../../migrations/postgres/0100_xapi.sql"),
+    ),
+];
 
 /// The PostgreSQL implementation of every store trait.
 #[derive(Debug)]
@@ -70,9 +82,28 @@ impl PgBackend {
         &self,
         key_hash: &str,
     ) -> Result<Transaction<'static, Postgres>, StoreError> {
+        self.with_secret("larch.key_hash", key_hash).await
+    }
+
+    /// A write transaction allowed to touch the launch token with this hash.
+    async fn token_write(
+        &self,
+        token_hash: &str,
+    ) -> Result<Transaction<'static, Postgres>, StoreError> {
+        self.with_secret("larch.token_hash", token_hash).await
+    }
+
+    /// A transaction in which rows carrying this secret's hash are visible (row-level security
+    /// lets a credential find its own row before the scope is known).
+    async fn with_secret(
+        &self,
+        setting: &'static str,
+        hash: &str,
+    ) -> Result<Transaction<'static, Postgres>, StoreError> {
         let mut tx = self.pool.begin().await.map_err(StoreError::unavailable)?;
-        sqlx::query("SELECT set_config('larch.key_hash', $1, true)")
-            .bind(key_hash)
+        sqlx::query("SELECT set_config($1, $2, true)")
+            .bind(setting)
+            .bind(hash)
             .execute(&mut *tx)
             .await?;
         Ok(tx)
@@ -95,5 +126,11 @@ mod body {
     include!("body/tenants.rs");
     include!("body/api_keys.rs");
     include!("body/learners.rs");
+    include!("body/courses.rs");
+    include!("body/registrations.rs");
+    include!("body/launches.rs");
     include!("body/idempotency.rs");
+    include!("body/xapi_credentials.rs");
+    include!("body/xapi_statements.rs");
+    include!("body/xapi_documents.rs");
 }

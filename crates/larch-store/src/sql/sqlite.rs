@@ -12,11 +12,23 @@ use sqlx::{Sqlite, Transaction};
 use std::path::Path;
 use std::time::Duration;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "tenancy keys learners",
-    include_str!("../../migrations/sqlite/0001_tenancy_keys_learners.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "tenancy keys learners",
+        include_str!("../../migrations/sqlite/0001_tenancy_keys_learners.sql"),
+    ),
+    (
+        2,
+        "courses registrations launches",
+        include_str!("../../migrations/sqlite/0002_courses_registrations_launches.sql"),
+    ),
+    (
+        100,
+        "xapi",
+        include_str!("../../migrations/sqlite/0100_xapi.sql"),
+    ),
+];
 
 /// The SQLite implementation of every store trait.
 #[derive(Debug)]
@@ -89,6 +101,14 @@ impl SqliteBackend {
         self.write.begin().await.map_err(StoreError::unavailable)
     }
 
+    /// A write transaction allowed to touch the launch token with this hash.
+    async fn token_write(
+        &self,
+        _token_hash: &str,
+    ) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.write.begin().await.map_err(StoreError::unavailable)
+    }
+
     /// A read transaction needing no scope (health checks).
     async fn unscoped_read(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         self.read.begin().await.map_err(StoreError::unavailable)
@@ -107,5 +127,11 @@ mod body {
     include!("body/tenants.rs");
     include!("body/api_keys.rs");
     include!("body/learners.rs");
+    include!("body/courses.rs");
+    include!("body/registrations.rs");
+    include!("body/launches.rs");
     include!("body/idempotency.rs");
+    include!("body/xapi_credentials.rs");
+    include!("body/xapi_statements.rs");
+    include!("body/xapi_documents.rs");
 }

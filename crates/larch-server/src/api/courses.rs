@@ -1,0 +1,121 @@
+//! `/v1/courses` (read side). Courses are written by the import worker, one version per import;
+//! the upload endpoint (`POST /v1/courses`) lands with the importer.
+
+use crate::api::validate;
+use crate::auth::Caller;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{PathId, Query};
+use crate::pagination::{ListParams, list_type};
+use crate::state::AppState;
+use axum::extract::State;
+use larch_store::Course;
+use larch_store::ids::CourseId;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// An entry point of a course.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LaunchableObject {
+    /// The package's identifier of the entry.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The file it opens, relative to the course root (or an absolute URL).
+    pub href: String,
+}
+
+/// A course, described by its latest version.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CourseObject {
+    /// Always `course`.
+    #[schema(value_type = String, example = "course")]
+    pub object: &'static str,
+    /// Your id for the course, or a generated `crs_…`.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// `scorm12`, `scorm2004`, `aicc`, `cmi5`, `xapi` or `media`.
+    pub standard: String,
+    /// Edition, e.g. `4th` for SCORM 2004 4th Edition.
+    pub edition: Option<String>,
+    /// The latest version, from 1.
+    pub version: i64,
+    /// Entry points of the latest version.
+    pub launchables: Vec<LaunchableObject>,
+    /// The parser's warnings for the latest version (`[{code, message, location}]`).
+    #[schema(value_type = Vec<Object>)]
+    pub warnings: serde_json::Value,
+    /// First import, Unix seconds.
+    pub created: i64,
+    /// Latest import or change, Unix seconds.
+    pub updated: i64,
+}
+
+impl From<Course> for CourseObject {
+    fn from(c: Course) -> Self {
+        let launchables = c
+            .launchables
+            .into_iter()
+            .map(|l| LaunchableObject {
+                id: l.id,
+                title: l.title,
+                href: l.href,
+            })
+            .collect();
+        Self {
+            object: "course",
+            id: c.id.to_string(),
+            title: c.title,
+            standard: c.standard,
+            edition: c.edition,
+            version: c.version,
+            launchables,
+            warnings: c.warnings,
+            created: c.created,
+            updated: c.updated,
+        }
+    }
+}
+
+list_type!(
+    /// A page of courses.
+    CourseList,
+    CourseObject
+);
+
+/// Retrieve a course.
+#[utoipa::path(
+    get, path = "/v1/courses/{id}", tag = "courses", operation_id = "get_course",
+    params(("id" = String, Path, description = "The course id")),
+    responses((status = 200, body = CourseObject), (status = 404, body = ErrorBody)),
+)]
+pub(crate) async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(raw): PathId,
+) -> Result<axum::Json<CourseObject>, ApiError> {
+    let id = validate::path_id("course", &raw, CourseId::parse)?;
+    let course = state.store.courses().get(caller.scope, &id).await?;
+    course
+        .map(|c| axum::Json(c.into()))
+        .ok_or_else(|| ApiError::not_found("course", &raw))
+}
+
+/// List courses, newest first.
+#[utoipa::path(
+    get, path = "/v1/courses", tag = "courses", operation_id = "list_courses",
+    params(ListParams),
+    responses((status = 200, body = CourseList), (status = 400, body = ErrorBody)),
+)]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<ListParams>,
+) -> Result<axum::Json<CourseList>, ApiError> {
+    let page = state
+        .store
+        .courses()
+        .list(caller.scope, params.page()?)
+        .await?;
+    Ok(axum::Json(CourseList::from_page(page, CourseObject::from)))
+}

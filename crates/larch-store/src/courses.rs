@@ -1,0 +1,58 @@
+//! Courses as stored: one row per course id, one per imported version.
+
+use crate::ids::CourseId;
+use serde::{Deserialize, Serialize};
+
+/// An entry point of a course: what the launch page lists and the player opens (a SCO, an AU,
+/// an xAPI activity, a media file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Launchable {
+    /// The package's identifier of the entry (item identifier, AU id, activity id).
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Path of the file to open, relative to the version's root, or an absolute URL.
+    pub href: String,
+}
+
+/// A version of a course, as the importer hands it over after parsing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCourseVersion {
+    /// The course id (existing: a new version of it; else a new course).
+    pub id: CourseId,
+    /// The title.
+    pub title: String,
+    /// `scorm12`, `scorm2004`, `aicc`, `cmi5`, `xapi` or `media`.
+    pub standard: String,
+    /// E.g. `3rd` for SCORM 2004 3rd Edition.
+    pub edition: Option<String>,
+    /// Entry points, in package order.
+    pub launchables: Vec<Launchable>,
+    /// The normalized course model (JSON owned by `larch-package`).
+    pub structure: serde_json::Value,
+    /// The parser's warnings (`[{code, message, location}]`).
+    pub warnings: serde_json::Value,
+}
+
+/// A course and its latest version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Course {
+    /// Client-supplied or `crs_…`.
+    pub id: CourseId,
+    /// Title of the latest version.
+    pub title: String,
+    /// Standard of the latest version.
+    pub standard: String,
+    /// Edition of the latest version.
+    pub edition: Option<String>,
+    /// The latest version number, from 1.
+    pub version: i64,
+    /// Entry points of the latest version.
+    pub launchables: Vec<Launchable>,
+    /// The parser's warnings for the latest version.
+    pub warnings: serde_json::Value,
+    /// Unix seconds of the first import.
+    pub created: i64,
+    /// Unix seconds of the latest import or change.
+    pub updated: i64,
+}

@@ -1,0 +1,146 @@
+// Courses and their versions (included into each backend module).
+
+fn json_column<T: serde::de::DeserializeOwned>(row: &DbRow, column: &str) -> Result<T, StoreError> {
+    let text: &str = row.try_get(column)?;
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
+}
+
+fn course_from_row(row: &DbRow) -> Result<(i64, crate::Course), StoreError> {
+    let course = crate::Course {
+        id: super::super::id_of(row.try_get("id")?, crate::ids::CourseId::parse)?,
+        title: row.try_get("title")?,
+        standard: row.try_get("standard")?,
+        edition: row.try_get("edition")?,
+        version: row.try_get("latest_version")?,
+        launchables: json_column(row, "launchables")?,
+        warnings: json_column(row, "warnings")?,
+        created: row.try_get("created_at")?,
+        updated: row.try_get("updated_at")?,
+    };
+    Ok((row.try_get("seq")?, course))
+}
+
+/// The course's latest version, inside a transaction.
+async fn fetch_course(
+    tx: &mut Tx,
+    scope: Scope,
+    id: &crate::ids::CourseId,
+) -> Result<Option<crate::Course>, StoreError> {
+    const SQL: &str = "SELECT c.seq, c.id, c.title, c.standard, c.edition, c.latest_version, c.created_at, \
+         c.updated_at, v.launchables, v.warnings FROM courses c JOIN course_versions v \
+         ON v.tenant_id = c.tenant_id AND v.app_id = c.app_id AND v.env = c.env \
+         AND v.course_id = c.id AND v.version = c.latest_version \
+         WHERE c.tenant_id = $1 AND c.app_id = $2 AND c.env = $3 AND c.id = $4";
+    let row = scoped(SQL, scope)
+        .bind(id.as_str().to_owned())
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.map(|r| course_from_row(&r).map(|(_, c)| c)).transpose()
+}
+
+/// Bumps the course's latest version (or creates the course at version 1); returns the version.
+async fn next_course_version(
+    tx: &mut Tx,
+    scope: Scope,
+    new: &crate::NewCourseVersion,
+    now: i64,
+) -> Result<i64, StoreError> {
+    // An atomic increment, so two imports of one course never get the same number.
+    let bumped = scoped(
+        "UPDATE courses SET latest_version = latest_version + 1, title = $5, standard = $6, edition = $7, \
+         updated_at = $8 WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4 RETURNING latest_version",
+        scope,
+    )
+    .bind(new.id.as_str().to_owned())
+    .bind(new.title.clone())
+    .bind(new.standard.clone())
+    .bind(new.edition.clone())
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(row) = bumped {
+        return Ok(row.try_get("latest_version")?);
+    }
+    scoped(
+        "INSERT INTO courses (tenant_id, app_id, env, id, title, standard, edition, latest_version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
+        scope,
+    )
+    .bind(new.id.as_str().to_owned())
+    .bind(new.title.clone())
+    .bind(new.standard.clone())
+    .bind(new.edition.clone())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(1)
+}
+
+#[async_trait]
+impl crate::CourseStore for This {
+    async fn create_version(
+        &self,
+        scope: Scope,
+        new: crate::NewCourseVersion,
+    ) -> Result<crate::Course, StoreError> {
+        let now = crate::unix_now();
+        let launchables = serde_json::to_string(&new.launchables)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut tx = self.write(scope).await?;
+        let version = next_course_version(&mut tx, scope, &new, now).await?;
+        scoped(
+            "INSERT INTO course_versions (tenant_id, app_id, env, course_id, version, title, standard, edition, \
+             launchables, structure, warnings, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            scope,
+        )
+        .bind(new.id.as_str().to_owned())
+        .bind(version)
+        .bind(new.title.clone())
+        .bind(new.standard.clone())
+        .bind(new.edition.clone())
+        .bind(launchables)
+        .bind(new.structure.to_string())
+        .bind(new.warnings.to_string())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let course = fetch_course(&mut tx, scope, &new.id).await?;
+        tx.commit().await?;
+        course.ok_or_else(|| StoreError::Corrupt("course vanished during its own import".into()))
+    }
+
+    async fn get(
+        &self,
+        scope: Scope,
+        id: &crate::ids::CourseId,
+    ) -> Result<Option<crate::Course>, StoreError> {
+        let mut tx = self.read(scope).await?;
+        let course = fetch_course(&mut tx, scope, id).await?;
+        tx.commit().await?;
+        Ok(course)
+    }
+
+    async fn list(
+        &self,
+        scope: Scope,
+        page: crate::PageRequest,
+    ) -> Result<crate::Page<crate::Course>, StoreError> {
+        const SQL: &str = "SELECT c.seq, c.id, c.title, c.standard, c.edition, c.latest_version, c.created_at, \
+             c.updated_at, v.launchables, v.warnings FROM courses c JOIN course_versions v \
+             ON v.tenant_id = c.tenant_id AND v.app_id = c.app_id AND v.env = c.env \
+             AND v.course_id = c.id AND v.version = c.latest_version \
+             WHERE c.tenant_id = $1 AND c.app_id = $2 AND c.env = $3 AND c.seq < $4 ORDER BY c.seq DESC LIMIT $5";
+        let mut tx = self.read(scope).await?;
+        let rows = scoped(SQL, scope)
+            .bind(crate::model::cursor_bound(page))
+            .bind(crate::model::fetch_limit(page))
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let rows = rows
+            .iter()
+            .map(course_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(crate::Page::from_rows(rows, page))
+    }
+}
