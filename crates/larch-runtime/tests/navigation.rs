@@ -184,3 +184,62 @@ fn aicc_progress_counts_launches_and_aus() {
     assert_eq!(p.success_status, larch_runtime::SuccessStatus::Passed);
     assert_eq!(p.attempts, 2);
 }
+
+#[test]
+fn a_late_commit_after_a_newer_session_keeps_only_its_results() {
+    let course = scorm12();
+    let mut reg = registration(&course);
+    let old = start(&course, &mut reg, T0);
+    commit(
+        &course,
+        &mut reg,
+        &old,
+        1,
+        &[("cmi.core.lesson_location", "p1")],
+        true,
+    );
+    let choose = NavigationRequest::Choice("a".into());
+    let newer = delivered(&navigate(&course, &mut reg, &choose, T0 + 1).unwrap());
+    commit(
+        &course,
+        &mut reg,
+        &newer,
+        1,
+        &[("cmi.core.lesson_location", "p9")],
+        false,
+    );
+    // The first tab's unsent commit arrives now.
+    let pairs = [
+        ("cmi.core.lesson_status", "passed"),
+        ("cmi.core.lesson_location", "p2"),
+    ];
+    let late = commit(&course, &mut reg, &old, 2, &pairs, false);
+    assert_eq!(late.status, CommitStatus::Late);
+    let cmi = reg.activities["a"].cmi.as_ref().expect("state");
+    assert_eq!(
+        cmi.get("cmi.core.lesson_location"),
+        Some("p9"),
+        "the newer data stays"
+    );
+    let p = progress(&course, &reg);
+    let a = p.activities.iter().find(|r| r.id == "a").expect("row");
+    assert_eq!(a.success_status, larch_runtime::SuccessStatus::Passed);
+}
+
+#[test]
+fn commits_of_forgotten_sessions_still_keep_their_results() {
+    let course = scorm12();
+    let mut reg = registration(&course);
+    let first = start(&course, &mut reg, T0);
+    commit(&course, &mut reg, &first, 1, &[], true);
+    for n in 0..=larch_runtime::CLOSED_SESSIONS_KEPT as i64 {
+        let choose = NavigationRequest::Choice("a".into());
+        let d = delivered(&navigate(&course, &mut reg, &choose, T0 + n).unwrap());
+        commit(&course, &mut reg, &d, 1, &[], true);
+    }
+    assert!(!reg.sessions.contains_key(&first.session), "forgotten");
+    let done = [("cmi.core.lesson_status", "completed")];
+    let late = commit(&course, &mut reg, &first, 2, &done, false);
+    assert_eq!(late.status, CommitStatus::Late);
+    assert!(reg.activities["a"].recorded.completed);
+}
