@@ -189,9 +189,6 @@ pub(crate) trait Backend:
     + RegistrationStore
     + LaunchStore
     + IdempotencyStore
-    + crate::xapi::LrsCredentialStore
-    + crate::xapi::StatementStore
-    + crate::xapi::XapiDocumentStore
     + std::fmt::Debug
 {
     /// Checks that the database answers.
