@@ -2,6 +2,7 @@
 //!
 //! A thin binary over the library crates: each subcommand lives in its own module.
 
+mod client;
 mod inspect;
 mod serve;
 
@@ -25,11 +26,23 @@ enum Command {
     Inspect(inspect::Args),
     /// Run the Larch server (API origin and content origin).
     Serve(Box<serve::Args>),
+    /// Create and list learners through the API.
+    Learners(client::LearnersArgs),
+    /// List courses through the API.
+    Courses(client::CoursesArgs),
+    /// Register learners on courses through the API.
+    Registrations(client::RegistrationsArgs),
+    /// Print a single-use launch URL for a registration.
+    Launch(client::LaunchArgs),
 }
 
 fn main() -> anyhow::Result<std::process::ExitCode> {
     match Cli::parse().command {
         Command::Inspect(args) => inspect::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Learners(args) => client::learners(&args),
+        Command::Courses(args) => client::courses(&args),
+        Command::Registrations(args) => client::registrations(&args),
+        Command::Launch(args) => client::launch(&args),
     }
 }

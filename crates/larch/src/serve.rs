@@ -27,14 +27,22 @@ async fn serve(settings: config::Settings) -> anyhow::Result<()> {
     bootstrap(&store, settings.bootstrap_key.clone()).await?;
     let api = tokio::net::TcpListener::bind(settings.listen).await?;
     let content = tokio::net::TcpListener::bind(settings.content_listen).await?;
+    let mut server = settings.server;
+    // With port 0 (tests, ephemeral setups) the URLs name the port actually bound.
+    if !settings.public_url_explicit {
+        server.public_url = config::origin_of(api.local_addr()?);
+    }
+    if !settings.content_url_explicit {
+        server.content_url = config::origin_of(content.local_addr()?);
+    }
     tracing::info!(
-        api = %settings.server.public_url,
-        content = %settings.server.content_url,
+        api = %server.public_url,
+        content = %server.content_url,
         database = store.kind(),
         "larch is listening"
     );
     let listeners = larch_server::Listeners { api, content };
-    larch_server::serve(store, blobs, settings.server, listeners, shutdown_signal()).await?;
+    larch_server::serve(store, blobs, server, listeners, shutdown_signal()).await?;
     tracing::info!("larch stopped");
     Ok(())
 }

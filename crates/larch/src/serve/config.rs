@@ -75,6 +75,10 @@ pub struct Settings {
     pub bootstrap_key: Option<ApiKeySecret>,
     pub log_format: LogFormat,
     pub server: ServerConfig,
+    /// Whether `public_url` was configured (else it follows the bound address).
+    pub public_url_explicit: bool,
+    /// Whether `content_url` was configured.
+    pub content_url_explicit: bool,
 }
 
 impl Settings {
@@ -143,6 +147,8 @@ impl Settings {
             .or(file.log_format)
             .unwrap_or(LogFormat::Auto);
         let blob_url = pick(&args.blob_url, &file.blob_url);
+        let public_url_explicit = args.public_url.is_some() || file.public_url.is_some();
+        let content_url_explicit = args.content_url.is_some() || file.content_url.is_some();
         Ok(Self {
             listen,
             content_listen,
@@ -152,6 +158,8 @@ impl Settings {
             bootstrap_key,
             log_format,
             server,
+            public_url_explicit,
+            content_url_explicit,
         })
     }
 }
@@ -167,7 +175,7 @@ fn read_file(path: &Path) -> anyhow::Result<Args> {
 }
 
 /// `http://<address>`, with an unspecified address (`0.0.0.0`) shown as `localhost`.
-fn origin_of(addr: SocketAddr) -> Url {
+pub fn origin_of(addr: SocketAddr) -> Url {
     let host = if addr.ip().is_unspecified() {
         "localhost".to_owned()
     } else {
