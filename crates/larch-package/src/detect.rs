@@ -226,3 +226,89 @@ fn unsupported(name: &str, why: &str) -> PackageError {
         Diagnostic::new(codes::UNSUPPORTED_FILE_TYPE, format!("The file {why}.")).in_file(name),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(paths: &[&str]) -> FileIndex {
+        let mut index = FileIndex::default();
+        for path in paths {
+            index.insert(*path, 1);
+        }
+        index
+    }
+
+    fn detected(paths: &[&str]) -> (Result<Detection, PackageError>, Vec<String>) {
+        let mut warnings = Warnings::default();
+        let result = detect(&index(paths), &mut warnings);
+        (
+            result,
+            warnings.into_vec().into_iter().map(|w| w.code).collect(),
+        )
+    }
+
+    #[test]
+    fn descriptors_are_found_ignoring_case_and_in_a_sub_folder() {
+        let (found, _) = detected(&["IMSManifest.XML", "a.html"]);
+        assert_eq!(
+            found.unwrap().descriptor,
+            Descriptor::Scorm("IMSManifest.XML".into())
+        );
+        let (found, _) = detected(&["course/cmi5.xml", "course/index.html", "notes.txt"]);
+        let found = found.unwrap();
+        assert_eq!(
+            (found.descriptor, found.root.as_deref()),
+            (Descriptor::Cmi5("cmi5.xml".into()), Some("course/"))
+        );
+        let (found, _) = detected(&["C.CRS", "c.au", "c.des", "c.cst", "x.html"]);
+        assert!(matches!(found.unwrap().descriptor, Descriptor::Aicc(files) if files.len() == 4));
+    }
+
+    #[test]
+    fn several_standards_pick_one_and_warn() {
+        let (found, warnings) = detected(&["tincan.xml", "imsmanifest.xml"]);
+        assert_eq!(
+            found.unwrap().descriptor,
+            Descriptor::Scorm("imsmanifest.xml".into())
+        );
+        assert_eq!(warnings, ["multiple_standards"]);
+    }
+
+    #[test]
+    fn lone_media_is_a_course_and_nothing_else_is() {
+        let (found, _) = detected(&["talk.MP4"]);
+        assert_eq!(
+            found.unwrap().descriptor,
+            Descriptor::Media("talk.MP4".into())
+        );
+        let (found, _) = detected(&["talk.mp4", "slides.pdf"]);
+        let Err(PackageError::Rejected { errors, .. }) = found else {
+            panic!("rejected")
+        };
+        assert!(
+            errors[0].message.contains("imsmanifest.xml")
+                && errors[0].code == codes::NO_COURSE_DESCRIPTOR
+        );
+    }
+
+    #[test]
+    fn single_files_are_recognised_by_root_element_or_extension() {
+        let xml =
+            b"\xEF\xBB\xBF<?xml version=\"1.0\"?><!-- c --><cs:courseStructure xmlns:cs=\"x\"/>";
+        assert_eq!(
+            detect_single("course.xml", xml).unwrap(),
+            Descriptor::Cmi5("course.xml".into())
+        );
+        assert_eq!(
+            detect_single("a.pdf", b"").unwrap(),
+            Descriptor::Media("a.pdf".into())
+        );
+        for (name, head) in [("notes.md", &b"# x"[..]), ("other.xml", b"<html/>")] {
+            let Err(PackageError::Rejected { errors, .. }) = detect_single(name, head) else {
+                panic!("{name}")
+            };
+            assert_eq!(errors[0].code, codes::UNSUPPORTED_FILE_TYPE);
+        }
+    }
+}

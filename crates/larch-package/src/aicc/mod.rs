@@ -12,6 +12,9 @@ pub mod model;
 mod structure;
 mod table;
 
+#[cfg(test)]
+mod tests;
+
 use crate::text;
 use crate::{Diagnostic, PackageError, PackageSource, Warnings, codes};
 use ini::Ini;

@@ -7,6 +7,9 @@
 
 pub mod model;
 
+#[cfg(test)]
+mod tests;
+
 use crate::text::{self, element_text};
 use crate::{
     Activity, ActivityDetails, Course, CourseDetails, Diagnostic, PackageError, PackageSource,
