@@ -67,6 +67,17 @@ async fn launch(State(state): State<AppState>, Path(token): Path<String>) -> Res
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
+    // The page is static HTML with inline styles: nothing else may load or run.
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'",
+        ),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     response
 }
 

@@ -74,6 +74,8 @@ async fn registration_flow_with_a_single_use_launch() {
         let first = app.content_get(url).await;
         assert_eq!(first.status(), 200);
         assert_eq!(first.headers()["cache-control"], "no-store");
+        let csp = first.headers()["content-security-policy"].to_str().unwrap();
+        assert!(csp.starts_with("default-src 'none'"), "{csp}");
         let page = first.text().await.unwrap();
         assert!(
             page.contains("Course golf")

@@ -348,3 +348,38 @@ async fn launch_tokens_are_single_use_short_lived_and_scoped() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_launch_token_is_spent_once_under_concurrent_use() {
+    for TestDb { store, .. } in testing::each().await {
+        let scope = new_scope(&store).await;
+        store
+            .courses()
+            .create_version(scope, sample_course("golf"))
+            .await
+            .unwrap();
+        let new = registration("r", "golf", LearnerRef::CreateIfAbsent(learner("x")));
+        let reg = store.registrations().create(scope, new).await.unwrap();
+        let issued = store
+            .launches()
+            .issue(scope, &reg.id, 300)
+            .await
+            .unwrap()
+            .unwrap();
+        let attempts: Vec<_> = (0..8)
+            .map(|_| {
+                let (store, token) = (store.clone(), issued.token.clone());
+                tokio::spawn(async move { store.launches().consume(&token).await.unwrap() })
+            })
+            .collect();
+        let mut valid = 0;
+        for attempt in attempts {
+            match attempt.await.unwrap() {
+                LaunchOutcome::Valid(_) => valid += 1,
+                LaunchOutcome::Used => {}
+                other => panic!("{}: {other:?}", store.kind()),
+            }
+        }
+        assert_eq!(valid, 1, "{}: the token opened {valid} times", store.kind());
+    }
+}
