@@ -422,3 +422,32 @@ async fn ping_answers_on_each_backend() {
         store.ping().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn an_idempotency_key_is_claimed_once_under_concurrent_requests() {
+    for TestDb { store, .. } in testing::each().await {
+        let scope = new_scope(&store, Environment::Test).await;
+        let claims: Vec<_> = (0..8)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(
+                    async move { store.idempotency().claim(scope, "race", "h").await.unwrap() },
+                )
+            })
+            .collect();
+        let mut claimed = 0;
+        for claim in claims {
+            match claim.await.unwrap() {
+                IdempotencyClaim::Claimed => claimed += 1,
+                IdempotencyClaim::InProgress => {}
+                other => panic!("{}: {other:?}", store.kind()),
+            }
+        }
+        assert_eq!(
+            claimed,
+            1,
+            "{}: {claimed} requests ran for one key",
+            store.kind()
+        );
+    }
+}
