@@ -4,9 +4,23 @@
 use std::io::{BufReader, Read as _};
 use std::process::{Child, Command, Stdio};
 
-/// Starts `larch serve` on ephemeral ports in `dir`; returns the child and the API origin
-/// (read from the "larch is listening" log line).
+/// Starts `larch serve` on ephemeral ports in `dir`; returns the child and the API origin.
 fn start(dir: &std::path::Path, envs: &[(&str, &str)]) -> (Child, String) {
+    let running = start_logged(dir, envs);
+    (running.child, running.api)
+}
+
+/// A running `larch serve`.
+struct Running {
+    child: Child,
+    /// The API origin, read from the "larch is listening" log line.
+    api: String,
+    /// The log after startup, complete once the process has exited.
+    logs: std::thread::JoinHandle<String>,
+}
+
+/// Starts `larch serve` on ephemeral ports in `dir`, keeping its log.
+fn start_logged(dir: &std::path::Path, envs: &[(&str, &str)]) -> Running {
     let mut child = Command::new(env!("CARGO_BIN_EXE_larch"))
         .args([
             "serve",
@@ -26,9 +40,13 @@ fn start(dir: &std::path::Path, envs: &[(&str, &str)]) -> (Child, String) {
     let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
     match listening_on(&mut stderr) {
         Some(api) => {
-            // Keep draining the logs: a closed pipe would fail the server's next log write.
-            std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-            (child, api)
+            // Keep reading the log: a closed pipe would fail the server's next log write.
+            let logs = std::thread::spawn(move || {
+                let mut rest = String::new();
+                let _ = stderr.read_to_string(&mut rest);
+                rest
+            });
+            Running { child, api, logs }
         }
         None => {
             let _ = child.kill();
@@ -200,4 +218,43 @@ fn the_cli_creates_and_lists_learners_and_reports_errors() {
     let (ok, out, _) = cli(&api, &key, &["courses", "list"]);
     assert!(ok && out.contains("\"list\""));
     stop(child);
+}
+
+#[test]
+fn logs_are_json_with_request_ids_and_never_carry_secrets_or_personal_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = format!("sk_test_{}", "Log7".repeat(9));
+    let wrong = format!("sk_test_{}", "Bad0".repeat(9));
+    let running = start_logged(dir.path(), &[("LARCH_BOOTSTRAP_API_KEY", key.as_str())]);
+    let api = running.api.clone();
+    assert_eq!(get(&format!("{api}/v1/learners"), &key), 200);
+    assert_eq!(get(&format!("{api}/v1/learners"), &wrong), 401);
+    let learner = [
+        "learners",
+        "create",
+        "--first-name",
+        "Grace",
+        "--last-name",
+        "Hopper",
+        "--email",
+        "grace@example.com",
+    ];
+    assert!(cli(&api, &key, &learner).0);
+    let Running { child, logs, .. } = running;
+    stop(child);
+    let logs = logs.join().expect("log reader");
+    let mut served = 0;
+    for line in logs.lines() {
+        let entry: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+        for secret in [key.as_str(), &wrong, "grace@example.com", "Hopper"] {
+            assert!(!line.contains(secret), "{secret} logged: {line}");
+        }
+        if entry["message"] == "request served" {
+            served += 1;
+            let id = entry["span"]["request_id"].as_str().unwrap_or_default();
+            assert!(id.starts_with("req_"), "no request id: {line}");
+        }
+    }
+    assert_eq!(served, 3, "one line per request: {logs}");
 }
