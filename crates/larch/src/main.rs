@@ -37,7 +37,15 @@ enum Command {
 }
 
 fn main() -> anyhow::Result<std::process::ExitCode> {
-    match Cli::parse().command {
+    // Usage errors exit 1, not clap's 2: `larch inspect` uses 2 for "package rejected".
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return Ok(std::process::ExitCode::from(u8::from(error.use_stderr())));
+        }
+    };
+    match cli.command {
         Command::Inspect(args) => inspect::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Learners(args) => client::learners(&args),

@@ -69,3 +69,9 @@ fn a_missing_path_is_a_usage_error() {
     let (code, out) = inspect(&["/no/such/package.zip", "--json"]);
     assert_eq!((code, out.as_str()), (1, ""));
 }
+
+#[test]
+fn a_usage_error_exits_1_not_2() {
+    let (code, _) = inspect(&[]);
+    assert_eq!(code, 1, "2 is reserved for rejected packages");
+}

@@ -9,6 +9,7 @@
 mod csv;
 mod ini;
 pub mod model;
+mod relations;
 mod structure;
 mod table;
 

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use super::Files;
 use super::csv::Row;
 use super::model::{AiccActivity, AiccCourse};
+use super::relations::Relations;
 use super::table::Table;
 use crate::source::FileIndex;
 use crate::{
@@ -17,7 +18,7 @@ use crate::{
 
 /// Everything known about one system id.
 #[derive(Debug, Default)]
-struct Element {
+pub(super) struct Element {
     id: String,
     au: Option<(AiccActivity, Launch)>,
     members: Vec<String>,
@@ -116,7 +117,7 @@ fn path_of(url: &str) -> &str {
     url.split(['?', '#']).next().unwrap_or(url)
 }
 
-fn key(id: &str) -> String {
+pub(super) fn key(id: &str) -> String {
     id.trim().to_ascii_uppercase()
 }
 
@@ -308,72 +309,6 @@ impl Builder<'_> {
         };
         activity.children = members.iter().filter_map(|m| self.node(m)).collect();
         Some(activity)
-    }
-}
-
-/// Prerequisites (`.pre`) and objective relations (`.ort`) by element key.
-#[derive(Debug, Default)]
-struct Relations {
-    prerequisites: HashMap<String, Vec<String>>,
-    objectives: HashMap<String, Vec<String>>,
-}
-
-impl Relations {
-    fn read(
-        &mut self,
-        files: &Files,
-        elements: &HashMap<String, Element>,
-        warnings: &mut Warnings,
-    ) {
-        let tables = [(&files.pre, "prerequisite"), (&files.ort, "member")];
-        for (i, (file, column)) in tables.into_iter().enumerate() {
-            let Some((path, table)) = file else { continue };
-            for row in &table.rows {
-                let Some(element) = table.get(row, "element").map(key) else {
-                    continue;
-                };
-                if element != "ROOT" && !elements.contains_key(&element) {
-                    warnings.push(
-                        Diagnostic::new(
-                            codes::AICC_UNKNOWN_ELEMENT,
-                            format!("The row names {element}, which is neither an AU nor a block."),
-                        )
-                        .in_file(path)
-                        .at_line(row.line),
-                    );
-                    continue;
-                }
-                let values: Vec<String> = if i == 0 {
-                    table
-                        .get(row, column)
-                        .map(str::to_owned)
-                        .into_iter()
-                        .collect()
-                } else {
-                    table.members(row).map(str::to_owned).collect()
-                };
-                let target = if i == 0 {
-                    &mut self.prerequisites
-                } else {
-                    &mut self.objectives
-                };
-                target.entry(element).or_default().extend(values);
-            }
-        }
-    }
-
-    fn apply(&self, activities: &mut [Activity]) {
-        for activity in activities {
-            if let ActivityDetails::Aicc(details) = &mut activity.details {
-                let k = key(&details.system_id);
-                if let Some(prerequisites) = self.prerequisites.get(&k) {
-                    // Several rows for one element all apply: CMI001 expressions joined by AND.
-                    details.prerequisites = Some(prerequisites.join("&"));
-                }
-                details.objectives = self.objectives.get(&k).cloned().unwrap_or_default();
-            }
-            self.apply(&mut activity.children);
-        }
     }
 }
 
