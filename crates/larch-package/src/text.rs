@@ -51,7 +51,8 @@ fn declared_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
         .trim_start()
         .strip_prefix('=')?
         .trim_start();
-    let quote = value.chars().next()?;
+    // The quote must be ASCII: slicing after anything else would split a character.
+    let quote = value.chars().next().filter(|q| matches!(q, '"' | '\''))?;
     let label = value[1..].split(quote).next()?;
     let encoding = encoding_rs::Encoding::for_label(label.as_bytes())?;
     (encoding != encoding_rs::UTF_8).then_some(encoding)
@@ -89,4 +90,25 @@ pub(crate) fn element_text(node: roxmltree::Node<'_, '_>) -> Option<String> {
         .into();
     let trimmed = text.trim();
     (!trimmed.is_empty()).then(|| trimmed.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_encodings_are_honoured_and_garbage_is_not_a_panic() {
+        let latin1 = b"<?xml version=\"1.0\" encoding='ISO-8859-1'?><a>caf\xe9</a>";
+        let mut warnings = Warnings::default();
+        assert!(decode(latin1, "x.xml", &mut warnings).contains("café"));
+        // Found by the cmi5 fuzz target: a non-ASCII byte where the quote should be.
+        let garbage = b"<?xml version=\"1.0\" encoding=\xd8\x8a\x8b?><a/>";
+        let text = decode(garbage, "x.xml", &mut warnings);
+        assert!(text.ends_with("<a/>"));
+        assert_eq!(
+            warnings.as_slice().len(),
+            1,
+            "not UTF-8, so read as Windows-1252 with a warning"
+        );
+    }
 }
