@@ -203,3 +203,69 @@ async fn registration_errors_name_their_parameter() {
     .await;
     assert_eq!(none["data"], json!([]));
 }
+
+#[tokio::test]
+async fn deleting_a_course_with_registrations_needs_confirm() {
+    for app in TestApp::each_store().await {
+        app.seed_course("golf").await;
+        let new = json!({"id": "r1", "course_id": "golf", "learner": {"first_name": "A", "last_name": "B"}});
+        assert_eq!(
+            app.post("/v1/registrations", &new)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            201
+        );
+        let res = app.delete("/v1/courses/golf").send().await.unwrap();
+        assert_eq!(res.status(), 409, "{}", app.kind());
+        let err = body(res).await["error"].clone();
+        assert_eq!(
+            (err["code"].as_str(), err["param"].as_str()),
+            (Some("resource_in_use"), Some("confirm"))
+        );
+        assert_eq!(
+            app.get("/v1/courses/golf").send().await.unwrap().status(),
+            200
+        );
+        let done = body(
+            app.delete("/v1/courses/golf?confirm=true")
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            done,
+            json!({"object": "course", "id": "golf", "deleted": true})
+        );
+        assert_eq!(
+            app.get("/v1/courses/golf").send().await.unwrap().status(),
+            404
+        );
+        assert_eq!(
+            app.get("/v1/registrations/r1")
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+        assert_eq!(
+            app.delete("/v1/courses/golf")
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+        assert_eq!(
+            app.delete("/v1/courses/golf?confirm=maybe")
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            400
+        );
+    }
+}

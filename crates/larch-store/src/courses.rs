@@ -56,3 +56,17 @@ pub struct Course {
     /// Unix seconds of the latest import or change.
     pub updated: i64,
 }
+
+/// What deleting a course did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CourseDeletion {
+    /// The course, its versions and this many registrations are gone.
+    Deleted {
+        /// Registrations deleted with it.
+        registrations: u64,
+    },
+    /// Nothing was deleted: the course has this many registrations and they were not to go.
+    HasRegistrations(u64),
+    /// No such course.
+    NotFound,
+}

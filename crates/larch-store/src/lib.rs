@@ -26,7 +26,7 @@ mod traits;
 pub mod testing;
 
 pub use blobs::Blobs;
-pub use courses::{Course, Launchable, NewCourseVersion};
+pub use courses::{Course, CourseDeletion, Launchable, NewCourseVersion};
 pub use error::StoreError;
 pub use keys::{ApiKey, ApiKeySecret, CreatedApiKey, InvalidApiKey, MIN_SECRET_LEN};
 pub use model::{

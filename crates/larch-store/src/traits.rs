@@ -3,7 +3,7 @@
 //! Each call is one database transaction. When a later aggregate needs a change and its event to
 //! commit together (the outbox), the store method that makes the change writes the event too.
 
-use crate::courses::{Course, NewCourseVersion};
+use crate::courses::{Course, CourseDeletion, NewCourseVersion};
 use crate::error::StoreError;
 use crate::ids::{ApiKeyId, CourseId, LearnerId, RegistrationId};
 use crate::keys::{ApiKey, ApiKeySecret, CreatedApiKey};
@@ -132,6 +132,15 @@ pub trait CourseStore: Send + Sync {
 
     /// Courses, newest first.
     async fn list(&self, scope: Scope, page: PageRequest) -> Result<Page<Course>, StoreError>;
+
+    /// Deletes a course and all its versions, atomically. A course with registrations is
+    /// deleted (with them and their launch tokens) only when `with_registrations`.
+    async fn delete(
+        &self,
+        scope: Scope,
+        id: &CourseId,
+        with_registrations: bool,
+    ) -> Result<CourseDeletion, StoreError>;
 }
 
 /// Registrations.

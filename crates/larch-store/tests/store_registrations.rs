@@ -383,3 +383,97 @@ async fn a_launch_token_is_spent_once_under_concurrent_use() {
         assert_eq!(valid, 1, "{}: the token opened {valid} times", store.kind());
     }
 }
+
+#[tokio::test]
+async fn deleting_a_course_with_registrations_needs_confirmation() {
+    for TestDb { store, .. } in testing::each().await {
+        let scope = new_scope(&store).await;
+        store
+            .courses()
+            .create_version(scope, sample_course("golf"))
+            .await
+            .unwrap();
+        store
+            .courses()
+            .create_version(scope, sample_course("golf"))
+            .await
+            .unwrap();
+        store
+            .courses()
+            .create_version(scope, sample_course("chess"))
+            .await
+            .unwrap();
+        let new = registration("r", "golf", LearnerRef::CreateIfAbsent(learner("x")));
+        let reg = store.registrations().create(scope, new).await.unwrap();
+        let token = store
+            .launches()
+            .issue(scope, &reg.id, 300)
+            .await
+            .unwrap()
+            .unwrap()
+            .token;
+        let golf = CourseId::parse("golf").unwrap();
+        let courses = store.courses();
+
+        let other = Scope {
+            env: Environment::Live,
+            ..scope
+        };
+        assert_eq!(
+            courses.delete(other, &golf, true).await.unwrap(),
+            larch_store::CourseDeletion::NotFound
+        );
+        assert_eq!(
+            courses.delete(scope, &golf, false).await.unwrap(),
+            larch_store::CourseDeletion::HasRegistrations(1)
+        );
+        assert!(
+            courses.get(scope, &golf).await.unwrap().is_some(),
+            "{}: nothing deleted",
+            store.kind()
+        );
+        let done = courses.delete(scope, &golf, true).await.unwrap();
+        assert_eq!(
+            done,
+            larch_store::CourseDeletion::Deleted { registrations: 1 }
+        );
+        assert!(courses.get(scope, &golf).await.unwrap().is_none());
+        assert!(
+            store
+                .registrations()
+                .get(scope, &reg.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            store.launches().consume(&token).await.unwrap(),
+            LaunchOutcome::Unknown
+        );
+        assert_eq!(
+            courses.delete(scope, &golf, true).await.unwrap(),
+            larch_store::CourseDeletion::NotFound
+        );
+        // The id is free again, from version 1; other courses are untouched.
+        assert_eq!(
+            courses
+                .create_version(scope, sample_course("golf"))
+                .await
+                .unwrap()
+                .version,
+            1
+        );
+        assert!(
+            courses
+                .get(scope, &CourseId::parse("chess").unwrap())
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let chess = CourseId::parse("chess").unwrap();
+        assert_eq!(
+            courses.delete(scope, &chess, false).await.unwrap(),
+            larch_store::CourseDeletion::Deleted { registrations: 0 }
+        );
+    }
+}

@@ -1,16 +1,16 @@
 //! `/v1/courses` (read side). Courses are written by the import worker, one version per import;
 //! the upload endpoint (`POST /v1/courses`) lands with the importer.
 
-use crate::api::validate;
+use crate::api::{DeletedObject, validate};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{PathId, Query};
 use crate::pagination::{ListParams, list_type};
 use crate::state::AppState;
 use axum::extract::State;
-use larch_store::Course;
 use larch_store::ids::CourseId;
-use serde::Serialize;
+use larch_store::{Course, CourseDeletion};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// An entry point of a course.
@@ -118,4 +118,56 @@ pub(crate) async fn list(
         .list(caller.scope, params.page()?)
         .await?;
     Ok(axum::Json(CourseList::from_page(page, CourseObject::from)))
+}
+
+/// The query of `DELETE /v1/courses/{id}`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeleteCourseParams {
+    /// Also delete the course's registrations and their results. Without it, a course with
+    /// registrations is left as it is (409).
+    pub confirm: Option<bool>,
+}
+
+/// Delete a course with all its versions (and, with `confirm=true`, its registrations).
+#[utoipa::path(
+    delete, path = "/v1/courses/{id}", tag = "courses", operation_id = "delete_course",
+    params(("id" = String, Path, description = "The course id"), DeleteCourseParams),
+    responses(
+        (status = 200, body = DeletedObject),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "The course has registrations; repeat with confirm=true", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(raw): PathId,
+    Query(params): Query<DeleteCourseParams>,
+) -> Result<axum::Json<DeletedObject>, ApiError> {
+    let id = validate::path_id("course", &raw, CourseId::parse)?;
+    let confirm = params.confirm.unwrap_or(false);
+    match state
+        .store
+        .courses()
+        .delete(caller.scope, &id, confirm)
+        .await?
+    {
+        CourseDeletion::Deleted { registrations } => {
+            tracing::info!(course.id = %raw, registrations, "course deleted");
+            Ok(axum::Json(DeletedObject {
+                object: "course",
+                id: raw,
+                deleted: true,
+            }))
+        }
+        CourseDeletion::HasRegistrations(count) => Err(ApiError::Conflict {
+            code: "resource_in_use",
+            message: format!(
+                "the course has {count} registrations; repeat with ?confirm=true to delete them too"
+            ),
+            param: Some("confirm".into()),
+        }),
+        CourseDeletion::NotFound => Err(ApiError::not_found("course", &raw)),
+    }
 }

@@ -89,7 +89,7 @@ pub(crate) fn v1_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(learners::create, learners::list))
         .routes(routes!(learners::get, learners::update, learners::delete))
         .routes(routes!(courses::list))
-        .routes(routes!(courses::get))
+        .routes(routes!(courses::get, courses::delete))
         .routes(routes!(registrations::create, registrations::list))
         .routes(routes!(registrations::get, registrations::delete))
         .routes(routes!(registrations::launch))

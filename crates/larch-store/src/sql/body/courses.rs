@@ -120,6 +120,46 @@ impl crate::CourseStore for This {
         Ok(course)
     }
 
+    async fn delete(
+        &self,
+        scope: Scope,
+        id: &crate::ids::CourseId,
+        with_registrations: bool,
+    ) -> Result<crate::CourseDeletion, StoreError> {
+        let mut tx = self.write(scope).await?;
+        let found = scoped(
+            "SELECT 1 FROM courses WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4",
+            scope,
+        )
+        .bind(id.as_str().to_owned())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if found.is_none() {
+            return Ok(crate::CourseDeletion::NotFound);
+        }
+        let row = scoped(
+            "SELECT COUNT(*) AS n FROM registrations \
+             WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND course_id = $4",
+            scope,
+        )
+        .bind(id.as_str().to_owned())
+        .fetch_one(&mut *tx)
+        .await?;
+        let registrations = u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0);
+        if registrations > 0 && !with_registrations {
+            return Ok(crate::CourseDeletion::HasRegistrations(registrations));
+        }
+        // Launch tokens go with their registrations, versions with their course (ON DELETE CASCADE).
+        for sql in [
+            "DELETE FROM registrations WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND course_id = $4",
+            "DELETE FROM courses WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4",
+        ] {
+            scoped(sql, scope).bind(id.as_str().to_owned()).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(crate::CourseDeletion::Deleted { registrations })
+    }
+
     async fn list(
         &self,
         scope: Scope,
