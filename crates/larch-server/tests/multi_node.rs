@@ -104,3 +104,41 @@ async fn alternating_requests_between_two_nodes_are_consistent() {
         401
     );
 }
+
+#[tokio::test]
+async fn a_launch_url_issued_by_one_node_opens_once_across_both() {
+    let a = TestApp::postgres().await;
+    let b = a.another_node().await;
+    a.seed_course("golf").await;
+    let new =
+        json!({"id": "r", "course_id": "golf", "learner": {"first_name": "x", "last_name": "y"}});
+    assert_eq!(
+        a.post("/v1/registrations", &new)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
+    let launch: Value = b
+        .request(Method::POST, "/v1/registrations/r/launch")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = launch["url"].as_str().unwrap();
+    let path = url.strip_prefix(&b.content_url).unwrap();
+    assert_eq!(
+        a.content_get(&format!("{}{path}", a.content_url))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        b.content_get(url).await.status(),
+        410,
+        "spent on the other node"
+    );
+}
