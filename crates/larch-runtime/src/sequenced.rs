@@ -2,7 +2,6 @@
 //! Sequencing Process); this module joins it to the run-time records.
 
 use larch_cmi::ObjectiveInit;
-use larch_sequencing::definition::{Objective, ObjectiveMap};
 use larch_sequencing::tree::ActivityIx;
 use larch_sequencing::{NavigationRequest, ObjectiveState, Outcome, ScoReport, Sequencer};
 
@@ -159,34 +158,9 @@ fn objective_inits(seq: &Sequencer, ix: ActivityIx) -> Vec<ObjectiveInit> {
         .enumerate()
         .filter_map(|(k, objective)| {
             let id = objective.id.clone()?;
-            let mut view = seq.objective_view(ix, k);
-            if k > 0 {
-                read_extended(seq, objective, &mut view);
-            }
-            Some(objective_init(id, &view))
+            Some(objective_init(id, &seq.objective_view(ix, k)))
         })
         .collect()
-}
-
-/// 4th Ed extended objective maps (`adlseq:mapInfo` `readCompletionStatus`,
-/// `readProgressMeasure`) of a secondary objective: the engine's view reads them only for
-/// the primary objective, so the runtime reads the global objective itself, preferring a
-/// known global value as SN 4.2.4 reads do.
-fn read_extended(seq: &Sequencer, objective: &Objective, view: &mut ObjectiveState) {
-    let globals = &seq.state().globals;
-    let reading = |wants: fn(&ObjectiveMap) -> bool| {
-        objective
-            .maps
-            .iter()
-            .filter(move |m| wants(m))
-            .filter_map(|m| globals.get(&m.target_objective_id))
-    };
-    if let Some(done) = reading(|m| m.read_completion_status).find_map(|g| g.completed) {
-        view.completed = Some(done);
-    }
-    if let Some(measure) = reading(|m| m.read_progress_measure).find_map(|g| g.progress_measure) {
-        view.progress_measure = Some(measure);
-    }
 }
 
 fn objective_init(id: String, view: &ObjectiveState) -> ObjectiveInit {

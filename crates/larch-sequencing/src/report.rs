@@ -1,11 +1,13 @@
 //! The runtime interface: what the content (SCO) reported when it terminated, mapped onto
 //! the tracking model (RTE book 4.2 ↔ SN 4.2 as described in SN Appendix / RTE 4.2.x).
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Sequencer;
 use crate::request::{NavigationRequest, Outcome};
-use crate::tracking::ObjectiveState;
+use crate::tracking::{Cleared, ObjectiveState};
 use crate::tree::ActivityIx;
 
 /// `cmi.completion_status`.
@@ -168,7 +170,8 @@ impl Sequencer {
         }
     }
 
-    /// Applies the reported values to `ix`'s tracking (if tracked) and rolls up.
+    /// Applies the reported values to `ix`'s tracking (if tracked), writes them through the
+    /// objective maps (SN 4.2.4), and rolls up (RB.1.5).
     pub fn record(&mut self, ix: ActivityIx, report: &ScoReport) {
         if report.exit == Some(ExitMode::Suspend) {
             self.st_mut(ix).suspended = true;
@@ -176,11 +179,13 @@ impl Sequencer {
         if !self.tree.get(ix).sequencing.delivery.tracked {
             return;
         }
-        self.record_objectives(ix, &report.objectives);
+        let mut cleared = vec![Cleared::default(); self.st(ix).objectives.len()];
+        self.record_objectives(ix, &report.objectives, &mut cleared);
         let state = self.st_mut(ix);
         if let Some(status) = report.completion_status {
             state.completed = completion(status);
             state.completion_reported = true;
+            cleared[0].completed |= status == CompletionStatus::Unknown;
         }
         if report.progress_measure.is_some() {
             state.completion_amount = report.progress_measure;
@@ -188,26 +193,45 @@ impl Sequencer {
         if let Some(status) = report.success_status {
             state.objectives[0].satisfied = success(status);
             state.success_reported = true;
+            cleared[0].satisfied |= status == SuccessStatus::Unknown;
         }
         apply_score(&mut state.objectives[0], &report.score);
         if let Some(secs) = report.session_time_secs {
             state.attempt_experienced_secs += secs;
             state.activity_experienced_secs += secs;
         }
-        self.overall_rollup(ix);
+        let mut changed = BTreeSet::new();
+        self.write_objectives(ix, &cleared, &mut changed);
+        self.overall_rollup_after(ix, changed);
     }
 
-    fn record_objectives(&mut self, ix: ActivityIx, reports: &[ObjectiveReport]) {
+    fn record_objectives(
+        &mut self,
+        ix: ActivityIx,
+        reports: &[ObjectiveReport],
+        cleared: &mut [Cleared],
+    ) {
         for report in reports {
             let Some(objective) = self.objective_index(ix, Some(&report.id)) else {
                 continue;
             };
             apply_objective(&mut self.st_mut(ix).objectives[objective], report);
+            cleared[objective] = Cleared {
+                satisfied: report.success_status == Some(SuccessStatus::Unknown),
+                completed: report.completion_status == Some(CompletionStatus::Unknown),
+            };
             if objective == 0 {
                 let primary = self.st(ix).objectives[0];
                 let state = self.st_mut(ix);
+                // The primary objective's statuses set through `cmi.objectives` count as
+                // reported, so the End Attempt Process keeps them, unknown included (the
+                // sample RTE's `primaryStatusSetBySCO`; the CTS's OB-17b).
                 if report.completion_status.is_some() {
                     state.completed = primary.completed;
+                    state.completion_reported = true;
+                }
+                if report.success_status.is_some() {
+                    state.success_reported = true;
                 }
                 if report.progress_measure.is_some() {
                     state.completion_amount = primary.progress_measure;

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use crate::definition::RollupAction;
 use crate::engine::Sequencer;
+use crate::tracking::ObjectiveState;
 use crate::tree::ActivityIx;
 
 impl Sequencer {
@@ -14,7 +15,12 @@ impl Sequencer {
     /// 4th Edition asks, from every activity that reads a global objective the rollup
     /// changed (a few rounds at most, so mutually reading maps cannot loop).
     pub(crate) fn overall_rollup(&mut self, ix: ActivityIx) {
-        let mut changed = BTreeSet::new();
+        self.overall_rollup_after(ix, BTreeSet::new());
+    }
+
+    /// [`Self::overall_rollup`] after the values of `ix` were written, changing the global
+    /// objectives in `changed`: their readers roll up too.
+    pub(crate) fn overall_rollup_after(&mut self, ix: ActivityIx, mut changed: BTreeSet<String>) {
         self.rollup_path(ix, &mut changed);
         for _ in 0..4 {
             if changed.is_empty() {
@@ -36,7 +42,9 @@ impl Sequencer {
     fn rollup_path(&mut self, ix: ActivityIx, changed: &mut BTreeSet<String>) {
         // 1–2: the activity path from the activity to the root, inclusive.
         for at in self.tree.path_to_root(ix) {
-            if !self.tree.is_leaf(at) {
+            let before = self.rolled_up_values(at);
+            let leaf = self.tree.is_leaf(at);
+            if !leaf {
                 // 2.1: Measure Rollup; 2.2: Completion Measure Rollup (4th Ed).
                 self.measure_rollup(at);
                 self.completion_measure_rollup(at);
@@ -44,8 +52,25 @@ impl Sequencer {
             // 2.3: Objective Rollup; 2.4: Activity Progress Rollup.
             self.objective_rollup(at);
             self.activity_progress_rollup(at);
-            self.write_objectives(at, changed);
+            // Rollup decides a cluster's primary objective, so it writes it (the sample
+            // RTE's rollup sets, and so writes, it each time). A leaf writes only what
+            // rollup changed (by measure): its other values were written when set, and a
+            // leaf that reads a global may hold an earlier attempt's values, which must not
+            // go back over what other activities wrote since (the CTS's SX-11b, CO-10).
+            if !leaf || self.rolled_up_values(at) != before {
+                self.write_primary(at, changed);
+            }
         }
+    }
+
+    /// What rollup may change on an activity: its primary objective and attempt progress.
+    fn rolled_up_values(&self, ix: ActivityIx) -> (ObjectiveState, Option<bool>, Option<f64>) {
+        let state = self.st(ix);
+        (
+            state.objectives[0],
+            state.completed,
+            state.completion_amount,
+        )
     }
 
     /// Tracked children in the available set: the ones rollup reads.

@@ -2,6 +2,8 @@
 //! the Terminate Descendent Attempts Process (UP.3), and the exit action and post-condition
 //! rule subprocesses (TB.2.1, TB.2.2).
 
+use std::collections::BTreeSet;
+
 use crate::definition::{RuleAction, RuleKind};
 use crate::engine::Sequencer;
 use crate::error::{Exception, SeqResult};
@@ -194,22 +196,16 @@ impl Sequencer {
     pub(crate) fn end_attempt(&mut self, ix: ActivityIx) {
         let activity = self.tree.get(ix);
         let delivery = activity.sequencing.delivery;
+        let mut changed = BTreeSet::new();
         if activity.is_leaf() {
             // 1: a tracked leaf that was not suspended gets the LMS defaults.
             if delivery.tracked && !self.st(ix).suspended {
-                let state = self.st_mut(ix);
-                if !delivery.completion_set_by_content
-                    && state.completed.is_none()
-                    && !state.completion_reported
-                {
-                    state.completed = Some(true);
-                }
-                if !delivery.objective_set_by_content
-                    && state.objectives[0].satisfied.is_none()
-                    && !state.success_reported
-                {
-                    state.objectives[0].satisfied = Some(true);
-                }
+                self.end_attempt_defaults(ix);
+                // The attempt's values are final: write them (a satisfied-by-measure
+                // objective has a status only now that the activity is inactive, when
+                // measure satisfaction if active is false).
+                self.st_mut(ix).active = false;
+                self.write_objectives(ix, &[], &mut changed);
             }
         } else {
             // 2: a cluster is suspended while any child is.
@@ -226,6 +222,31 @@ impl Sequencer {
             state.attempt_absolute_secs = (now - started).max(0.0);
         }
         state.active = false;
-        self.overall_rollup(ix);
+        self.overall_rollup_after(ix, changed);
+    }
+
+    /// UP.4 steps 1.1.1–1.1.2: the completion and satisfaction the LMS assumes when the
+    /// content does not set them. The statuses are read through the objective maps (SN
+    /// 4.2.4): a known status read from a global objective is the activity's status, so no
+    /// default replaces it (the sample RTE gets there by reporting the `cmi.objectives`
+    /// values it seeded from the globals; the CTS's OB-17b expects the global kept).
+    fn end_attempt_defaults(&mut self, ix: ActivityIx) {
+        let delivery = self.tree.get(ix).sequencing.delivery;
+        let state = self.st(ix);
+        let default_completion = !delivery.completion_set_by_content
+            && state.completed.is_none()
+            && !state.completion_reported
+            && self.attempt_completed(ix).is_none();
+        let default_success = !delivery.objective_set_by_content
+            && state.objectives[0].satisfied.is_none()
+            && !state.success_reported
+            && self.objective_satisfied(ix, 0).is_none();
+        let state = self.st_mut(ix);
+        if default_completion {
+            state.completed = Some(true);
+        }
+        if default_success {
+            state.objectives[0].satisfied = Some(true);
+        }
     }
 }

@@ -1,8 +1,6 @@
-//! Reading and writing objective and progress information through objective maps
-//! (SN 4.2.4 global objectives; 4th Ed extended maps): reads prefer a known global value,
-//! writes copy known local values to the global objectives a map writes.
-
-use std::collections::BTreeSet;
+//! Reading objective and progress information through objective maps (SN 4.2.4 global
+//! objectives; 4th Ed extended maps): reads prefer a known global value. Writes are in
+//! `write.rs`.
 
 use crate::definition::ObjectiveMap;
 use crate::engine::Sequencer;
@@ -19,7 +17,7 @@ impl Sequencer {
             .position(|o| o.id.as_deref() == Some(id))
     }
 
-    fn maps(&self, ix: ActivityIx, objective: usize) -> &[ObjectiveMap] {
+    pub(super) fn maps(&self, ix: ActivityIx, objective: usize) -> &[ObjectiveMap] {
         self.tree
             .get(ix)
             .objectives()
@@ -42,7 +40,7 @@ impl Sequencer {
             .find_map(value)
     }
 
-    fn local(&self, ix: ActivityIx, objective: usize) -> ObjectiveState {
+    pub(super) fn local(&self, ix: ActivityIx, objective: usize) -> ObjectiveState {
         self.st(ix)
             .objectives
             .get(objective)
@@ -162,11 +160,35 @@ impl Sequencer {
             .flatten()
     }
 
-    /// The objective's full state as read through its maps (for the runtime's
-    /// `cmi.objectives` initialization).
+    /// The objective's full state as read through its maps, as the content sees it in
+    /// `cmi.objectives` (RTE 4.2.17 initialization; the ADL sample RTE fills it with these).
+    ///
+    /// Completion status and progress measure are read through the 4th Ed extended maps for
+    /// every objective. The primary objective's completion status is the global's status when
+    /// a map reads a known one: that is the status the writer's own completion threshold gave
+    /// (SN 4.2.4; the sample's `SeqObjectiveTracking.getObjCompletionStatus`), not this
+    /// activity's threshold applied to the global's progress measure.
     pub fn objective_view(&self, ix: ActivityIx, objective: usize) -> ObjectiveState {
         let local = self.local(ix, objective);
-        let primary = objective == 0;
+        let read_completed =
+            self.read_global(ix, objective, |m| m.read_completion_status, |g| g.completed);
+        let read_progress = self.read_global(
+            ix,
+            objective,
+            |m| m.read_progress_measure,
+            |g| g.progress_measure,
+        );
+        let (completed, progress_measure) = if objective == 0 {
+            (
+                read_completed.or(self.attempt_completed(ix)),
+                self.completion_amount(ix),
+            )
+        } else {
+            (
+                read_completed.or(local.completed),
+                read_progress.or(local.progress_measure),
+            )
+        };
         ObjectiveState {
             satisfied: self.objective_satisfied(ix, objective),
             measure: self.objective_measure(ix, objective),
@@ -179,84 +201,8 @@ impl Sequencer {
             max: self
                 .read_global(ix, objective, |m| m.read_max_score, |g| g.max)
                 .or(local.max),
-            completed: if primary {
-                self.attempt_completed(ix)
-            } else {
-                local.completed
-            },
-            progress_measure: if primary {
-                self.completion_amount(ix)
-            } else {
-                local.progress_measure
-            },
+            completed,
+            progress_measure,
         }
     }
-
-    /// Copies the activity's known local objective values to the global objectives its maps
-    /// write (SN 4.2.4 write maps; 4th Ed extended writes); adds the ids of the global
-    /// objectives that changed to `changed`.
-    pub(crate) fn write_objectives(&mut self, ix: ActivityIx, changed: &mut BTreeSet<String>) {
-        let count = self.st(ix).objectives.len();
-        for objective in 0..count {
-            let mut local = self.local(ix, objective);
-            let by_measure = self
-                .tree
-                .get(ix)
-                .objectives()
-                .nth(objective)
-                .is_some_and(|o| o.satisfied_by_measure);
-            if by_measure {
-                local.satisfied = self.objective_satisfied(ix, objective);
-            }
-            if objective == 0 {
-                local.completed = self.st(ix).completed;
-                local.progress_measure = self.st(ix).completion_amount;
-            }
-            let maps = self.maps(ix, objective).to_vec();
-            for map in &maps {
-                let global = self
-                    .state
-                    .globals
-                    .entry(map.target_objective_id.clone())
-                    .or_default();
-                let before = *global;
-                write_map(map, &local, global);
-                if *global != before {
-                    changed.insert(map.target_objective_id.clone());
-                }
-            }
-        }
-    }
-}
-
-/// Writes each known value the map writes.
-fn write_map(map: &ObjectiveMap, local: &ObjectiveState, global: &mut ObjectiveState) {
-    fn put<T: Copy>(flag: bool, value: Option<T>, target: &mut Option<T>) {
-        if flag && value.is_some() {
-            *target = value;
-        }
-    }
-    put(
-        map.write_satisfied_status,
-        local.satisfied,
-        &mut global.satisfied,
-    );
-    put(
-        map.write_normalized_measure,
-        local.measure,
-        &mut global.measure,
-    );
-    put(map.write_raw_score, local.raw, &mut global.raw);
-    put(map.write_min_score, local.min, &mut global.min);
-    put(map.write_max_score, local.max, &mut global.max);
-    put(
-        map.write_completion_status,
-        local.completed,
-        &mut global.completed,
-    );
-    put(
-        map.write_progress_measure,
-        local.progress_measure,
-        &mut global.progress_measure,
-    );
 }

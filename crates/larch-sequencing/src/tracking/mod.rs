@@ -7,12 +7,14 @@
 
 mod access;
 mod objectives;
+mod write;
 
 use serde::{Deserialize, Serialize};
 
 use crate::tree::ActivityIx;
 
 pub use objectives::ObjectiveState;
+pub(crate) use write::Cleared;
 
 /// Activity state and tracking information for one activity (SN 4.2.1–4.2.3).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
