@@ -10,6 +10,14 @@
 //!
 //! The extraction runs in a child process (this binary re-executed) so that its peak RSS
 //! (`VmHWM`) is the extraction's alone. Target: under 100 MB whatever the package size.
+//!
+//! Measured once (2026-11-28, shared 2-core machine, 1,024 MB uncompressed / 904 MB zipped,
+//! 10,006 files; `unzip` ran second, after our 1 GB of writes):
+//!
+//! | extractor | seconds | MB/s | peak RSS |
+//! |---|---|---|---|
+//! | larch-package (disk sink, SHA-256 of every file) | 3.08 | 332 | 14.3 MB |
+//! | `unzip -q -o` (UnZip 6.00) | 9.56 | 107 | 3.3 MB |
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Read, Write};

@@ -39,10 +39,34 @@ pub(crate) fn build(
     files: &Files,
     warnings: &mut Warnings,
 ) -> Result<Course, PackageError> {
+    let (elements, order) = assignable_units(index, files, warnings)?;
+    let cst = files.cst.as_ref();
+    let mut builder = Builder {
+        elements,
+        placed: HashSet::new(),
+        warnings,
+        cst_file: cst.map(|(f, _)| f.clone()).unwrap_or_default(),
+    };
+    builder.add_blocks(cst.map(|(_, t)| t));
+    builder.add_descriptions(files.des.as_ref().map(|(_, t)| t));
+    let top = builder.top_level(cst.map(|(_, t)| t));
+    let mut children: Vec<Activity> = top.iter().filter_map(|k| builder.node(k)).collect();
+    children.extend(builder.unplaced(&order, cst.is_some()));
+    let mut relations = Relations::default();
+    relations.read(files, &builder.elements, builder.warnings);
+    relations.apply(&mut children);
+    Ok(course(files, children, builder.warnings))
+}
+
+/// The AUs of the `.au` file by key, and their keys in file order. Rejects the course when
+/// an AU cannot be launched, when there is none, or when no launch file exists.
+fn assignable_units(
+    index: &FileIndex,
+    files: &Files,
+    warnings: &mut Warnings,
+) -> Result<(HashMap<String, Element>, Vec<String>), PackageError> {
     let (au_file, au_table) = &files.au;
-    let mut elements = HashMap::new();
-    let mut order = Vec::new();
-    let mut errors = Vec::new();
+    let (mut elements, mut order, mut errors) = (HashMap::new(), Vec::new(), Vec::new());
     for row in &au_table.rows {
         match assignable_unit(index, au_table, row, au_file, warnings) {
             Ok(Some(element)) => {
@@ -53,63 +77,29 @@ pub(crate) fn build(
             Err(error) => errors.push(error),
         }
     }
+    let playable = elements.values().any(|e| {
+        e.au.as_ref()
+            .is_some_and(|(_, l)| l.absolute || index.contains(path_of(&l.url)))
+    });
+    let reject = |code, message: &str| {
+        Err(PackageError::rejected(
+            Diagnostic::new(code, message).in_file(au_file.as_str()),
+        ))
+    };
     if !errors.is_empty() {
         return Err(PackageError::Rejected {
             errors,
             warnings: Vec::new(),
         });
+    } else if elements.is_empty() {
+        return reject(codes::AICC_NO_AUS, "The .au file lists no assignable unit.");
+    } else if !playable {
+        return reject(
+            codes::NO_LAUNCHABLE_CONTENT,
+            "No assignable unit's launch file is in the package, so nothing can be played.",
+        );
     }
-    if elements.is_empty() {
-        return Err(PackageError::rejected(
-            Diagnostic::new(codes::AICC_NO_AUS, "The .au file lists no assignable unit.")
-                .in_file(au_file),
-        ));
-    }
-    if !elements.values().any(|e| {
-        e.au.as_ref()
-            .is_some_and(|(_, l)| l.absolute || index.contains(path_of(&l.url)))
-    }) {
-        return Err(PackageError::rejected(
-            Diagnostic::new(
-                codes::NO_LAUNCHABLE_CONTENT,
-                "No assignable unit's launch file is in the package, so nothing can be played.",
-            )
-            .in_file(au_file),
-        ));
-    }
-    let cst_file = files
-        .cst
-        .as_ref()
-        .map(|(f, _)| f.clone())
-        .unwrap_or_default();
-    let mut builder = Builder {
-        elements,
-        placed: HashSet::new(),
-        warnings,
-        cst_file,
-    };
-    builder.add_blocks(files.cst.as_ref().map(|(_, t)| t));
-    builder.add_descriptions(files.des.as_ref().map(|(_, t)| t));
-    let top = builder.top_level(files.cst.as_ref().map(|(_, t)| t));
-    let mut children: Vec<Activity> = top.iter().filter_map(|k| builder.node(k)).collect();
-    let unplaced: Vec<String> = order
-        .into_iter()
-        .filter(|k| !builder.placed.contains(k))
-        .collect();
-    for k in unplaced {
-        if files.cst.is_some() {
-            let id = builder.elements[&k].id.clone();
-            builder.warnings.push(
-                Diagnostic::new(codes::AICC_AU_NOT_IN_STRUCTURE, format!("The AU {id} is not placed in the course structure (.cst); it was added at the end."))
-                    .in_file(&builder.cst_file),
-            );
-        }
-        children.extend(builder.node(&k));
-    }
-    let mut relations = Relations::default();
-    relations.read(files, &builder.elements, builder.warnings);
-    relations.apply(&mut children);
-    Ok(course(files, children, builder.warnings))
+    Ok((elements, order))
 }
 
 /// The file part of a package-relative launch URL.
@@ -265,6 +255,24 @@ impl Builder<'_> {
             }
         }
         top
+    }
+
+    /// The AUs no block contains, in `.au` order (warned about when there is a `.cst`).
+    fn unplaced(&mut self, order: &[String], has_cst: bool) -> Vec<Activity> {
+        let unplaced: Vec<&String> = order.iter().filter(|k| !self.placed.contains(*k)).collect();
+        let mut activities = Vec::new();
+        for k in unplaced {
+            if has_cst {
+                let id = &self.elements[k].id;
+                let message = format!(
+                    "The AU {id} is not placed in the course structure (.cst); it was added at the end."
+                );
+                let warning = Diagnostic::new(codes::AICC_AU_NOT_IN_STRUCTURE, message);
+                self.warnings.push(warning.in_file(&self.cst_file));
+            }
+            activities.extend(self.node(k));
+        }
+        activities
     }
 
     /// The activity for `k` and its members, each placed once.

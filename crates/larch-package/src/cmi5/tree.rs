@@ -70,37 +70,49 @@ pub(super) fn build(
     }
     let mut extensions = b.extensions(root);
     extensions.extend(b.extensions(course));
-    let title = b.text(course, "title").unwrap_or_default();
-    let description = b.text(course, "description");
-    let details = Cmi5Activity {
-        publisher_id: id.clone(),
-        ..Cmi5Activity::default()
-    };
-    let root_activity = Activity {
-        id: id.clone(),
-        title: title.clone(),
-        description: description.clone(),
-        visible: true,
-        launch: None,
-        details: ActivityDetails::Cmi5(details),
-        children,
-    };
-    Ok(Course {
-        standard: Standard::Cmi5,
-        edition: None,
-        identifier: Some(id),
-        title,
-        description,
-        root: root_activity,
-        details: CourseDetails::Cmi5(Cmi5Course {
-            objectives,
-            extensions,
-        }),
-        warnings: Vec::new(),
-    })
+    let details = CourseDetails::Cmi5(Cmi5Course {
+        objectives,
+        extensions,
+    });
+    Ok(b.course(course, id, children, details))
 }
 
 impl Builder<'_, '_> {
+    /// The course and its root activity (the course itself, holding the blocks and AUs).
+    fn course(
+        &self,
+        course: Node<'_, '_>,
+        id: String,
+        children: Vec<Activity>,
+        details: CourseDetails,
+    ) -> Course {
+        let title = self.text(course, "title").unwrap_or_default();
+        let description = self.text(course, "description");
+        let root = Activity {
+            id: id.clone(),
+            title: title.clone(),
+            description: description.clone(),
+            visible: true,
+            launch: None,
+            details: ActivityDetails::Cmi5(Cmi5Activity {
+                publisher_id: id.clone(),
+                ..Cmi5Activity::default()
+            }),
+            children,
+        };
+        let identifier = Some(id);
+        Course {
+            standard: Standard::Cmi5,
+            edition: None,
+            identifier,
+            title,
+            description,
+            root,
+            details,
+            warnings: Vec::new(),
+        }
+    }
+
     fn ours<'a, 'i>(&self, node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> + use<'a, 'i> {
         let ns = self.cx.ns.map(str::to_owned);
         node.children()
