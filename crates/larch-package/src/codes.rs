@@ -65,7 +65,7 @@ pub const DESCRIPTOR_NOT_UTF8: &str = "descriptor_not_utf8";
 pub const LAUNCH_FILE_MISSING: &str = "launch_file_missing";
 /// No launch URL of the course points to a file that exists: nothing can be played.
 pub const NO_LAUNCHABLE_CONTENT: &str = "no_launchable_content";
-/// A launch URL matched a file only after fixing letter case or percent-encoding.
+/// A launch URL matched a file only after fixing letter case or backslashes.
 pub const HREF_FIXED: &str = "href_fixed";
 /// A title was missing; a fallback was used.
 pub const TITLE_MISSING: &str = "title_missing";
