@@ -321,3 +321,43 @@ fn positions(bytes: &[u8], signature: &[u8; 4]) -> Vec<usize> {
         .map(|(i, _)| i)
         .collect()
 }
+
+#[test]
+fn a_single_uploaded_file_is_stored_under_its_base_name_only() {
+    let mut sink = Recorder::default();
+    let pdf = b"%PDF-1.4 minimal".to_vec();
+    let ingested = ingest(
+        Cursor::new(pdf),
+        "../../etc/Safety Rules.pdf",
+        &mut sink,
+        &Limits::default(),
+    )
+    .expect("a lone PDF is a media course");
+    assert_eq!(ingested.course.standard.as_str(), "media");
+    assert_eq!(ingested.course.title, "Safety Rules");
+    let paths: Vec<&str> = sink.files.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(paths, ["Safety Rules.pdf"]);
+}
+
+#[test]
+fn a_bare_cmi5_xml_is_a_course_only_with_absolute_urls() {
+    let absolute = CMI5.replace(
+        "<url>index.html</url>",
+        "<url>https://cdn.example.com/au/</url>",
+    );
+    let ingested = ingest(
+        Cursor::new(absolute.into_bytes()),
+        "cmi5.xml",
+        &mut Recorder::default(),
+        &Limits::default(),
+    )
+    .expect("absolute URLs need no package");
+    assert_eq!(ingested.course.launchable_count(), 1);
+    let relative = ingest(
+        Cursor::new(CMI5.as_bytes().to_vec()),
+        "cmi5.xml",
+        &mut Recorder::default(),
+        &Limits::default(),
+    );
+    assert_eq!(rejection(relative), "cmi5_relative_url_without_package");
+}

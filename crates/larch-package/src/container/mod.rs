@@ -102,7 +102,7 @@ impl Container {
     ) -> Result<Self, PackageError> {
         let size = reader.seek(io::SeekFrom::End(0))?;
         let entry = Entry {
-            path: name.to_owned(),
+            path: names::base_name(name),
             size,
             compressed: size,
             origin: Origin::Whole,

@@ -75,6 +75,20 @@ fn has_drive_prefix(name: &str) -> bool {
     bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':'
 }
 
+/// The file name of an upload, as the package's one file: the last segment of whatever path
+/// the client sent (`C:\\Users\\me\\course.pdf`, `../../x.pdf`), without control characters;
+/// `upload` when nothing usable is left.
+pub(crate) fn base_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = last.chars().filter(|c| !c.is_control()).collect();
+    let clean = clean.trim();
+    if clean.is_empty() || clean == "." || clean == ".." {
+        "upload".to_owned()
+    } else {
+        clean.to_owned()
+    }
+}
+
 /// Operating-system litter that is never course content: macOS resource forks and Finder
 /// state, Windows thumbnail caches and folder settings.
 pub(crate) fn is_junk(path: &str) -> bool {
@@ -117,6 +131,14 @@ mod tests {
         assert_eq!(name.path, "a/b/c.html");
         assert!(name.had_backslashes && !name.is_dir);
         assert!(normalize("folder/").unwrap().is_dir);
+    }
+
+    #[test]
+    fn upload_names_keep_only_their_last_segment() {
+        assert_eq!(base_name("../../etc/evil.pdf"), "evil.pdf");
+        assert_eq!(base_name("C:\\Users\\me\\cmi5.xml"), "cmi5.xml");
+        assert_eq!(base_name("dir/.."), "upload");
+        assert_eq!(base_name(""), "upload");
     }
 
     #[test]
