@@ -361,3 +361,52 @@ fn a_bare_cmi5_xml_is_a_course_only_with_absolute_urls() {
     );
     assert_eq!(rejection(relative), "cmi5_relative_url_without_package");
 }
+
+#[test]
+fn an_oversized_descriptor_is_refused_without_reading_it_whole() {
+    let limits = Limits {
+        max_descriptor_bytes: 1024,
+        ..Limits::default()
+    };
+    let padded = CMI5.replace(
+        "<courseStructure",
+        &format!("<!-- {} --><courseStructure", "x".repeat(4096)),
+    );
+    let entries: Vec<(&str, &[u8])> = vec![("cmi5.xml", padded.as_bytes()), ("index.html", b"x")];
+    assert_eq!(
+        rejection(run(zip_of(&entries, deflated()), &limits)),
+        "descriptor_too_large"
+    );
+}
+
+#[test]
+fn a_duplicated_entry_keeps_the_first_copy_with_a_warning() {
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, content) in [
+        ("cmi5.xml", CMI5),
+        ("index.html", "first"),
+        ("./index.html", "second"),
+    ] {
+        writer.start_file(name, deflated()).expect("entry");
+        writer.write_all(content.as_bytes()).expect("content");
+    }
+    let mut sink = Recorder::default();
+    let bytes = writer.finish().expect("zip").into_inner();
+    let ingested =
+        ingest(Cursor::new(bytes), "d.zip", &mut sink, &Limits::default()).expect("accepted");
+    assert!(
+        ingested
+            .course
+            .warnings
+            .iter()
+            .any(|w| w.code == "duplicate_entry")
+    );
+    assert_eq!(
+        sink.files
+            .iter()
+            .filter(|(p, _)| p == "index.html")
+            .map(|(_, c)| c.as_slice())
+            .collect::<Vec<_>>(),
+        [b"first"]
+    );
+}
