@@ -1,11 +1,10 @@
 //! Replay of the ADL SCORM 2004 4th Edition conformance test scripts
-//! against `ApiInstance`, judging results as the Test Suite's
-//! `TestCaseEvaluator.java` does.
+//! against `ApiInstance` without a sequencing engine: the learner's data across
+//! visits, and which failures only an engine could avoid. Scripts are read and
+//! calls judged (as the Test Suite's `TestCaseEvaluator.java` does) by `larch-cts`.
 
 pub mod manifest;
 pub mod objectives;
-pub mod properties;
-pub mod script;
 
 use std::collections::HashMap;
 
@@ -13,8 +12,7 @@ use larch_cmi::{
     ApiInstance, CmiState, NavRequest, Phase, Prior, RuntimeConfig, ScormVersion, SharedDataInit,
     initial_state, values_equivalent,
 };
-
-use script::Call;
+use larch_cts::{LmsCall, ScormApi};
 
 pub const LEARNER_ID: &str = "cts-learner-1";
 pub const LEARNER_NAME: &str = "Testtaker, Carla";
@@ -102,50 +100,64 @@ impl Learner {
     }
 }
 
-/// Resolves `&id&` placeholders to the index of that objective or shared data
-/// store, as the Test Suite's `Command.parseForIndex` does (through GetValue).
-fn resolve(api: &mut ApiInstance, element: &str) -> Result<(String, Option<usize>), String> {
-    let parts: Vec<&str> = element.split('&').collect();
-    if parts.len() < 3 {
-        return Ok((element.to_owned(), None));
-    }
-    let coll = if parts[0].contains("data") {
-        "adl.data"
-    } else {
-        "cmi.objectives"
-    };
-    let count: usize = api
-        .get_value(&format!("{coll}._count"))
-        .parse()
-        .unwrap_or(0);
-    let found = (0..count).find(|i| api.get_value(&format!("{coll}.{i}.id")) == parts[1]);
-    match found {
-        Some(i) => Ok((format!("{}{i}{}", parts[0], parts[2]), Some(i))),
-        None => Err(format!("no {coll} record with id {:?}", parts[1])),
-    }
-}
+/// `ApiInstance` as the API `larch-cts` judges: the content's calls, nothing more (no
+/// server behind it).
+struct Content<'a>(&'a mut ApiInstance);
 
-fn check(ok: bool, what: impl FnOnce() -> String) -> Verdict {
-    if ok {
-        Verdict::Pass
-    } else {
-        Verdict::Fail(what())
+impl ScormApi for Content<'_> {
+    fn initialize(&mut self, param: &str) -> String {
+        self.0.initialize(param).to_owned()
+    }
+
+    fn terminate(&mut self, param: &str) -> String {
+        self.0.terminate(param).to_owned()
+    }
+
+    fn commit(&mut self, param: &str) -> String {
+        self.0.commit(param).to_owned()
+    }
+
+    fn get_value(&mut self, element: &str) -> String {
+        self.0.get_value(element)
+    }
+
+    fn set_value(&mut self, element: &str, value: &str) -> String {
+        self.0.set_value(element, value).to_owned()
+    }
+
+    fn get_last_error(&mut self) -> String {
+        self.0.get_last_error()
+    }
+
+    fn get_error_string(&mut self, code: &str) -> String {
+        self.0.get_error_string(code)
+    }
+
+    fn get_diagnostic(&mut self, code: &str) -> String {
+        self.0.get_diagnostic(code)
+    }
+
+    fn equivalent(&self, element: &str, a: &str, b: &str) -> bool {
+        values_equivalent(self.0.state(), element, a, b)
     }
 }
 
 /// Executes one call and judges it, setting aside failures whose expected
 /// value only the sequencing engine can produce.
-pub fn run(api: &mut ApiInstance, item: &manifest::Item, call: &Call) -> Verdict {
-    match judge(api, call) {
-        Verdict::Fail(why) if needs_sequencing(api, item, call) => Verdict::NeedsSequencing(why),
-        v => v,
+pub fn run(api: &mut ApiInstance, item: &manifest::Item, call: &LmsCall) -> Verdict {
+    match larch_cts::judge(&mut Content(api), call, LEARNER_ID) {
+        larch_cts::Verdict::Pass => Verdict::Pass,
+        larch_cts::Verdict::Fail(why) if needs_sequencing(api, item, call) => {
+            Verdict::NeedsSequencing(why)
+        }
+        larch_cts::Verdict::Fail(why) => Verdict::Fail(why),
     }
 }
 
 /// `adl.nav.request_valid.continue/previous` need the look-ahead; the status
 /// and scores of an objective mapped to a global objective, or of the primary
 /// objective, come from the sequencer's tracking model.
-fn needs_sequencing(api: &ApiInstance, item: &manifest::Item, call: &Call) -> bool {
+fn needs_sequencing(api: &ApiInstance, item: &manifest::Item, call: &LmsCall) -> bool {
     if call.api != "GET" {
         return false;
     }
@@ -154,7 +166,7 @@ fn needs_sequencing(api: &ApiInstance, item: &manifest::Item, call: &Call) -> bo
     {
         return true;
     }
-    let Ok((element, _)) = resolve_quiet(api, &call.param) else {
+    let Some(element) = resolve_quiet(api, &call.param) else {
         return false;
     };
     let mut parts = element.splitn(4, '.');
@@ -172,115 +184,15 @@ fn needs_sequencing(api: &ApiInstance, item: &manifest::Item, call: &Call) -> bo
     status && item.sequenced_objectives.iter().any(|o| o == id)
 }
 
-fn resolve_quiet(api: &ApiInstance, element: &str) -> Result<(String, Option<usize>), String> {
+/// `larch_cts::resolve` read from the state, so that the verdict's GetLastError stays as
+/// the judged call left it.
+fn resolve_quiet(api: &ApiInstance, element: &str) -> Option<String> {
     let parts: Vec<&str> = element.split('&').collect();
     if parts.len() < 3 {
-        return Ok((element.to_owned(), None));
+        return Some(element.to_owned());
     }
     let count = api.state().count("cmi.objectives");
     (0..count)
         .find(|i| api.state().get(&format!("cmi.objectives.{i}.id")) == Some(parts[1]))
-        .map(|i| (format!("{}{i}{}", parts[0], parts[2]), Some(i)))
-        .ok_or_else(|| "not found".to_owned())
-}
-
-fn judge(api: &mut ApiInstance, call: &Call) -> Verdict {
-    let (returned, element) = match execute(api, call) {
-        Ok(r) => r,
-        Err(e) => return Verdict::Fail(e),
-    };
-    let code = api.get_last_error();
-    let code_ok = code == call.code;
-    if call.api == "COI" {
-        return check(coi(api, &call.param), || "objective ids differ".to_owned());
-    }
-    let diag = api.last_error().diagnostic.clone();
-    let got = || format!("got {returned:?} code {code} ({diag})");
-    match call.api.as_str() {
-        "T" => check(returned == "true" && code == "0", got),
-        "GES" => check(ges(&returned, &call.expected) && code_ok, got),
-        "GeDi" => check(returned.len() < 255 && code_ok, got),
-        "GET" => judge_get(api.state(), call, &element, &returned, code_ok, got),
-        _ => check(returned == call.expected && code_ok, got),
-    }
-}
-
-fn execute(api: &mut ApiInstance, call: &Call) -> Result<(String, String), String> {
-    Ok(match call.api.as_str() {
-        "I" => (api.initialize(&call.param).to_owned(), String::new()),
-        "T" => (api.terminate("").to_owned(), String::new()),
-        "C" => (api.commit(&call.param).to_owned(), String::new()),
-        "GES" => (api.get_error_string(&call.param), String::new()),
-        "GeDi" => (api.get_diagnostic(&call.param), String::new()),
-        "GLE" => (api.get_last_error(), String::new()),
-        "COI" => (String::new(), String::new()),
-        "GET" => {
-            let (el, _) = resolve(api, &call.param)?;
-            (api.get_value(&el), el)
-        }
-        "SET" => {
-            let (el, value) = call.param.split_once('!').unwrap_or((&call.param, ""));
-            let (el, _) = resolve(api, el)?;
-            (api.set_value(&el, value).to_owned(), el)
-        }
-        other => return Err(format!("unknown command {other}")),
-    })
-}
-
-fn ges(returned: &str, expected: &str) -> bool {
-    match expected {
-        "less255" => returned.len() < 255,
-        "emptyCS" => returned.is_empty(),
-        _ => returned == expected,
-    }
-}
-
-fn coi(api: &mut ApiInstance, expected: &str) -> bool {
-    let want: Vec<&str> = expected.split(',').collect();
-    let count: usize = api.get_value("cmi.objectives._count").parse().unwrap_or(0);
-    let got: Vec<String> = (0..count)
-        .map(|i| api.get_value(&format!("cmi.objectives.{i}.id")))
-        .collect();
-    got.len() == want.len() && got.iter().all(|g| want.contains(&g.as_str()))
-}
-
-/// `TestCaseEvaluator.evaluateCurrentResult` for `doGetValue`.
-fn judge_get(
-    state: &CmiState,
-    call: &Call,
-    element: &str,
-    returned: &str,
-    code_ok: bool,
-    got: impl Fn() -> String,
-) -> Verdict {
-    let p = &call.param;
-    if p.contains("learner_name") {
-        return check(code_ok, got);
-    }
-    if p.contains("request_valid.choice") || p.contains("request_valid.jump") {
-        return check(matches!(returned, "true" | "false" | "unknown"), got);
-    }
-    if !p.contains("_children") && p.contains("comments_from_lms") {
-        return Verdict::Pass;
-    }
-    let expected = if p.contains("learner_id") {
-        LEARNER_ID
-    } else {
-        call.expected.as_str()
-    };
-    if (!expected.is_empty() && !p.contains("_count"))
-        || (returned.starts_with('{') && !p.contains("_count"))
-    {
-        return check(
-            values_equivalent(state, element, expected, returned) && code_ok,
-            || format!("expected {expected:?}, {}", got()),
-        );
-    }
-    if p.contains('&') && p.contains(".id") {
-        let id = p.split('&').nth(1).unwrap_or_default();
-        return check(returned == id && code_ok, got);
-    }
-    check(returned == expected && code_ok, || {
-        format!("expected {expected:?}, {}", got())
-    })
+        .map(|i| format!("{}{i}{}", parts[0], parts[2]))
 }
