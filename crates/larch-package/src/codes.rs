@@ -38,6 +38,8 @@ pub const DUPLICATE_ENTRY: &str = "duplicate_entry";
 pub const JUNK_FILES_REMOVED: &str = "junk_files_removed";
 /// File names were stored in a legacy code page and were decoded by guessing it.
 pub const LEGACY_FILENAME_ENCODING: &str = "legacy_filename_encoding";
+/// File names in decomposed Unicode (macOS) were composed (NFC) so that links match them.
+pub const FILENAMES_COMPOSED: &str = "filenames_composed";
 /// Backslashes in entry names were read as folder separators.
 pub const BACKSLASH_PATHS: &str = "backslash_paths";
 /// The descriptor was in a sub-folder; that folder was used as the package root.

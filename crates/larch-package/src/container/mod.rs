@@ -8,6 +8,7 @@ mod folder;
 mod legacy;
 mod names;
 pub(crate) mod sink;
+mod unicode;
 mod zip;
 
 use std::collections::HashMap;

@@ -9,7 +9,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use zip::ZipArchive;
 
 use super::names::{self, EntryName};
-use super::{Entry, Origin, ReadSeek, legacy};
+use super::{Entry, Origin, ReadSeek, legacy, unicode};
 use crate::codes;
 use crate::{Diagnostic, Limits, PackageError, Warnings};
 
@@ -207,13 +207,38 @@ fn decode_names(raw: &[RawEntry], warnings: &mut Warnings) -> Vec<String> {
             ),
         ));
     }
-    raw.iter()
+    let decoded: Vec<String> = raw
+        .iter()
         .map(|r| match (std::str::from_utf8(&r.name), page) {
             (Ok(name), _) => name.to_owned(),
             (Err(_), Some(page)) => page.decode(&r.name),
             (Err(_), None) => String::from_utf8_lossy(&r.name).into_owned(),
         })
-        .collect()
+        .collect();
+    compose_all(decoded, warnings)
+}
+
+/// Composes macOS's decomposed names (see [`unicode`]) so they match the composed names
+/// manifests use.
+fn compose_all(names: Vec<String>, warnings: &mut Warnings) -> Vec<String> {
+    let mut composed = 0usize;
+    let names = names
+        .into_iter()
+        .map(|name| match unicode::compose(&name) {
+            Some(nfc) => {
+                composed += 1;
+                nfc
+            }
+            None => name,
+        })
+        .collect();
+    if composed > 0 {
+        warnings.push(Diagnostic::new(
+            codes::FILENAMES_COMPOSED,
+            format!("{composed} file name(s) use decomposed accents (as macOS writes them); they were composed so links to them match."),
+        ));
+    }
+    names
 }
 
 fn note_fixes(junk: usize, backslashes: bool, warnings: &mut Warnings) {
