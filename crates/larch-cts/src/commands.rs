@@ -145,37 +145,40 @@ impl Command {
     }
 }
 
+/// A command table with the abbreviations the unit tests use.
+#[cfg(test)]
+pub(crate) fn test_table() -> CommandTable {
+    let pairs = [
+        ("a", "adl"),
+        ("c", "cmi"),
+        ("n", "nav"),
+        ("r", "request"),
+        ("rv", "request_valid"),
+        ("TY.c", "choice"),
+        ("N.c", "continue"),
+        ("SS", "success_status"),
+        ("pass", "passed"),
+        ("t", "true"),
+        ("OB", "objectives"),
+        ("S", "score"),
+        ("SCA", "scaled"),
+        ("tar", "{target=%s}"),
+    ];
+    CommandTable::new(
+        pairs
+            .iter()
+            .map(|(a, b)| ((*a).into(), (*b).into()))
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn table() -> CommandTable {
-        let pairs = [
-            ("a", "adl"),
-            ("c", "cmi"),
-            ("n", "nav"),
-            ("r", "request"),
-            ("rv", "request_valid"),
-            ("TY.c", "choice"),
-            ("N.c", "continue"),
-            ("SS", "success_status"),
-            ("pass", "passed"),
-            ("t", "true"),
-            ("OB", "objectives"),
-            ("S", "score"),
-            ("SCA", "scaled"),
-        ];
-        CommandTable::new(
-            pairs
-                .iter()
-                .map(|(a, b)| ((*a).into(), (*b).into()))
-                .collect(),
-        )
-    }
-
     #[test]
     fn decodes_sets_and_gets() {
-        let t = table();
+        let t = test_table();
         let set = Command::parse("SET->a~n~r!tar~activity_1~TY.c->t->0", &t).unwrap();
         assert_eq!(
             (set.element.as_str(), set.value.as_str()),

@@ -82,25 +82,39 @@ pub fn read_zip(path: &Path) -> Result<Vec<(String, Vec<u8>)>, CtsError> {
     Ok(out)
 }
 
-/// Every test case script of `_ADL_CTS_TestCases_properties.zip`, sorted by id.
-pub fn read_test_cases(dir: &Path) -> Result<Vec<TestCase>, CtsError> {
+/// The scripts of `_ADL_CTS_TestCases_properties.zip`: its command table
+/// (`resources/Commands.properties`, read with `parse`) and every `TestCases/<id>.properties`
+/// as `(id, text)`, in archive order.
+pub(crate) fn read_scripts(
+    dir: &Path,
+    parse: fn(&str) -> Vec<(String, String)>,
+) -> Result<(CommandTable, Vec<(String, String)>), CtsError> {
     let entries = read_zip(&dir.join("_ADL_CTS_TestCases_properties.zip"))?;
     let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
     let table = entries
         .iter()
         .find(|(name, _)| name.ends_with("resources/Commands.properties"))
-        .map(|(_, bytes)| CommandTable::new(parse_properties(&text(bytes))))
+        .map(|(_, bytes)| CommandTable::new(parse(&text(bytes))))
         .ok_or_else(|| CtsError::Grammar("no resources/Commands.properties".into()))?;
-    let mut cases = Vec::new();
-    for (name, bytes) in &entries {
-        let Some(id) = name
-            .strip_prefix("TestCases/")
-            .and_then(|n| n.strip_suffix(".properties"))
-        else {
-            continue;
-        };
-        cases.push(TestCase::parse(id, &text(bytes), &table)?);
-    }
+    let scripts = entries
+        .iter()
+        .filter_map(|(name, bytes)| {
+            let id = name
+                .strip_prefix("TestCases/")
+                .and_then(|n| n.strip_suffix(".properties"))?;
+            Some((id.to_owned(), text(bytes)))
+        })
+        .collect();
+    Ok((table, scripts))
+}
+
+/// Every test case script of `_ADL_CTS_TestCases_properties.zip`, sorted by id.
+pub fn read_test_cases(dir: &Path) -> Result<Vec<TestCase>, CtsError> {
+    let (table, scripts) = read_scripts(dir, parse_properties)?;
+    let mut cases = scripts
+        .iter()
+        .map(|(id, text)| TestCase::parse(id, text, &table))
+        .collect::<Result<Vec<_>, _>>()?;
     cases.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(cases)
 }

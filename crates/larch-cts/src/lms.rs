@@ -196,54 +196,23 @@ pub fn lms_visits(text: &str, d: &CommandTable) -> Vec<VisitCalls> {
 
 /// Every script's visits with their calls, by test case id (`CM-01`).
 pub fn read_lms_scripts(dir: &Path) -> Result<BTreeMap<String, Vec<VisitCalls>>, CtsError> {
-    let entries = crate::read_zip(&dir.join("_ADL_CTS_TestCases_properties.zip"))?;
-    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
-    let table = entries
-        .iter()
-        .find(|(name, _)| name.ends_with("resources/Commands.properties"))
-        .map(|(_, bytes)| CommandTable::new(parse_properties_java(&text(bytes))))
-        .ok_or_else(|| CtsError::Grammar("no resources/Commands.properties".into()))?;
-    let mut out = BTreeMap::new();
-    for (name, bytes) in &entries {
-        let id = name
-            .strip_prefix("TestCases/")
-            .and_then(|n| n.strip_suffix(".properties"));
-        if let Some(id) = id {
-            out.insert(id.to_owned(), lms_visits(&text(bytes), &table));
-        }
-    }
-    Ok(out)
+    let (table, scripts) = crate::read_scripts(dir, parse_properties_java)?;
+    Ok(scripts
+        .into_iter()
+        .map(|(id, text)| {
+            let visits = lms_visits(&text, &table);
+            (id, visits)
+        })
+        .collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn table() -> CommandTable {
-        let pairs = [
-            ("c", "cmi"),
-            ("a", "adl"),
-            ("n", "nav"),
-            ("r", "request"),
-            ("rv", "request_valid"),
-            ("OB", "objectives"),
-            ("SS", "success_status"),
-            ("pass", "passed"),
-            ("t", "true"),
-            ("TY.c", "choice"),
-            ("tar", "{target=%s}"),
-        ];
-        CommandTable::new(
-            pairs
-                .iter()
-                .map(|(a, b)| ((*a).into(), (*b).into()))
-                .collect(),
-        )
-    }
-
     #[test]
     fn decodes_like_lms_parser() {
-        let d = table();
+        let d = crate::commands::test_table();
         let set = parse_lms_call("SET->c~OB~0~SS!pass->t->0", &d);
         assert_eq!(set.param, "cmi.objectives.0.success_status!passed");
         assert_eq!((set.expected.as_str(), set.code.as_str()), ("true", "0"));

@@ -59,6 +59,11 @@ fn delivered(outcome: &Outcome) -> &str {
     }
 }
 
+/// The content terminates with `objective` and asks for `nav`: the id delivered next.
+fn finish(seq: &mut Sequencer, nav: Nav, objective: ObjectiveReport, now: f64) -> String {
+    delivered(&seq.terminate(&report(nav, objective), now)).to_owned()
+}
+
 fn report(nav: Nav, objective: ObjectiveReport) -> ScoReport {
     ScoReport {
         objectives: vec![objective],
@@ -85,7 +90,7 @@ fn an_explicit_unknown_clears_the_global_status() {
         completion_status: Some(CompletionStatus::Completed),
         ..ObjectiveReport::default()
     };
-    delivered(&seq.terminate(&report(Nav::Continue, passed), 1.0));
+    finish(&mut seq, Nav::Continue, passed, 1.0);
     assert_eq!(global(&seq).satisfied, Some(true));
     // b sets a score but no status: an unset status writes nothing.
     let score_only = ObjectiveReport {
@@ -132,21 +137,12 @@ fn rollup_does_not_write_an_earlier_attempt_back_over_the_global() {
         ..ObjectiveReport::default()
     };
     delivered(&seq.navigate(&Nav::Start, 0.0));
-    assert_eq!(
-        delivered(&seq.terminate(&report(Nav::Continue, max(10.0)), 1.0)),
-        "b"
-    );
-    assert_eq!(
-        delivered(&seq.terminate(&report(Nav::Previous, max(20.0)), 2.0)),
-        "a"
-    );
+    assert_eq!(finish(&mut seq, Nav::Continue, max(10.0), 1.0), "b");
+    assert_eq!(finish(&mut seq, Nav::Previous, max(20.0), 2.0), "a");
     assert_eq!(global(&seq).max, Some(20.0));
     // a's new attempt writes 30; b, which reads g, rolls up with its attempt's 20 and
     // must not write it again.
-    assert_eq!(
-        delivered(&seq.terminate(&report(Nav::Continue, max(30.0)), 3.0)),
-        "b"
-    );
+    assert_eq!(finish(&mut seq, Nav::Continue, max(30.0), 3.0), "b");
     assert_eq!(global(&seq).max, Some(30.0));
     assert_eq!(global(&seq).progress_measure, Some(0.3));
     assert_eq!(view(&seq, "b", 1).max, Some(30.0));
@@ -170,10 +166,7 @@ fn completion_by_measure_writes_the_status_of_the_writers_threshold() {
         progress_measure: Some(0.2),
         ..ObjectiveReport::default()
     };
-    assert_eq!(
-        delivered(&seq.terminate(&report(Nav::Continue, progress), 1.0)),
-        "b"
-    );
+    assert_eq!(finish(&mut seq, Nav::Continue, progress, 1.0), "b");
     // 0.2 is below a's threshold: incomplete, whatever b's threshold would make of it.
     assert_eq!(global(&seq).completed, Some(false));
     assert_eq!(global(&seq).progress_measure, Some(0.2));
@@ -194,10 +187,7 @@ fn secondary_objectives_read_completion_and_progress_through_their_maps() {
         progress_measure: Some(0.7),
         ..ObjectiveReport::default()
     };
-    assert_eq!(
-        delivered(&seq.terminate(&report(Nav::Continue, done), 1.0)),
-        "b"
-    );
+    assert_eq!(finish(&mut seq, Nav::Continue, done, 1.0), "b");
     let b = view(&seq, "b", 1);
     assert_eq!((b.completed, b.progress_measure), (Some(true), Some(0.7)));
 }
@@ -215,10 +205,7 @@ fn end_attempt_keeps_a_status_read_through_a_map() {
         success_status: Some(SuccessStatus::Failed),
         ..ObjectiveReport::default()
     };
-    assert_eq!(
-        delivered(&seq.terminate(&report(Nav::Continue, failed), 1.0)),
-        "b"
-    );
+    assert_eq!(finish(&mut seq, Nav::Continue, failed, 1.0), "b");
     // b reports nothing; objective set by content is false, but its primary objective
     // reads `failed` from g, so the End Attempt Process assumes no `satisfied`.
     let nothing = ScoReport {

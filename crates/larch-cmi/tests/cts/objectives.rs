@@ -102,25 +102,16 @@ pub fn read(init: &mut ObjectiveInit, maps: &[Map], globals: &HashMap<String, Gl
             continue;
         };
         let num = |f: &str| g.values.get(f).and_then(|v| v.parse::<f64>().ok());
+        let word = |f: &str, local: &mut Option<String>| g.values.get(f).cloned().or(local.take());
         for field in &m.read {
             match *field {
-                "satisfied" => {
-                    init.success_status = g
-                        .values
-                        .get("satisfied")
-                        .cloned()
-                        .or(init.success_status.take());
-                }
+                "satisfied" => init.success_status = word("satisfied", &mut init.success_status),
                 "measure" => init.score_scaled = num("measure").or(init.score_scaled),
                 "raw" => init.score_raw = num("raw").or(init.score_raw),
                 "min" => init.score_min = num("min").or(init.score_min),
                 "max" => init.score_max = num("max").or(init.score_max),
                 "completion" => {
-                    init.completion_status = g
-                        .values
-                        .get("completion")
-                        .cloned()
-                        .or(init.completion_status.take());
+                    init.completion_status = word("completion", &mut init.completion_status);
                 }
                 "progress" => init.progress_measure = num("progress").or(init.progress_measure),
                 _ => {}
