@@ -15,5 +15,10 @@ fuzz_target!(|data: &[u8]| {
         ratio_grace_bytes: 64 << 10,
         ..Limits::default()
     };
-    let _ = ingest(Cursor::new(data.to_vec()), "upload.zip", &mut NullSink, &limits);
+    let _ = ingest(
+        Cursor::new(data.to_vec()),
+        "upload.zip",
+        &mut NullSink,
+        &limits,
+    );
 });
