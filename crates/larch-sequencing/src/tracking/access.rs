@@ -170,39 +170,26 @@ impl Sequencer {
     /// activity's threshold applied to the global's progress measure.
     pub fn objective_view(&self, ix: ActivityIx, objective: usize) -> ObjectiveState {
         let local = self.local(ix, objective);
-        let read_completed =
-            self.read_global(ix, objective, |m| m.read_completion_status, |g| g.completed);
-        let read_progress = self.read_global(
-            ix,
-            objective,
-            |m| m.read_progress_measure,
-            |g| g.progress_measure,
-        );
+        // The primary objective's own values are the attempt's completion and progress.
         let (completed, progress_measure) = if objective == 0 {
-            (
-                read_completed.or(self.attempt_completed(ix)),
-                self.completion_amount(ix),
-            )
+            (self.attempt_completed(ix), self.st(ix).completion_amount)
         } else {
-            (
-                read_completed.or(local.completed),
-                read_progress.or(local.progress_measure),
-            )
+            (local.completed, local.progress_measure)
+        };
+        let read = |reads: fn(&ObjectiveMap) -> bool, value: fn(&ObjectiveState) -> Option<f64>| {
+            self.read_global(ix, objective, reads, value)
         };
         ObjectiveState {
             satisfied: self.objective_satisfied(ix, objective),
             measure: self.objective_measure(ix, objective),
-            raw: self
-                .read_global(ix, objective, |m| m.read_raw_score, |g| g.raw)
-                .or(local.raw),
-            min: self
-                .read_global(ix, objective, |m| m.read_min_score, |g| g.min)
-                .or(local.min),
-            max: self
-                .read_global(ix, objective, |m| m.read_max_score, |g| g.max)
-                .or(local.max),
-            completed,
-            progress_measure,
+            raw: read(|m| m.read_raw_score, |g| g.raw).or(local.raw),
+            min: read(|m| m.read_min_score, |g| g.min).or(local.min),
+            max: read(|m| m.read_max_score, |g| g.max).or(local.max),
+            completed: self
+                .read_global(ix, objective, |m| m.read_completion_status, |g| g.completed)
+                .or(completed),
+            progress_measure: read(|m| m.read_progress_measure, |g| g.progress_measure)
+                .or(progress_measure),
         }
     }
 }
