@@ -50,6 +50,8 @@ pub const FILES_OUTSIDE_ROOT: &str = "files_outside_root";
 // Detection.
 /// No descriptor of any supported standard was found.
 pub const NO_COURSE_DESCRIPTOR: &str = "no_course_descriptor";
+/// The zip holds only other zips: a course zipped twice.
+pub const NESTED_PACKAGE: &str = "nested_package";
 /// Several course descriptors at the same depth: the zip holds several courses.
 pub const MULTIPLE_COURSE_DESCRIPTORS: &str = "multiple_course_descriptors";
 /// Descriptors of several standards: one was chosen, the others ignored.

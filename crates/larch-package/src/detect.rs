@@ -183,6 +183,20 @@ fn single_media(files: &FileIndex) -> Result<Detection, PackageError> {
             root: None,
         });
     }
+    let zips: Vec<&str> = files
+        .paths()
+        .filter(|p| p.to_ascii_lowercase().ends_with(".zip"))
+        .collect();
+    // A course zipped once more (the export's zip inside the upload) is a frequent mistake.
+    if !zips.is_empty() && zips.len() == files.len() {
+        return Err(PackageError::rejected(Diagnostic::new(
+            codes::NESTED_PACKAGE,
+            format!(
+                "The zip only contains another zip ({}); upload the course's own zip instead.",
+                zips.join(", ")
+            ),
+        )));
+    }
     Err(PackageError::rejected(Diagnostic::new(
         codes::NO_COURSE_DESCRIPTOR,
         format!("No course description file was found: Larch looked for {LOOKED_FOR}."),
@@ -290,6 +304,16 @@ mod tests {
             errors[0].message.contains("imsmanifest.xml")
                 && errors[0].code == codes::NO_COURSE_DESCRIPTOR
         );
+    }
+
+    #[test]
+    fn a_zip_inside_the_zip_is_named() {
+        let (found, _) = detected(&["Course SCORM 1.2.zip"]);
+        let Err(PackageError::Rejected { errors, .. }) = found else {
+            panic!("rejected")
+        };
+        assert_eq!(errors[0].code, codes::NESTED_PACKAGE);
+        assert!(errors[0].message.contains("Course SCORM 1.2.zip"));
     }
 
     #[test]
