@@ -3,7 +3,8 @@
 //! earlier attempt is never written again over the global (SX-11b, CO-10), completion by
 //! measure writes the status of the writer's own threshold (CO-10), a status read through a
 //! map is kept by the End Attempt Process (OB-17b), and secondary objectives read their
-//! completion and progress through the extended maps.
+//! completion and progress through the extended maps. A leaf that reads a global does not
+//! write during the rollups the global's changes cause.
 
 use larch_sequencing::definition::*;
 use larch_sequencing::{
@@ -214,4 +215,33 @@ fn end_attempt_keeps_a_status_read_through_a_map() {
     };
     assert_eq!(delivered(&seq.terminate(&nothing, 2.0)), "c");
     assert_eq!(global(&seq).satisfied, Some(false));
+}
+
+#[test]
+fn a_reader_rolled_up_by_measure_does_not_write_its_old_measure() {
+    let mut a = leaf("a", &read_write());
+    if let Some(primary) = &mut a.sequencing.objectives.primary {
+        primary.satisfied_by_measure = true;
+        primary.min_normalized_measure = 0.5;
+    }
+    let mut seq = course(vec![a, leaf("b", &read_write()), leaf("c", &read_write())]);
+    let scaled = |value: f64| ObjectiveReport {
+        id: "primary".into(),
+        score: Score {
+            scaled: Some(value),
+            ..Score::default()
+        },
+        ..ObjectiveReport::default()
+    };
+    delivered(&seq.navigate(&Nav::Start, 0.0));
+    assert_eq!(finish(&mut seq, Nav::Continue, scaled(0.3), 1.0), "b");
+    assert_eq!(
+        (global(&seq).measure, global(&seq).satisfied),
+        (Some(0.3), Some(false))
+    );
+    // b writes 0.9; a, which reads g, rolls up (now satisfied through the read measure)
+    // and must not write its own 0.3 back.
+    assert_eq!(finish(&mut seq, Nav::Continue, scaled(0.9), 2.0), "c");
+    assert_eq!(global(&seq).measure, Some(0.9));
+    assert_eq!(view(&seq, "a", 0).satisfied, Some(true));
 }

@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 
 use crate::definition::RollupAction;
 use crate::engine::Sequencer;
-use crate::tracking::ObjectiveState;
 use crate::tree::ActivityIx;
 
 impl Sequencer {
@@ -42,7 +41,6 @@ impl Sequencer {
     fn rollup_path(&mut self, ix: ActivityIx, changed: &mut BTreeSet<String>) {
         // 1–2: the activity path from the activity to the root, inclusive.
         for at in self.tree.path_to_root(ix) {
-            let before = self.rolled_up_values(at);
             let leaf = self.tree.is_leaf(at);
             if !leaf {
                 // 2.1: Measure Rollup; 2.2: Completion Measure Rollup (4th Ed).
@@ -53,24 +51,14 @@ impl Sequencer {
             self.objective_rollup(at);
             self.activity_progress_rollup(at);
             // Rollup decides a cluster's primary objective, so it writes it (the sample
-            // RTE's rollup sets, and so writes, it each time). A leaf writes only what
-            // rollup changed (by measure): its other values were written when set, and a
-            // leaf that reads a global may hold an earlier attempt's values, which must not
-            // go back over what other activities wrote since (the CTS's SX-11b, CO-10).
-            if !leaf || self.rolled_up_values(at) != before {
+            // RTE's rollup sets, and so writes, it each time). A leaf's values were written
+            // when set (`record`, End Attempt); one that reads a global may hold an earlier
+            // attempt's values, which must not go back over what other activities wrote
+            // since (the CTS's SX-11b, CO-10). The sample RTE does not roll leaves up at all.
+            if !leaf {
                 self.write_primary(at, changed);
             }
         }
-    }
-
-    /// What rollup may change on an activity: its primary objective and attempt progress.
-    fn rolled_up_values(&self, ix: ActivityIx) -> (ObjectiveState, Option<bool>, Option<f64>) {
-        let state = self.st(ix);
-        (
-            state.objectives[0],
-            state.completed,
-            state.completion_amount,
-        )
     }
 
     /// Tracked children in the available set: the ones rollup reads.

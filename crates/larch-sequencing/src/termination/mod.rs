@@ -201,10 +201,7 @@ impl Sequencer {
             // 1: a tracked leaf that was not suspended gets the LMS defaults.
             if delivery.tracked && !self.st(ix).suspended {
                 self.end_attempt_defaults(ix);
-                // The attempt's values are final: write them (a satisfied-by-measure
-                // objective has a status only now that the activity is inactive, when
-                // measure satisfaction if active is false).
-                self.st_mut(ix).active = false;
+                // The defaults are set: write them with the attempt's final values.
                 self.write_objectives(ix, &[], &mut changed);
             }
         } else {

@@ -43,7 +43,7 @@ impl Sequencer {
         }
     }
 
-    /// Writes the primary objective of `ix` (what rollup sets, SN RB.1.5).
+    /// Writes the primary objective of a cluster (what rollup sets, SN RB.1.5).
     pub(crate) fn write_primary(&mut self, ix: ActivityIx, changed: &mut BTreeSet<String>) {
         self.write_objective(ix, 0, Cleared::default(), changed);
     }
@@ -77,13 +77,15 @@ impl Sequencer {
         let mut values = self.local(ix, objective);
         let activity = self.tree.get(ix);
         // SN 4.2.4 / RB.1.2 a: a satisfied-by-measure objective writes the status its
-        // measure gives.
-        if activity
-            .objectives()
-            .nth(objective)
-            .is_some_and(|o| o.satisfied_by_measure)
+        // measure gives, as soon as the measure is known (the sample's `setObjMeasure`);
+        // measure satisfaction if active concerns only the rollup of an active activity.
+        if let Some(def) = activity.objectives().nth(objective)
+            && def.satisfied_by_measure
         {
-            values.satisfied = self.objective_satisfied(ix, objective);
+            values.satisfied = values
+                .measure
+                .or_else(|| self.objective_measure(ix, objective))
+                .map(|m| m >= def.min_normalized_measure);
         }
         if objective == 0 {
             // The primary objective carries the attempt's completion (4th Ed extended maps).
