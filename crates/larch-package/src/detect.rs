@@ -77,26 +77,15 @@ pub(crate) fn detect(
     files: &FileIndex,
     warnings: &mut Warnings,
 ) -> Result<Detection, PackageError> {
-    // Folder (with trailing `/`, root = "") → descriptor paths in it, by kind.
-    let mut by_folder: BTreeMap<&str, BTreeMap<Kind, Vec<&str>>> = BTreeMap::new();
-    for path in files.paths() {
-        if let Some(kind) = Kind::of(path) {
-            let folder = path.rfind('/').map_or("", |i| &path[..=i]);
-            by_folder
-                .entry(folder)
-                .or_default()
-                .entry(kind)
-                .or_default()
-                .push(path);
-        }
-    }
-    let Some(depth) = by_folder.keys().map(|f| f.matches('/').count()).min() else {
+    let by_folder = descriptors_by_folder(files);
+    let Some(depth) = by_folder.keys().map(|f| depth_of(f)).min() else {
         return single_media(files);
     };
+    // The shallowest folder with a descriptor is the course; two such folders are two courses.
     let shallowest: Vec<&str> = by_folder
         .keys()
         .copied()
-        .filter(|f| f.matches('/').count() == depth)
+        .filter(|f| depth_of(f) == depth)
         .collect();
     if shallowest.len() > 1 {
         return Err(several_courses(&shallowest));
@@ -119,6 +108,27 @@ pub(crate) fn detect(
     };
     let root = (!folder.is_empty()).then(|| folder.to_owned());
     Ok(Detection { descriptor, root })
+}
+
+/// Folder (with its trailing `/`; the root is `""`) → the descriptors in it, by kind.
+fn descriptors_by_folder(files: &FileIndex) -> BTreeMap<&str, BTreeMap<Kind, Vec<&str>>> {
+    let mut by_folder: BTreeMap<&str, BTreeMap<Kind, Vec<&str>>> = BTreeMap::new();
+    for path in files.paths() {
+        if let Some(kind) = Kind::of(path) {
+            let folder = path.rfind('/').map_or("", |i| &path[..=i]);
+            by_folder
+                .entry(folder)
+                .or_default()
+                .entry(kind)
+                .or_default()
+                .push(path);
+        }
+    }
+    by_folder
+}
+
+fn depth_of(folder: &str) -> usize {
+    folder.matches('/').count()
 }
 
 /// Detects a package that is one file (not a zip): a descriptor by its root element, or media.
