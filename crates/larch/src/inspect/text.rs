@@ -54,8 +54,29 @@ fn tree(out: &mut String, node: &Activity, depth: usize) {
         let _ = write!(out, " -> {}", launch.url);
     }
     out.push('\n');
-    if let ActivityDetails::Scorm(details) = &node.details {
-        sequencing(out, details, &indent);
+    match &node.details {
+        ActivityDetails::Scorm(details) => sequencing(out, details, &indent),
+        ActivityDetails::Cmi5(au) if au.is_au => {
+            let mastery = au
+                .mastery_score
+                .map(|m| format!(" masteryScore={m}"))
+                .unwrap_or_default();
+            let move_on = au.move_on.as_deref().unwrap_or("NotApplicable");
+            let method = au.launch_method.as_deref().unwrap_or("AnyWindow");
+            let _ = writeln!(
+                out,
+                "{indent}    moveOn={move_on}{mastery} launchMethod={method}"
+            );
+        }
+        ActivityDetails::Aicc(au) if au.prerequisites.is_some() || !au.objectives.is_empty() => {
+            let prerequisites = au.prerequisites.as_deref().unwrap_or("none");
+            let objectives = au.objectives.join(", ");
+            let _ = writeln!(
+                out,
+                "{indent}    prerequisites: {prerequisites}; objectives: {objectives}"
+            );
+        }
+        _ => {}
     }
     for child in &node.children {
         tree(out, child, depth + 1);
