@@ -1,5 +1,5 @@
 //! The Larch HTTP server: the REST API and operations endpoints on the API origin, launch and
-//! content on the content origin.
+//! content on the content origin; the xAPI LRS at `/xapi/` on the API origin.
 //!
 //! [`serve`] takes already-bound listeners, so tests bind port 0 and production binds the
 //! configured addresses; it returns when the shutdown future completes and in-flight requests
@@ -25,6 +25,7 @@ pub mod request_id;
 mod router;
 mod state;
 mod telemetry;
+pub(crate) mod xapi;
 
 #[cfg(feature = "testing")]
 pub mod testing;

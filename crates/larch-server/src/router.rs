@@ -31,6 +31,7 @@ pub(crate) fn api_router(state: AppState) -> Router {
             get(move || async move { ([(header::CONTENT_TYPE, "application/json")], doc_json) }),
         )
         .merge(ops::routes())
+        .nest_service("/xapi", crate::xapi::router(state.clone()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))

@@ -13,6 +13,7 @@ struct Targets {
     api_key: String,
     course: String,
     registration: String,
+    lrs_credential: String,
 }
 
 impl Targets {
@@ -26,6 +27,8 @@ impl Targets {
             &self.course
         } else if path.starts_with("/v1/registrations/") {
             &self.registration
+        } else if path.starts_with("/v1/lrs/credentials/") {
+            &self.lrs_credential
         } else {
             panic!("add the owner's object for {path} to the sweep's Targets")
         }
@@ -39,6 +42,7 @@ impl Targets {
             }
             ("PATCH", "/v1/learners/{id}") => Some(json!({"first_name": "Intruder"})),
             ("POST", "/v1/api_keys") => Some(json!({"name": "intruder"})),
+            ("POST", "/v1/lrs/credentials") => Some(json!({"name": "intruder", "scopes": ["all"]})),
             ("POST", "/v1/registrations") => {
                 Some(json!({"course_id": "sweep-course", "learner_id": "sweep-learner"}))
             }
@@ -67,6 +71,17 @@ async fn no_route_reaches_another_scope() {
             .json()
             .await
             .unwrap();
+        let lrs: Value = app
+            .post(
+                "/v1/lrs/credentials",
+                &json!({"name": "target", "scopes": ["all"]}),
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         app.seed_course("sweep-course").await;
         let reg =
             json!({"id": "sweep-reg", "course_id": "sweep-course", "learner_id": "sweep-learner"});
@@ -83,6 +98,7 @@ async fn no_route_reaches_another_scope() {
             api_key: key["id"].as_str().unwrap().into(),
             course: "sweep-course".into(),
             registration: "sweep-reg".into(),
+            lrs_credential: lrs["id"].as_str().unwrap().into(),
         };
         let target_secret = key["secret"].as_str().unwrap().to_owned();
         let outsiders = [
@@ -121,6 +137,7 @@ async fn no_route_reaches_another_scope() {
                             "sweep-course",
                             "sweep-reg",
                             targets.api_key.as_str(),
+                            targets.lrs_credential.as_str(),
                         ];
                         assert!(
                             !leaked.iter().any(|t| text.contains(t)),

@@ -81,6 +81,11 @@ object_id!(
     CourseId,
     "crs_"
 );
+object_id!(
+    /// An LRS credential id (`lrsk_…`; neither its key nor its secret).
+    LrsCredentialId,
+    "lrsk_"
+);
 
 #[cfg(test)]
 mod tests {

@@ -21,6 +21,7 @@ mod registrations;
 mod scope;
 mod sql;
 mod traits;
+mod xapi;
 
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -41,6 +42,12 @@ pub use scope::{AppId, Environment, Scope, TenantId};
 pub use traits::{
     ApiKeyStore, CourseStore, IdempotencyStore, LaunchStore, LearnerStore, RegistrationStore,
     TenantStore,
+};
+
+pub use xapi::{
+    AgentRow, Attachment, CreatedLrsCredential, DocumentKey, DocumentKind, LrsCredential,
+    LrsCredentialStore, LrsSecret, NewDocument, NewStatement, StatementQuery, StatementStore,
+    StoredDocument, StoredStatement, XapiDocumentStore,
 };
 
 use std::path::PathBuf;
@@ -120,6 +127,21 @@ impl Store {
 
     /// Recorded responses for `Idempotency-Key`.
     pub fn idempotency(&self) -> &dyn IdempotencyStore {
+        &*self.backend
+    }
+
+    /// LRS credentials.
+    pub fn lrs_credentials(&self) -> &dyn LrsCredentialStore {
+        &*self.backend
+    }
+
+    /// xAPI statements, attachments, Activity definitions and Agents.
+    pub fn statements(&self) -> &dyn StatementStore {
+        &*self.backend
+    }
+
+    /// xAPI State, Activity Profile and Agent Profile documents.
+    pub fn xapi_documents(&self) -> &dyn XapiDocumentStore {
         &*self.backend
     }
 

@@ -198,6 +198,9 @@ pub(crate) trait Backend:
     + RegistrationStore
     + LaunchStore
     + IdempotencyStore
+    + crate::xapi::LrsCredentialStore
+    + crate::xapi::StatementStore
+    + crate::xapi::XapiDocumentStore
     + std::fmt::Debug
 {
     /// Checks that the database answers.

@@ -153,3 +153,9 @@ fn collect_activities<'s>(core: &'s Core, out: &mut Vec<&'s Activity>) {
         out.extend(ctx.all());
     }
 }
+
+/// Reads back a canonical definition as the store kept it (the JSON `ActivityDefinition`
+/// serializes to), for GET /activities and `format=canonical`.
+pub fn parse_stored_definition(value: &Value) -> Valid<ActivityDefinition> {
+    crate::statement::activity::parse_definition(value, &crate::error::Path::Root("definition"))
+}

@@ -10,6 +10,7 @@
 pub mod api_keys;
 pub mod courses;
 pub mod learners;
+pub mod lrs_credentials;
 pub mod registrations;
 mod validate;
 
@@ -62,6 +63,7 @@ pub struct IdempotencyKeyParam {
         (name = "courses", description = "Imported courses and their versions"),
         (name = "registrations", description = "Learners on courses, and launch URLs"),
         (name = "api_keys", description = "Keys of the caller's environment"),
+        (name = "lrs", description = "Credentials of the environment's xAPI LRS (`/xapi/`)"),
     ),
 )]
 struct ApiDoc;
@@ -96,6 +98,9 @@ pub(crate) fn v1_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api_keys::create, api_keys::list))
         .routes(routes!(api_keys::get))
         .routes(routes!(api_keys::revoke))
+        .routes(routes!(lrs_credentials::create, lrs_credentials::list))
+        .routes(routes!(lrs_credentials::get))
+        .routes(routes!(lrs_credentials::revoke))
 }
 
 /// The OpenAPI document of the API (the same one served at `/v1/openapi.json`).

@@ -17,6 +17,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "courses registrations launches",
         include_str!("../../migrations/postgres/0002_courses_registrations_launches.sql"),
     ),
+    (
+        100,
+        "xapi",
+        include_str!("../../migrations/postgres/0100_xapi.sql"),
+    ),
 ];
 
 /// The PostgreSQL implementation of every store trait.
@@ -125,4 +130,7 @@ mod body {
     include!("body/registrations.rs");
     include!("body/launches.rs");
     include!("body/idempotency.rs");
+    include!("body/xapi_credentials.rs");
+    include!("body/xapi_statements.rs");
+    include!("body/xapi_documents.rs");
 }

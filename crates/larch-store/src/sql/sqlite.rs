@@ -23,6 +23,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "courses registrations launches",
         include_str!("../../migrations/sqlite/0002_courses_registrations_launches.sql"),
     ),
+    (
+        100,
+        "xapi",
+        include_str!("../../migrations/sqlite/0100_xapi.sql"),
+    ),
 ];
 
 /// The SQLite implementation of every store trait.
@@ -126,4 +131,7 @@ mod body {
     include!("body/registrations.rs");
     include!("body/launches.rs");
     include!("body/idempotency.rs");
+    include!("body/xapi_credentials.rs");
+    include!("body/xapi_statements.rs");
+    include!("body/xapi_documents.rs");
 }

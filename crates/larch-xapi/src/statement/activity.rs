@@ -197,7 +197,7 @@ const DEFINITION_KEYS: [&str; 12] = [
     "extensions",
 ];
 
-fn parse_definition(value: &Value, path: &Path<'_>) -> Valid<ActivityDefinition> {
+pub(crate) fn parse_definition(value: &Value, path: &Path<'_>) -> Valid<ActivityDefinition> {
     let obj = Obj::new(value, path)?;
     obj.allow(&DEFINITION_KEYS)?;
     let lang = |key: &'static str| {

@@ -1,0 +1,121 @@
+// xAPI documents: State, Activity Profile, Agent Profile (included into each backend module).
+
+/// `concat!(before, <the document key's columns, $1 to $7>, after)`.
+macro_rules! xapi_doc_sql {
+    ($before:literal, $after:literal) => {
+        concat!(
+            $before,
+            "tenant_id = $1 AND app_id = $2 AND env = $3 AND kind = $4 AND activity_id = $5 \
+             AND agent_key = $6 AND registration = $7",
+            $after
+        )
+    };
+}
+
+fn xapi_doc_query(sql: &'static str, scope: Scope, key: &crate::DocumentKey) -> Query<'static> {
+    scoped(sql, scope)
+        .bind(key.kind.as_str())
+        .bind(key.activity_id.clone())
+        .bind(key.agent_key.clone())
+        .bind(key.registration.clone())
+}
+
+#[async_trait]
+impl crate::XapiDocumentStore for This {
+    async fn get(
+        &self,
+        scope: Scope,
+        key: &crate::DocumentKey,
+        id: &str,
+    ) -> Result<Option<crate::StoredDocument>, StoreError> {
+        const SQL: &str = xapi_doc_sql!(
+            "SELECT content, content_type, updated_nanos FROM xapi_documents WHERE ",
+            " AND doc_id = $8"
+        );
+        let mut tx = self.read(scope).await?;
+        let row = xapi_doc_query(SQL, scope, key)
+            .bind(id.to_owned())
+            .fetch_optional(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        row.map(|r| {
+            Ok(crate::StoredDocument {
+                content: r.try_get("content")?,
+                content_type: r.try_get("content_type")?,
+                updated_nanos: r.try_get("updated_nanos")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn ids(
+        &self,
+        scope: Scope,
+        key: &crate::DocumentKey,
+        since_nanos: Option<i64>,
+    ) -> Result<Vec<String>, StoreError> {
+        const SQL: &str = xapi_doc_sql!(
+            "SELECT doc_id FROM xapi_documents WHERE ",
+            " AND updated_nanos > $8 ORDER BY doc_id"
+        );
+        let mut tx = self.read(scope).await?;
+        let rows = xapi_doc_query(SQL, scope, key)
+            .bind(since_nanos.unwrap_or(i64::MIN))
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        rows.iter().map(|r| Ok(r.try_get("doc_id")?)).collect()
+    }
+
+    async fn put(
+        &self,
+        scope: Scope,
+        key: &crate::DocumentKey,
+        doc: crate::NewDocument,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write(scope).await?;
+        xapi_doc_query(
+            "INSERT INTO xapi_documents (tenant_id, app_id, env, kind, activity_id, agent_key, \
+             registration, doc_id, content, content_type, updated_nanos) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             ON CONFLICT (tenant_id, app_id, env, kind, activity_id, agent_key, registration, doc_id) \
+             DO UPDATE SET content = excluded.content, content_type = excluded.content_type, \
+             updated_nanos = excluded.updated_nanos",
+            scope,
+            key,
+        )
+        .bind(doc.id)
+        .bind(doc.content)
+        .bind(doc.content_type)
+        .bind(doc.updated_nanos)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete(
+        &self,
+        scope: Scope,
+        key: &crate::DocumentKey,
+        id: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write(scope).await?;
+        match id {
+            Some(id) => {
+                const SQL: &str =
+                    xapi_doc_sql!("DELETE FROM xapi_documents WHERE ", " AND doc_id = $8");
+                xapi_doc_query(SQL, scope, key)
+                    .bind(id.to_owned())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            None => {
+                const SQL: &str = xapi_doc_sql!("DELETE FROM xapi_documents WHERE ", "");
+                xapi_doc_query(SQL, scope, key).execute(&mut *tx).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,147 @@
+//! The xAPI LRS's storage: credentials, statements with their filter keys, attachments,
+//! canonical Activity definitions, Agents seen, and documents (State, Activity Profile, Agent
+//! Profile). Each application environment is its own LRS: every call takes the [`Scope`].
+//!
+//! The store knows nothing of xAPI rules: the server validates, compares and merges with
+//! `larch-xapi` and hands over rows with their index keys already computed
+//! (xAPI-Communication 2.1.3 filters, 2.1.4 StatementRefs, Data 2.3.2 voiding).
+
+mod credentials;
+mod documents;
+mod statements;
+
+pub use credentials::{CreatedLrsCredential, LrsCredential, LrsSecret};
+pub(crate) use credentials::{generate_key, pair_hash};
+pub use documents::{DocumentKey, DocumentKind, NewDocument, StoredDocument};
+pub use statements::{AgentRow, Attachment, NewStatement, StatementQuery, StoredStatement};
+
+use crate::error::StoreError;
+use crate::ids::LrsCredentialId;
+use crate::model::{Page, PageRequest};
+use crate::scope::Scope;
+use async_trait::async_trait;
+
+/// LRS credentials (HTTP Basic `key:secret`), each opening one environment's LRS.
+#[async_trait]
+pub trait LrsCredentialStore: Send + Sync {
+    /// Creates a credential with `scopes` (a space-separated xAPI scope list, already valid).
+    async fn create(
+        &self,
+        scope: Scope,
+        name: &str,
+        scopes: &str,
+    ) -> Result<CreatedLrsCredential, StoreError>;
+
+    /// The live credential with this key and secret, whatever its scope (it selects the scope).
+    async fn authenticate(
+        &self,
+        key: &str,
+        secret: &LrsSecret,
+    ) -> Result<Option<LrsCredential>, StoreError>;
+
+    /// Credentials of the environment, newest first.
+    async fn list(
+        &self,
+        scope: Scope,
+        page: PageRequest,
+    ) -> Result<Page<LrsCredential>, StoreError>;
+
+    /// One credential.
+    async fn get(
+        &self,
+        scope: Scope,
+        id: &LrsCredentialId,
+    ) -> Result<Option<LrsCredential>, StoreError>;
+
+    /// Revokes a credential; revoking twice is harmless. `None` when there is none.
+    async fn revoke(
+        &self,
+        scope: Scope,
+        id: &LrsCredentialId,
+    ) -> Result<Option<LrsCredential>, StoreError>;
+}
+
+/// Statements, their attachments, canonical Activity definitions and Agents.
+#[async_trait]
+pub trait StatementStore: Send + Sync {
+    /// The stored statements among `ids` (voided or not).
+    async fn by_ids(
+        &self,
+        scope: Scope,
+        ids: &[String],
+    ) -> Result<Vec<StoredStatement>, StoreError>;
+
+    /// Stores a batch in one transaction: the statements with their keys, the attachments
+    /// (by SHA-2; a known one is kept), the merged definitions, the Agents; then voids the
+    /// targets of voiding statements that are not voiding statements themselves (Data 2.3.2).
+    /// [`StoreError::Conflict`] when an id is already stored (nothing is written).
+    async fn insert(
+        &self,
+        scope: Scope,
+        statements: Vec<NewStatement>,
+        attachments: Vec<Attachment>,
+        definitions: Vec<(String, String)>,
+        agents: Vec<AgentRow>,
+    ) -> Result<(), StoreError>;
+
+    /// Statements matching `query`, at most `query.limit + 1` (so the caller knows if there
+    /// are more), ordered by (`stored`, sequence).
+    async fn query(
+        &self,
+        scope: Scope,
+        query: &StatementQuery,
+    ) -> Result<Vec<StoredStatement>, StoreError>;
+
+    /// The stored attachments among these SHA-2 hashes.
+    async fn attachments(
+        &self,
+        scope: Scope,
+        sha2: &[String],
+    ) -> Result<Vec<Attachment>, StoreError>;
+
+    /// Canonical definitions (JSON text) of these Activity ids, where known.
+    async fn definitions(
+        &self,
+        scope: Scope,
+        ids: &[String],
+    ) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// Every distinct Agent (JSON text) seen with this IFI key.
+    async fn agents(&self, scope: Scope, ifi_key: &str) -> Result<Vec<String>, StoreError>;
+}
+
+/// State, Activity Profile and Agent Profile documents.
+#[async_trait]
+pub trait XapiDocumentStore: Send + Sync {
+    /// One document.
+    async fn get(
+        &self,
+        scope: Scope,
+        key: &DocumentKey,
+        id: &str,
+    ) -> Result<Option<StoredDocument>, StoreError>;
+
+    /// Ids of the documents under `key`, updated after `since_nanos` when given.
+    async fn ids(
+        &self,
+        scope: Scope,
+        key: &DocumentKey,
+        since_nanos: Option<i64>,
+    ) -> Result<Vec<String>, StoreError>;
+
+    /// Creates or replaces a document.
+    async fn put(
+        &self,
+        scope: Scope,
+        key: &DocumentKey,
+        doc: NewDocument,
+    ) -> Result<(), StoreError>;
+
+    /// Deletes one document (`Some(id)`) or all under `key` (`None`).
+    async fn delete(
+        &self,
+        scope: Scope,
+        key: &DocumentKey,
+        id: Option<&str>,
+    ) -> Result<(), StoreError>;
+}
