@@ -1,0 +1,194 @@
+//! The LRS's documents (ETags, merge), credential scopes, other environments, and the 1.0.3
+//! alternate request syntax, on both stores.
+
+mod lrs;
+
+use larch_server::testing::TestApp;
+use lrs::{Lrs, stmt};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn documents_honour_etags_and_merge_json() {
+    for app in TestApp::each_store().await {
+        let lrs = Lrs::new(&app, &["all"]).await;
+        let path = "/activities/state?activityId=http%3A%2F%2Fexample.com%2F1&agent=%7B%22mbox%22%3A%22mailto%3Aa%40example.com%22%7D&stateId=s1";
+        let put = lrs
+            .req(Method::PUT, path, "2.0.0")
+            .json(&json!({"a": 1}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(put.status(), 204, "{}", app.kind());
+        let unconditional = lrs
+            .req(Method::PUT, path, "2.0.0")
+            .json(&json!({"a": 2}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            unconditional.status(),
+            409,
+            "2.0: an existing State document needs a precondition"
+        );
+        let stale = lrs
+            .req(Method::PUT, path, "2.0.0")
+            .header("If-Match", "\"stale\"")
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(stale.status(), 412);
+        let merged = lrs
+            .req(Method::POST, path, "2.0.0")
+            .json(&json!({"b": 2}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(merged.status(), 204);
+        let got = lrs.req(Method::GET, path, "2.0.0").send().await.unwrap();
+        let etag = got.headers()["etag"].to_str().unwrap().to_owned();
+        assert!(got.headers().contains_key("last-modified"));
+        assert_eq!(got.json::<Value>().await.unwrap(), json!({"a": 1, "b": 2}));
+        let matched = lrs
+            .req(Method::PUT, path, "2.0.0")
+            .header("If-Match", &etag)
+            .json(&json!({"c": 3}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(matched.status(), 204);
+        let list_path = path.trim_end_matches("&stateId=s1");
+        let ids = lrs.get_json(list_path).await;
+        assert_eq!(ids, json!(["s1"]));
+        let profile =
+            "/agents/profile?agent=%7B%22mbox%22%3A%22mailto%3Aa%40example.com%22%7D&profileId=p";
+        let no_header = lrs
+            .req(Method::PUT, profile, "2.0.0")
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            no_header.status(),
+            400,
+            "profile PUT needs If-Match or If-None-Match"
+        );
+        let delete = lrs
+            .req(Method::DELETE, list_path, "2.0.0")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(delete.status(), 204);
+        assert_eq!(
+            lrs.req(Method::GET, path, "2.0.0")
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+    }
+}
+
+#[tokio::test]
+async fn scopes_limit_what_a_credential_reaches() {
+    for app in TestApp::each_store().await {
+        let writer = Lrs::new(&app, &["statements/write", "statements/read/mine"]).await;
+        let other = Lrs::new(&app, &["all"]).await;
+        assert_eq!(
+            writer
+                .post(&stmt("a", "http://example.com/1"))
+                .await
+                .status(),
+            200,
+            "{}",
+            app.kind()
+        );
+        assert_eq!(
+            other
+                .post(&stmt("b", "http://example.com/1"))
+                .await
+                .status(),
+            200
+        );
+        let mine = writer.get_json("/statements").await;
+        assert_eq!(
+            mine["statements"].as_array().unwrap().len(),
+            1,
+            "read/mine sees its own statements"
+        );
+        let state = writer.req(Method::GET, "/activities/state?activityId=http%3A%2F%2Fx&agent=%7B%22mbox%22%3A%22mailto%3Aa%40x.com%22%7D", "2.0.0").send().await.unwrap();
+        assert_eq!(state.status(), 403);
+        let reader = Lrs::new(&app, &["all/read"]).await;
+        assert_eq!(
+            reader
+                .post(&stmt("c", "http://example.com/1"))
+                .await
+                .status(),
+            403
+        );
+        assert_eq!(
+            reader.get_json("/statements").await["statements"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+        // Another environment is another LRS.
+        let live_key = app.other_environment_key().await;
+        let res = app
+            .client
+            .post(format!("{}/v1/lrs/credentials", app.api_url))
+            .bearer_auth(&live_key)
+            .json(&json!({"name": "live", "scopes": ["all"]}))
+            .send()
+            .await
+            .unwrap();
+        let live: Value = res.json().await.unwrap();
+        let live = Lrs {
+            app: &app,
+            key: live["key"].as_str().unwrap().into(),
+            secret: live["secret"].as_str().unwrap().into(),
+        };
+        assert!(
+            live.get_json("/statements").await["statements"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
+
+#[tokio::test]
+async fn alternate_request_syntax_is_a_1_0_3_feature() {
+    for app in TestApp::each_store().await {
+        let lrs = Lrs::new(&app, &["all"]).await;
+        let auth = format!(
+            "Basic {}",
+            base64::Engine::encode(
+                &base64::engine::general_purpose::STANDARD,
+                format!("{}:{}", lrs.key, lrs.secret)
+            )
+        );
+        let form = |version: &str| {
+            url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("Authorization", &auth)
+                .append_pair("X-Experience-API-Version", version)
+                .append_pair("Content-Type", "application/json")
+                .append_pair("content", &stmt("a", "http://example.com/1").to_string())
+                .finish()
+        };
+        let send = |version: &str| {
+            lrs.raw(Method::POST, "/statements?method=POST")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .body(form(version))
+                .send()
+        };
+        assert_eq!(send("1.0.3").await.unwrap().status(), 200, "{}", app.kind());
+        assert_eq!(
+            send("2.0.0").await.unwrap().status(),
+            StatusCode::BAD_REQUEST
+        );
+    }
+}
