@@ -19,6 +19,11 @@ pub struct ServerConfig {
     pub rate_limit_burst: u32,
     /// How long a launch URL stays valid. By default, 5 minutes.
     pub launch_ttl: Duration,
+    /// The largest course package accepted (upload or URL import), in bytes. By default, 2 GiB.
+    pub max_upload_bytes: u64,
+    /// Import workers per process (each runs one import at a time); `0` runs none, leaving
+    /// imports to other processes. By default, 2.
+    pub import_workers: usize,
 }
 
 impl Default for ServerConfig {
@@ -30,6 +35,8 @@ impl Default for ServerConfig {
             rate_limit_per_second: 100,
             rate_limit_burst: 200,
             launch_ttl: Duration::from_secs(5 * 60),
+            max_upload_bytes: 2 * 1024 * 1024 * 1024,
+            import_workers: 2,
         }
     }
 }

@@ -38,11 +38,20 @@ pub(crate) async fn idempotency(
         ))
     })?;
     let (parts, body) = req.into_parts();
-    let limit = state.config.max_body_bytes;
-    let bytes = to_bytes(body, limit)
-        .await
-        .map_err(|_| ApiError::TooLarge { limit })?;
-    let hash = request_hash(&parts.method, parts.uri.path(), parts.uri.query(), &bytes);
+    // An upload is streamed, never buffered: its request is known by its size instead of its
+    // bytes (a retry sends the same file; another file of the very same size is not told apart).
+    let (body, hashed) = if is_upload(&parts) {
+        let length = parts.headers.get(header::CONTENT_LENGTH);
+        let length = length.map(|v| v.as_bytes().to_vec()).unwrap_or_default();
+        (body, [b"multipart:".as_slice(), &length].concat())
+    } else {
+        let limit = state.config.max_body_bytes;
+        let bytes = to_bytes(body, limit)
+            .await
+            .map_err(|_| ApiError::TooLarge { limit })?;
+        (Body::from(bytes.clone()), bytes.to_vec())
+    };
+    let hash = request_hash(&parts.method, parts.uri.path(), parts.uri.query(), &hashed);
     let idem = state.store.idempotency();
     match idem.claim(caller.scope, &key, &hash).await? {
         IdempotencyClaim::Claimed => {}
@@ -60,9 +69,7 @@ pub(crate) async fn idempotency(
             ));
         }
     }
-    let response = next
-        .run(Request::from_parts(parts, Body::from(bytes)))
-        .await;
+    let response = next.run(Request::from_parts(parts, body)).await;
     let (response_parts, body) = response.into_parts();
     let Ok(body) = to_bytes(body, MAX_RECORDED_RESPONSE).await else {
         idem.release(caller.scope, &key).await?;
@@ -79,6 +86,19 @@ pub(crate) async fn idempotency(
             .await?;
     }
     Ok(Response::from_parts(response_parts, Body::from(body)))
+}
+
+/// A `multipart/form-data` request (a course upload).
+fn is_upload(parts: &axum::http::request::Parts) -> bool {
+    parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        })
 }
 
 fn idempotency_key(req: &Request) -> Result<Option<String>, ApiError> {

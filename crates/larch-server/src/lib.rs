@@ -17,6 +17,7 @@ mod content;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
+mod import;
 mod metrics;
 mod ops;
 pub mod pagination;
@@ -63,8 +64,9 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let state = AppState::new(store, blobs, config);
     let api = router::api_router(state.clone());
-    let content = content::router(state);
+    let content = content::router(state.clone());
     let (stop, stopped) = watch::channel(false);
+    let workers = import::spawn(&state, &stopped);
     tokio::spawn(async move {
         shutdown.await;
         let _ = stop.send(true);
@@ -78,5 +80,6 @@ pub async fn serve(
     let api = axum::serve(listeners.api, api).with_graceful_shutdown(signal(stopped.clone()));
     let content = axum::serve(listeners.content, content).with_graceful_shutdown(signal(stopped));
     tokio::try_join!(api.into_future(), content.into_future())?;
+    import::stop(workers).await;
     Ok(())
 }

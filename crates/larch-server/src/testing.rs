@@ -156,6 +156,11 @@ impl TestApp {
         }
     }
 
+    /// The local blob folder under the server (uploads, `assets/sha256/…`).
+    pub fn blob_dir(&self) -> &std::path::Path {
+        self.blobs.path()
+    }
+
     /// `sqlite` or `postgres`, for assertion messages.
     pub fn kind(&self) -> &'static str {
         self.store.kind()

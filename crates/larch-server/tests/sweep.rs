@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 struct Targets {
     learner: String,
     api_key: String,
+    import_job: String,
     course: String,
     registration: String,
     lrs_credential: String,
@@ -23,6 +24,8 @@ impl Targets {
             &self.learner
         } else if path.starts_with("/v1/api_keys/") {
             &self.api_key
+        } else if path.starts_with("/v1/import_jobs/") {
+            &self.import_job
         } else if path.starts_with("/v1/courses/") {
             &self.course
         } else if path.starts_with("/v1/registrations/") {
@@ -37,6 +40,10 @@ impl Targets {
     /// A valid body, so requests fail on scope, not on validation.
     fn body_for(path: &str, method: &Method) -> Option<Value> {
         match (method.as_str(), path) {
+            ("POST", "/v1/courses") => {
+                Some(json!({"url": "http://127.0.0.1:9/none.zip", "id": "intruder-course"}))
+            }
+            ("PATCH", "/v1/courses/{id}") => Some(json!({"title": "Intruder", "tags": ["x"]})),
             ("POST", "/v1/learners") => {
                 Some(json!({"id": "intruder-learner", "first_name": "Intruder", "last_name": "X"}))
             }
@@ -83,6 +90,15 @@ async fn no_route_reaches_another_scope() {
             .await
             .unwrap();
         app.seed_course("sweep-course").await;
+        let import = json!({"url": "http://127.0.0.1:9/none.zip", "id": "sweep-course"});
+        let import: Value = app
+            .post("/v1/courses", &import)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         let reg =
             json!({"id": "sweep-reg", "course_id": "sweep-course", "learner_id": "sweep-learner"});
         assert_eq!(
@@ -96,6 +112,7 @@ async fn no_route_reaches_another_scope() {
         let targets = Targets {
             learner: "sweep-learner".into(),
             api_key: key["id"].as_str().unwrap().into(),
+            import_job: import["id"].as_str().unwrap().into(),
             course: "sweep-course".into(),
             registration: "sweep-reg".into(),
             lrs_credential: lrs["id"].as_str().unwrap().into(),
@@ -134,6 +151,7 @@ async fn no_route_reaches_another_scope() {
                     } else {
                         let leaked = [
                             "Owner",
+                            targets.import_job.as_str(),
                             "sweep-course",
                             "sweep-reg",
                             targets.api_key.as_str(),
@@ -158,6 +176,16 @@ async fn no_route_reaches_another_scope() {
             .await
             .unwrap();
         assert_eq!(owned["first_name"], "Owner");
+        let course: Value = app
+            .get("/v1/courses/sweep-course")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(course["title"], "Course sweep-course");
+        assert_eq!(course["tags"], json!([]));
         assert_eq!(
             app.request_as(&target_secret, Method::GET, "/v1/learners")
                 .send()

@@ -51,6 +51,8 @@ pub struct Course {
     pub launchables: Vec<Launchable>,
     /// The parser's warnings for the latest version.
     pub warnings: serde_json::Value,
+    /// The integrator's labels (set with PATCH).
+    pub tags: Vec<String>,
     /// Unix seconds of the first import.
     pub created: i64,
     /// Unix seconds of the latest import or change.
@@ -69,4 +71,40 @@ pub enum CourseDeletion {
     HasRegistrations(u64),
     /// No such course.
     NotFound,
+}
+
+/// One version of a course, as listed on the course.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CourseVersionSummary {
+    /// From 1.
+    pub version: i64,
+    /// The package's title.
+    pub title: String,
+    /// Its standard.
+    pub standard: String,
+    /// Its edition.
+    pub edition: Option<String>,
+    /// Unix seconds of the import.
+    pub created: i64,
+}
+
+/// A course with everything about it: its versions, newest first, and the latest version's
+/// normalized model (activity tree included).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourseDetail {
+    /// The course (latest version).
+    pub course: Course,
+    /// Every version, newest first.
+    pub versions: Vec<CourseVersionSummary>,
+    /// The latest version's normalized course model (JSON owned by `larch-package`).
+    pub structure: serde_json::Value,
+}
+
+/// A change of a course's metadata; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CoursePatch {
+    /// A new title (a later import sets the package's title again).
+    pub title: Option<String>,
+    /// The new labels (replacing the old ones).
+    pub tags: Option<Vec<String>>,
 }

@@ -67,6 +67,11 @@ object_id!(
     "lrn_"
 );
 object_id!(
+    /// An import job id (`imp_…`).
+    ImportJobId,
+    "imp_"
+);
+object_id!(
     /// An API key id (`key_…`; not the secret).
     ApiKeyId,
     "key_"

@@ -15,6 +15,7 @@ mod blobs;
 mod courses;
 mod error;
 pub mod ids;
+mod imports;
 mod keys;
 mod model;
 mod registrations;
@@ -27,8 +28,14 @@ mod xapi;
 pub mod testing;
 
 pub use blobs::Blobs;
-pub use courses::{Course, CourseDeletion, Launchable, NewCourseVersion};
+pub use courses::{
+    Course, CourseDeletion, CourseDetail, CoursePatch, CourseVersionSummary, Launchable,
+    NewCourseVersion,
+};
 pub use error::StoreError;
+pub use imports::{
+    ClaimedJob, CourseAsset, ImportJob, ImportJobStore, ImportSource, ImportStatus, NewImportJob,
+};
 pub use keys::{ApiKey, ApiKeySecret, CreatedApiKey, InvalidApiKey, MIN_SECRET_LEN};
 pub use model::{
     Application, Bootstrapped, Cursor, IdempotencyClaim, Learner, LearnerPatch, MAX_PAGE_LIMIT,
@@ -112,6 +119,11 @@ impl Store {
 
     /// Courses and their versions.
     pub fn courses(&self) -> &dyn CourseStore {
+        &*self.backend
+    }
+
+    /// Import jobs (the course import queue).
+    pub fn imports(&self) -> &dyn ImportJobStore {
         &*self.backend
     }
 

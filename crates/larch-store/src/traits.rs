@@ -3,7 +3,7 @@
 //! Each call is one database transaction. When a later aggregate needs a change and its event to
 //! commit together (the outbox), the store method that makes the change writes the event too.
 
-use crate::courses::{Course, CourseDeletion, NewCourseVersion};
+use crate::courses::{Course, CourseDeletion, CourseDetail, CoursePatch, NewCourseVersion};
 use crate::error::StoreError;
 use crate::ids::{ApiKeyId, CourseId, LearnerId, RegistrationId};
 use crate::keys::{ApiKey, ApiKeySecret, CreatedApiKey};
@@ -130,6 +130,18 @@ pub trait CourseStore: Send + Sync {
     /// One course, with its latest version.
     async fn get(&self, scope: Scope, id: &CourseId) -> Result<Option<Course>, StoreError>;
 
+    /// One course with its versions and the latest version's model.
+    async fn detail(&self, scope: Scope, id: &CourseId)
+    -> Result<Option<CourseDetail>, StoreError>;
+
+    /// Changes a course's metadata; returns the course, or `None` when there is no such course.
+    async fn update(
+        &self,
+        scope: Scope,
+        id: &CourseId,
+        patch: CoursePatch,
+    ) -> Result<Option<Course>, StoreError>;
+
     /// Courses, newest first.
     async fn list(&self, scope: Scope, page: PageRequest) -> Result<Page<Course>, StoreError>;
 
@@ -195,6 +207,7 @@ pub(crate) trait Backend:
     + ApiKeyStore
     + LearnerStore
     + CourseStore
+    + crate::imports::ImportJobStore
     + RegistrationStore
     + LaunchStore
     + IdempotencyStore

@@ -160,6 +160,40 @@ fn cli(api: &str, key: &str, args: &[&str]) -> (bool, String, String) {
 }
 
 #[test]
+fn the_cli_imports_a_package_and_waits_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = format!("sk_test_{}", "Imp7".repeat(9));
+    let (child, api) = start(dir.path(), &[("LARCH_BOOTSTRAP_API_KEY", key.as_str())]);
+    let zip = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/fixtures/scorm12/golf_ContentPackagingSingleSCO_SCORM12.zip"
+    );
+    let (ok, out, err) = cli(
+        &api,
+        &key,
+        &["courses", "import", zip, "--id", "golf", "--wait"],
+    );
+    assert!(ok, "{out}{err}");
+    let job: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job["course_id"], "golf");
+    let broken = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/fixtures/malformed/emp_MalformedXml_SCORM12.zip"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_larch"))
+        .args(["courses", "import", broken, "--wait"])
+        .env("LARCH_URL", &api)
+        .env("LARCH_API_KEY", &key)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "a rejected package exits 2");
+    let (ok, out, _) = cli(&api, &key, &["courses", "import", zip]);
+    assert!(ok && out.contains("\"queued\""), "{out}");
+    stop(child);
+}
+
+#[test]
 fn the_cli_creates_and_lists_learners_and_reports_errors() {
     let dir = tempfile::tempdir().unwrap();
     let key = format!("sk_test_{}", "Cli9".repeat(9));

@@ -1,15 +1,15 @@
-//! `/v1/courses` (read side). Courses are written by the import worker, one version per import;
-//! the upload endpoint (`POST /v1/courses`) lands with the importer.
+//! `/v1/courses`: read, update and delete. Courses are written by the import worker, one version
+//! per import; the upload endpoint (`POST /v1/courses`) is in `imports`.
 
 use crate::api::{DeletedObject, validate};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{PathId, Query};
+use crate::extract::{Json, PathId, Query};
 use crate::pagination::{ListParams, list_type};
 use crate::state::AppState;
 use axum::extract::State;
 use larch_store::ids::CourseId;
-use larch_store::{Course, CourseDeletion};
+use larch_store::{Course, CourseDeletion, CourseDetail, CoursePatch};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -45,6 +45,8 @@ pub struct CourseObject {
     /// The parser's warnings for the latest version (`[{code, message, location}]`).
     #[schema(value_type = Vec<Object>)]
     pub warnings: serde_json::Value,
+    /// Your labels (set with PATCH).
+    pub tags: Vec<String>,
     /// First import, Unix seconds.
     pub created: i64,
     /// Latest import or change, Unix seconds.
@@ -71,10 +73,71 @@ impl From<Course> for CourseObject {
             version: c.version,
             launchables,
             warnings: c.warnings,
+            tags: c.tags,
             created: c.created,
             updated: c.updated,
         }
     }
+}
+
+/// One version of a course.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CourseVersionObject {
+    /// From 1.
+    pub version: i64,
+    /// The package's title.
+    pub title: String,
+    /// Its standard.
+    pub standard: String,
+    /// Its edition.
+    pub edition: Option<String>,
+    /// Import time, Unix seconds.
+    pub created: i64,
+}
+
+/// A course with its versions and the latest version's activity tree.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CourseDetailObject {
+    /// The course, described by its latest version.
+    #[serde(flatten)]
+    pub course: CourseObject,
+    /// Every version, newest first.
+    pub versions: Vec<CourseVersionObject>,
+    /// The latest version's activity tree: the course as root, `children` in order, each node
+    /// with `id`, `title`, `visible`, `launch` (when launchable) and standard-specific `details`.
+    #[schema(value_type = Object)]
+    pub activity_tree: serde_json::Value,
+}
+
+impl From<CourseDetail> for CourseDetailObject {
+    fn from(d: CourseDetail) -> Self {
+        let versions = d
+            .versions
+            .into_iter()
+            .map(|v| CourseVersionObject {
+                version: v.version,
+                title: v.title,
+                standard: v.standard,
+                edition: v.edition,
+                created: v.created,
+            })
+            .collect();
+        Self {
+            course: d.course.into(),
+            versions,
+            activity_tree: d.structure.get("root").cloned().unwrap_or_default(),
+        }
+    }
+}
+
+/// Body of `PATCH /v1/courses/{id}`: only the fields to change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCourse {
+    /// A new title (the next import sets the package's title again).
+    pub title: Option<String>,
+    /// Labels replacing the current ones: at most 50, each 1 to 64 characters.
+    pub tags: Option<Vec<String>>,
 }
 
 list_type!(
@@ -87,18 +150,72 @@ list_type!(
 #[utoipa::path(
     get, path = "/v1/courses/{id}", tag = "courses", operation_id = "get_course",
     params(("id" = String, Path, description = "The course id")),
-    responses((status = 200, body = CourseObject), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = CourseDetailObject), (status = 404, body = ErrorBody)),
 )]
 pub(crate) async fn get(
     State(state): State<AppState>,
     caller: Caller,
     PathId(raw): PathId,
-) -> Result<axum::Json<CourseObject>, ApiError> {
+) -> Result<axum::Json<CourseDetailObject>, ApiError> {
     let id = validate::path_id("course", &raw, CourseId::parse)?;
-    let course = state.store.courses().get(caller.scope, &id).await?;
+    let course = state.store.courses().detail(caller.scope, &id).await?;
     course
         .map(|c| axum::Json(c.into()))
         .ok_or_else(|| ApiError::not_found("course", &raw))
+}
+
+/// Update a course's metadata (title, tags).
+#[utoipa::path(
+    patch, path = "/v1/courses/{id}", tag = "courses", operation_id = "update_course",
+    params(("id" = String, Path, description = "The course id")), request_body = UpdateCourse,
+    responses(
+        (status = 200, body = CourseObject),
+        (status = 400, description = "Invalid field", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+)]
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(raw): PathId,
+    Json(body): Json<UpdateCourse>,
+) -> Result<axum::Json<CourseObject>, ApiError> {
+    let id = validate::path_id("course", &raw, CourseId::parse)?;
+    let patch = CoursePatch {
+        title: body
+            .title
+            .map(|t| validate::name("title", &t))
+            .transpose()?,
+        tags: body.tags.map(|t| tags(&t)).transpose()?,
+    };
+    let course = state
+        .store
+        .courses()
+        .update(caller.scope, &id, patch)
+        .await?;
+    course
+        .map(|c| axum::Json(c.into()))
+        .ok_or_else(|| ApiError::not_found("course", &raw))
+}
+
+fn tags(raw: &[String]) -> Result<Vec<String>, ApiError> {
+    if raw.len() > 50 {
+        return Err(ApiError::invalid("tags", "at most 50 tags"));
+    }
+    raw.iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let t = t.trim();
+            if t.is_empty() || t.chars().count() > 64 || t.chars().any(char::is_control) {
+                Err(ApiError::invalid(
+                    &format!("tags[{i}]"),
+                    "tags are 1 to 64 printable characters",
+                ))
+            } else {
+                Ok(t.to_owned())
+            }
+        })
+        .collect()
 }
 
 /// List courses, newest first.

@@ -9,6 +9,7 @@
 
 pub mod api_keys;
 pub mod courses;
+pub mod imports;
 pub mod learners;
 pub mod lrs_credentials;
 pub mod registrations;
@@ -90,8 +91,9 @@ pub(crate) fn v1_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(learners::create, learners::list))
         .routes(routes!(learners::get, learners::update, learners::delete))
-        .routes(routes!(courses::list))
-        .routes(routes!(courses::get, courses::delete))
+        .merge(upload_routes())
+        .routes(routes!(courses::get, courses::update, courses::delete))
+        .routes(routes!(imports::get))
         .routes(routes!(registrations::create, registrations::list))
         .routes(routes!(registrations::get, registrations::delete))
         .routes(routes!(registrations::launch))
@@ -101,6 +103,13 @@ pub(crate) fn v1_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(lrs_credentials::create, lrs_credentials::list))
         .routes(routes!(lrs_credentials::get))
         .routes(routes!(lrs_credentials::revoke))
+}
+
+/// `/v1/courses`, whose POST streams uploads within `max_upload_bytes` instead of the JSON limit.
+fn upload_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(courses::list, imports::create))
+        .layer(axum::extract::DefaultBodyLimit::disable())
 }
 
 /// The OpenAPI document of the API (the same one served at `/v1/openapi.json`).

@@ -18,6 +18,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/postgres/0002_courses_registrations_launches.sql"),
     ),
     (
+        3,
+        "import jobs course assets",
+        include_str!("../../migrations/postgres/0003_import_jobs_course_assets.sql"),
+    ),
+    (
         100,
         "xapi",
         include_str!("../../migrations/postgres/0100_xapi.sql"),
@@ -127,6 +132,7 @@ mod body {
     include!("body/api_keys.rs");
     include!("body/learners.rs");
     include!("body/courses.rs");
+    include!("body/imports.rs");
     include!("body/registrations.rs");
     include!("body/launches.rs");
     include!("body/idempotency.rs");

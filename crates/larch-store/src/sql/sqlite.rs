@@ -24,6 +24,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0002_courses_registrations_launches.sql"),
     ),
     (
+        3,
+        "import jobs course assets",
+        include_str!("../../migrations/sqlite/0003_import_jobs_course_assets.sql"),
+    ),
+    (
         100,
         "xapi",
         include_str!("../../migrations/sqlite/0100_xapi.sql"),
@@ -128,6 +133,7 @@ mod body {
     include!("body/api_keys.rs");
     include!("body/learners.rs");
     include!("body/courses.rs");
+    include!("body/imports.rs");
     include!("body/registrations.rs");
     include!("body/launches.rs");
     include!("body/idempotency.rs");

@@ -1,6 +1,8 @@
 //! API client commands (`larch learners`, `larch courses`, `larch registrations`,
 //! `larch launch`): thin calls to the REST API at `LARCH_URL` with `LARCH_API_KEY`.
 
+mod import;
+
 use anyhow::Context as _;
 use serde_json::{Value, json};
 use std::process::ExitCode;
@@ -71,6 +73,19 @@ pub struct CoursesArgs {
 
 #[derive(Debug, clap::Subcommand)]
 enum CoursesCommand {
+    /// Import a package (a zip or a file, streamed) or a URL: a new course, or a new version
+    /// of `--id`. Prints the import job; with `--wait`, follows it to the end (exit 2 when the
+    /// package is rejected).
+    Import {
+        /// Path of the package, or its `http(s)` URL.
+        source: String,
+        /// The course id (a new version when it exists).
+        #[arg(long)]
+        id: Option<String>,
+        /// Wait for the import to end, with a progress bar.
+        #[arg(long)]
+        wait: bool,
+    },
     /// List courses, newest first.
     List {
         /// How many, 1 to 100.
@@ -134,6 +149,9 @@ pub fn learners(args: &LearnersArgs) -> anyhow::Result<ExitCode> {
 /// Runs `larch courses …`.
 pub fn courses(args: &CoursesArgs) -> anyhow::Result<ExitCode> {
     match &args.command {
+        CoursesCommand::Import { source, id, wait } => {
+            import::run(&args.connection, source, id.as_deref(), *wait)
+        }
         CoursesCommand::List { limit } => call(
             &args.connection,
             "GET",

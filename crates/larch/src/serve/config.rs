@@ -59,6 +59,12 @@ pub struct Args {
     /// Validity of launch URLs, seconds [default: 300].
     #[arg(long, env = "LARCH_LAUNCH_TTL")]
     pub launch_ttl: Option<u64>,
+    /// Largest course package (upload or URL import), bytes [default: 2147483648].
+    #[arg(long, env = "LARCH_MAX_UPLOAD_BYTES")]
+    pub max_upload_bytes: Option<u64>,
+    /// Import workers in this process; 0 leaves imports to other processes [default: 2].
+    #[arg(long, env = "LARCH_IMPORT_WORKERS")]
+    pub import_workers: Option<usize>,
     /// Log format [default: auto].
     #[arg(long, env = "LARCH_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
@@ -141,6 +147,14 @@ impl Settings {
                 .launch_ttl
                 .or(file.launch_ttl)
                 .map_or(defaults.launch_ttl, Duration::from_secs),
+            max_upload_bytes: args
+                .max_upload_bytes
+                .or(file.max_upload_bytes)
+                .unwrap_or(defaults.max_upload_bytes),
+            import_workers: args
+                .import_workers
+                .or(file.import_workers)
+                .unwrap_or(defaults.import_workers),
         };
         let log_format = args
             .log_format

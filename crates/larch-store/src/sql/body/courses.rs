@@ -14,6 +14,7 @@ fn course_from_row(row: &DbRow) -> Result<(i64, crate::Course), StoreError> {
         version: row.try_get("latest_version")?,
         launchables: json_column(row, "launchables")?,
         warnings: json_column(row, "warnings")?,
+        tags: json_column(row, "tags")?,
         created: row.try_get("created_at")?,
         updated: row.try_get("updated_at")?,
     };
@@ -27,7 +28,7 @@ async fn fetch_course(
     id: &crate::ids::CourseId,
 ) -> Result<Option<crate::Course>, StoreError> {
     const SQL: &str = "SELECT c.seq, c.id, c.title, c.standard, c.edition, c.latest_version, c.created_at, \
-         c.updated_at, v.launchables, v.warnings FROM courses c JOIN course_versions v \
+         c.updated_at, c.tags, v.launchables, v.warnings FROM courses c JOIN course_versions v \
          ON v.tenant_id = c.tenant_id AND v.app_id = c.app_id AND v.env = c.env \
          AND v.course_id = c.id AND v.version = c.latest_version \
          WHERE c.tenant_id = $1 AND c.app_id = $2 AND c.env = $3 AND c.id = $4";
@@ -76,6 +77,96 @@ async fn next_course_version(
     Ok(1)
 }
 
+/// Writes a new version of `new.id` (creating the course at version 1); returns its number.
+/// Shared by [`crate::CourseStore::create_version`] and the import worker's `succeed`.
+async fn insert_version(
+    tx: &mut Tx,
+    scope: Scope,
+    new: &crate::NewCourseVersion,
+) -> Result<i64, StoreError> {
+    let now = crate::unix_now();
+    let launchables =
+        serde_json::to_string(&new.launchables).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let version = next_course_version(tx, scope, new, now).await?;
+    scoped(
+        "INSERT INTO course_versions (tenant_id, app_id, env, course_id, version, title, standard, edition, \
+         launchables, structure, warnings, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        scope,
+    )
+    .bind(new.id.as_str().to_owned())
+    .bind(version)
+    .bind(new.title.clone())
+    .bind(new.standard.clone())
+    .bind(new.edition.clone())
+    .bind(launchables)
+    .bind(new.structure.to_string())
+    .bind(new.warnings.to_string())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(version)
+}
+
+/// A course's versions, newest first, and the latest version's model.
+async fn fetch_versions(
+    tx: &mut Tx,
+    scope: Scope,
+    id: &crate::ids::CourseId,
+) -> Result<(Vec<crate::CourseVersionSummary>, serde_json::Value), StoreError> {
+    let rows = scoped(
+        "SELECT version, title, standard, edition, created_at, structure FROM course_versions \
+         WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND course_id = $4 ORDER BY version DESC",
+        scope,
+    )
+    .bind(id.as_str().to_owned())
+    .fetch_all(&mut **tx)
+    .await?;
+    let structure = match rows.first() {
+        Some(row) => json_column(row, "structure")?,
+        None => serde_json::Value::Null,
+    };
+    let versions = rows
+        .iter()
+        .map(|row| {
+            Ok(crate::CourseVersionSummary {
+                version: row.try_get("version")?,
+                title: row.try_get("title")?,
+                standard: row.try_get("standard")?,
+                edition: row.try_get("edition")?,
+                created: row.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok((versions, structure))
+}
+
+/// Applies a metadata patch; `false` when there is no such course.
+async fn patch_course(
+    tx: &mut Tx,
+    scope: Scope,
+    id: &crate::ids::CourseId,
+    patch: &crate::CoursePatch,
+) -> Result<bool, StoreError> {
+    let tags = patch
+        .tags
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let done = scoped(
+        "UPDATE courses SET title = COALESCE($5, title), tags = COALESCE($6, tags), updated_at = $7 \
+         WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4",
+        scope,
+    )
+    .bind(id.as_str().to_owned())
+    .bind(patch.title.clone())
+    .bind(tags)
+    .bind(crate::unix_now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 #[async_trait]
 impl crate::CourseStore for This {
     async fn create_version(
@@ -83,30 +174,44 @@ impl crate::CourseStore for This {
         scope: Scope,
         new: crate::NewCourseVersion,
     ) -> Result<crate::Course, StoreError> {
-        let now = crate::unix_now();
-        let launchables = serde_json::to_string(&new.launchables)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut tx = self.write(scope).await?;
-        let version = next_course_version(&mut tx, scope, &new, now).await?;
-        scoped(
-            "INSERT INTO course_versions (tenant_id, app_id, env, course_id, version, title, standard, edition, \
-             launchables, structure, warnings, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            scope,
-        )
-        .bind(new.id.as_str().to_owned())
-        .bind(version)
-        .bind(new.title.clone())
-        .bind(new.standard.clone())
-        .bind(new.edition.clone())
-        .bind(launchables)
-        .bind(new.structure.to_string())
-        .bind(new.warnings.to_string())
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        insert_version(&mut tx, scope, &new).await?;
         let course = fetch_course(&mut tx, scope, &new.id).await?;
         tx.commit().await?;
         course.ok_or_else(|| StoreError::Corrupt("course vanished during its own import".into()))
+    }
+
+    async fn detail(
+        &self,
+        scope: Scope,
+        id: &crate::ids::CourseId,
+    ) -> Result<Option<crate::CourseDetail>, StoreError> {
+        let mut tx = self.read(scope).await?;
+        let Some(course) = fetch_course(&mut tx, scope, id).await? else {
+            return Ok(None);
+        };
+        let (versions, structure) = fetch_versions(&mut tx, scope, id).await?;
+        tx.commit().await?;
+        Ok(Some(crate::CourseDetail {
+            course,
+            versions,
+            structure,
+        }))
+    }
+
+    async fn update(
+        &self,
+        scope: Scope,
+        id: &crate::ids::CourseId,
+        patch: crate::CoursePatch,
+    ) -> Result<Option<crate::Course>, StoreError> {
+        let mut tx = self.write(scope).await?;
+        if !patch_course(&mut tx, scope, id, &patch).await? {
+            return Ok(None);
+        }
+        let course = fetch_course(&mut tx, scope, id).await?;
+        tx.commit().await?;
+        Ok(course)
     }
 
     async fn get(
@@ -166,7 +271,7 @@ impl crate::CourseStore for This {
         page: crate::PageRequest,
     ) -> Result<crate::Page<crate::Course>, StoreError> {
         const SQL: &str = "SELECT c.seq, c.id, c.title, c.standard, c.edition, c.latest_version, c.created_at, \
-             c.updated_at, v.launchables, v.warnings FROM courses c JOIN course_versions v \
+             c.updated_at, c.tags, v.launchables, v.warnings FROM courses c JOIN course_versions v \
              ON v.tenant_id = c.tenant_id AND v.app_id = c.app_id AND v.env = c.env \
              AND v.course_id = c.id AND v.version = c.latest_version \
              WHERE c.tenant_id = $1 AND c.app_id = $2 AND c.env = $3 AND c.seq < $4 ORDER BY c.seq DESC LIMIT $5";

@@ -1,0 +1,182 @@
+//! Import jobs: each queued job goes to exactly one of many concurrent workers (also across
+//! two connection pools, as two processes), a lapsed lease hands a job over, and a worker that
+//! lost its job can no longer write; on SQLite and PostgreSQL alike.
+
+use larch_store::ids::{CourseId, ImportJobId};
+use larch_store::testing::{self, sample_course};
+use larch_store::{
+    CourseAsset, Environment, ImportSource, ImportStatus, NewImportJob, Scope, Store,
+};
+use std::collections::HashSet;
+
+async fn new_scope(store: &Store, name: &str) -> Scope {
+    let tenant = store.tenants().create_tenant(name).await.unwrap();
+    let app = store
+        .tenants()
+        .create_application(tenant.id, "lms")
+        .await
+        .unwrap();
+    Scope {
+        tenant: tenant.id,
+        app: app.id,
+        env: Environment::Test,
+    }
+}
+
+fn job(course: &str) -> NewImportJob {
+    NewImportJob {
+        id: ImportJobId::generate(),
+        course_id: CourseId::parse(course).unwrap(),
+        source: ImportSource::Url("https://example.com/p.zip".into()),
+        file_name: "p.zip".into(),
+    }
+}
+
+#[tokio::test]
+async fn each_job_is_claimed_by_exactly_one_of_many_workers() {
+    for db in testing::each().await {
+        let scope = new_scope(&db.store, "acme").await;
+        let mut queued = HashSet::new();
+        for n in 0..6 {
+            let created = db
+                .store
+                .imports()
+                .create(scope, job(&format!("c{n}")))
+                .await
+                .unwrap();
+            assert_eq!(created.status, ImportStatus::Queued);
+            queued.insert(created.id);
+        }
+        let second = Store::open(&db.config).await.unwrap();
+        let claims = (0..12).map(|n| {
+            let store = if n % 2 == 0 {
+                db.store.clone()
+            } else {
+                second.clone()
+            };
+            tokio::spawn(async move { store.imports().claim(&format!("w{n}"), 60).await.unwrap() })
+        });
+        let mut claimed = Vec::new();
+        for handle in claims {
+            if let Some(c) = handle.await.unwrap() {
+                assert_eq!(c.scope, scope);
+                assert_eq!(c.job.status, ImportStatus::Running);
+                claimed.push(c.job.id);
+            }
+        }
+        let distinct: HashSet<_> = claimed.iter().cloned().collect();
+        assert_eq!(claimed.len(), 6, "{}: every job once", db.store.kind());
+        assert_eq!(distinct, queued);
+        assert!(
+            db.store
+                .imports()
+                .claim("late", 60)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_lapsed_lease_hands_the_job_over_and_the_first_worker_cannot_write() {
+    for db in testing::each().await {
+        let scope = new_scope(&db.store, "acme").await;
+        let imports = db.store.imports();
+        let created = imports.create(scope, job("golf")).await.unwrap();
+        let first = imports.claim("slow", -1).await.unwrap().unwrap();
+        assert_eq!(first.job.id, created.id);
+        let second = imports.claim("fast", 60).await.unwrap().unwrap();
+        assert_eq!(second.job.id, created.id, "the lapsed job is taken over");
+        assert_eq!(second.job.attempts, 2);
+        assert!(
+            !imports
+                .heartbeat(scope, &created.id, "slow", 50, 60)
+                .await
+                .unwrap()
+        );
+        assert!(
+            imports
+                .heartbeat(scope, &created.id, "fast", 50, 60)
+                .await
+                .unwrap()
+        );
+        let stale = imports
+            .succeed(
+                scope,
+                &created.id,
+                "slow",
+                sample_course("golf"),
+                Vec::new(),
+            )
+            .await
+            .unwrap();
+        assert!(stale.is_none(), "a worker without the lease writes nothing");
+        assert!(
+            db.store
+                .courses()
+                .get(scope, &CourseId::parse("golf").unwrap())
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let asset = CourseAsset {
+            path: "index.html".into(),
+            sha256: "ab".repeat(32),
+            size: 5,
+            content_type: "text/html".into(),
+        };
+        let course = imports
+            .succeed(
+                scope,
+                &created.id,
+                "fast",
+                sample_course("golf"),
+                vec![asset],
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(course.version, 1);
+        let done = imports.get(scope, &created.id).await.unwrap().unwrap();
+        assert_eq!(done.status, ImportStatus::Succeeded);
+        assert_eq!((done.version, done.progress), (Some(1), 100));
+        assert!(imports.asset_in_use(&"ab".repeat(32)).await.unwrap());
+        assert!(!imports.asset_in_use(&"cd".repeat(32)).await.unwrap());
+        assert!(
+            imports.claim("idle", 60).await.unwrap().is_none(),
+            "ended jobs stay ended"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_failed_job_keeps_its_error_and_writes_no_version() {
+    for db in testing::each().await {
+        let scope = new_scope(&db.store, "acme").await;
+        let imports = db.store.imports();
+        let created = imports.create(scope, job("broken")).await.unwrap();
+        imports.claim("w", 60).await.unwrap().unwrap();
+        let error = serde_json::json!({"code": "manifest_malformed", "message": "m", "errors": []});
+        imports
+            .fail(
+                scope,
+                &created.id,
+                "w",
+                error.clone(),
+                serde_json::json!([]),
+            )
+            .await
+            .unwrap();
+        let done = imports.get(scope, &created.id).await.unwrap().unwrap();
+        assert_eq!(done.status, ImportStatus::Failed);
+        assert_eq!(done.error, Some(error));
+        let other = new_scope(&db.store, "other").await;
+        assert!(
+            imports.get(other, &created.id).await.unwrap().is_none(),
+            "scoped"
+        );
+        let id = CourseId::parse("broken").unwrap();
+        assert!(db.store.courses().get(scope, &id).await.unwrap().is_none());
+    }
+}
