@@ -302,3 +302,38 @@ async fn a_course_shows_its_versions_tree_and_warnings_and_takes_metadata_patche
         assert_eq!(res.status(), 400);
     }
 }
+
+#[tokio::test]
+async fn the_course_list_filters_by_standard_and_title() {
+    for app in TestApp::each_store().await {
+        let scorm = "scorm12/golf_ContentPackagingSingleSCO_SCORM12.zip";
+        let cmi5 = "cmi5/catapult_single_au_basic_framed.zip";
+        for (name, id) in [(scorm, "s12"), (cmi5, "c5")] {
+            let done = finished(&app, &accepted(upload(&app, name, Some(id))).await).await;
+            assert_eq!(done["status"], "succeeded", "{done}");
+        }
+        let patch = json!({"title": "Golf 100% Basics"});
+        let res = app.patch("/v1/courses/s12", &patch).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let ids = |list: Value| -> Vec<String> {
+            let data = list["data"].as_array().unwrap();
+            data.iter()
+                .map(|c| c["id"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let get = |q: &str| app.get(&format!("/v1/courses{q}")).send();
+        let all: Value = get("").await.unwrap().json().await.unwrap();
+        assert_eq!(ids(all), ["c5", "s12"]);
+        let cmi5: Value = get("?standard=cmi5").await.unwrap().json().await.unwrap();
+        assert_eq!(ids(cmi5), ["c5"], "{}", app.kind());
+        let golf: Value = get("?title=GOLF%20100%25")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(ids(golf), ["s12"], "{}", app.kind());
+        let literal: Value = get("?title=0_%25").await.unwrap().json().await.unwrap();
+        assert_eq!(ids(literal), Vec::<String>::new(), "% and _ are literal");
+    }
+}

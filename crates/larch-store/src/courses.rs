@@ -108,3 +108,12 @@ pub struct CoursePatch {
     /// The new labels (replacing the old ones).
     pub tags: Option<Vec<String>>,
 }
+
+/// Which courses a list returns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CourseFilter {
+    /// Only courses whose latest version has this standard (`scorm12`, `cmi5`, …).
+    pub standard: Option<String>,
+    /// Only courses whose title contains this text (case-insensitive for ASCII letters).
+    pub title_contains: Option<String>,
+}

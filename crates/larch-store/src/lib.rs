@@ -29,8 +29,8 @@ pub mod testing;
 
 pub use blobs::Blobs;
 pub use courses::{
-    Course, CourseDeletion, CourseDetail, CoursePatch, CourseVersionSummary, Launchable,
-    NewCourseVersion,
+    Course, CourseDeletion, CourseDetail, CourseFilter, CoursePatch, CourseVersionSummary,
+    Launchable, NewCourseVersion,
 };
 pub use error::StoreError;
 pub use imports::{

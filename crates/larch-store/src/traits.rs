@@ -3,7 +3,9 @@
 //! Each call is one database transaction. When a later aggregate needs a change and its event to
 //! commit together (the outbox), the store method that makes the change writes the event too.
 
-use crate::courses::{Course, CourseDeletion, CourseDetail, CoursePatch, NewCourseVersion};
+use crate::courses::{
+    Course, CourseDeletion, CourseDetail, CourseFilter, CoursePatch, NewCourseVersion,
+};
 use crate::error::StoreError;
 use crate::ids::{ApiKeyId, CourseId, LearnerId, RegistrationId};
 use crate::keys::{ApiKey, ApiKeySecret, CreatedApiKey};
@@ -142,8 +144,13 @@ pub trait CourseStore: Send + Sync {
         patch: CoursePatch,
     ) -> Result<Option<Course>, StoreError>;
 
-    /// Courses, newest first.
-    async fn list(&self, scope: Scope, page: PageRequest) -> Result<Page<Course>, StoreError>;
+    /// Courses matching `filter`, newest first.
+    async fn list(
+        &self,
+        scope: Scope,
+        filter: CourseFilter,
+        page: PageRequest,
+    ) -> Result<Page<Course>, StoreError>;
 
     /// Deletes a course and all its versions, atomically. A course with registrations is
     /// deleted (with them and their launch tokens) only when `with_registrations`.

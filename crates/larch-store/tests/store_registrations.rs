@@ -3,7 +3,7 @@
 use larch_store::ids::{CourseId, LearnerId, RegistrationId};
 use larch_store::testing::{self, TestDb, sample_course};
 use larch_store::{
-    Environment, LaunchOutcome, LearnerRef, NewLearner, NewRegistration, PageRequest,
+    CourseFilter, Environment, LaunchOutcome, LearnerRef, NewLearner, NewRegistration, PageRequest,
     RegistrationFilter, Scope, Store, StoreError,
 };
 
@@ -75,6 +75,7 @@ async fn course_versions_count_up_and_the_latest_is_read() {
             .courses()
             .list(
                 scope,
+                CourseFilter::default(),
                 PageRequest {
                     limit: 1,
                     after: None,
@@ -87,6 +88,7 @@ async fn course_versions_count_up_and_the_latest_is_read() {
             .courses()
             .list(
                 scope,
+                CourseFilter::default(),
                 PageRequest {
                     limit: 5,
                     after: page.next,

@@ -9,7 +9,7 @@ use crate::pagination::{ListParams, list_type};
 use crate::state::AppState;
 use axum::extract::State;
 use larch_store::ids::CourseId;
-use larch_store::{Course, CourseDeletion, CourseDetail, CoursePatch};
+use larch_store::{Course, CourseDeletion, CourseDetail, CourseFilter, CoursePatch};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -218,21 +218,46 @@ fn tags(raw: &[String]) -> Result<Vec<String>, ApiError> {
         .collect()
 }
 
-/// List courses, newest first.
+/// Filters of `GET /v1/courses`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CourseFilterParams {
+    /// Only courses of this standard (`scorm12`, `scorm2004`, `aicc`, `cmi5`, `xapi`, `media`).
+    pub standard: Option<String>,
+    /// Only courses whose title contains this text (case-insensitive).
+    pub title: Option<String>,
+}
+
+/// List courses, newest first, optionally filtered.
 #[utoipa::path(
     get, path = "/v1/courses", tag = "courses", operation_id = "list_courses",
-    params(ListParams),
+    params(ListParams, CourseFilterParams),
     responses((status = 200, body = CourseList), (status = 400, body = ErrorBody)),
 )]
 pub(crate) async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Query(params): Query<ListParams>,
+    Query(filter): Query<CourseFilterParams>,
 ) -> Result<axum::Json<CourseList>, ApiError> {
+    if filter
+        .title
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > 255)
+    {
+        return Err(ApiError::invalid(
+            "title",
+            "title is at most 255 characters",
+        ));
+    }
+    let filter = CourseFilter {
+        standard: filter.standard,
+        title_contains: filter.title,
+    };
     let page = state
         .store
         .courses()
-        .list(caller.scope, params.page()?)
+        .list(caller.scope, filter, params.page()?)
         .await?;
     Ok(axum::Json(CourseList::from_page(page, CourseObject::from)))
 }

@@ -268,17 +268,26 @@ impl crate::CourseStore for This {
     async fn list(
         &self,
         scope: Scope,
+        filter: crate::CourseFilter,
         page: crate::PageRequest,
     ) -> Result<crate::Page<crate::Course>, StoreError> {
         const SQL: &str = "SELECT c.seq, c.id, c.title, c.standard, c.edition, c.latest_version, c.created_at, \
              c.updated_at, c.tags, v.launchables, v.warnings FROM courses c JOIN course_versions v \
              ON v.tenant_id = c.tenant_id AND v.app_id = c.app_id AND v.env = c.env \
              AND v.course_id = c.id AND v.version = c.latest_version \
-             WHERE c.tenant_id = $1 AND c.app_id = $2 AND c.env = $3 AND c.seq < $4 ORDER BY c.seq DESC LIMIT $5";
+             WHERE c.tenant_id = $1 AND c.app_id = $2 AND c.env = $3 AND c.seq < $4 \
+             AND ($6 IS NULL OR c.standard = $6) AND ($7 IS NULL OR LOWER(c.title) LIKE $7 ESCAPE '\\') \
+             ORDER BY c.seq DESC LIMIT $5";
+        let pattern = filter.title_contains.map(|t| {
+            let escaped = t.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            format!("%{escaped}%")
+        });
         let mut tx = self.read(scope).await?;
         let rows = scoped(SQL, scope)
             .bind(crate::model::cursor_bound(page))
             .bind(crate::model::fetch_limit(page))
+            .bind(filter.standard)
+            .bind(pattern)
             .fetch_all(&mut *tx)
             .await?;
         tx.commit().await?;
