@@ -24,6 +24,11 @@ pub struct ServerConfig {
     /// Import workers per process (each runs one import at a time); `0` runs none, leaving
     /// imports to other processes. By default, 2.
     pub import_workers: usize,
+    /// How old an asset blob no course version refers to must be before it is deleted. By
+    /// default, a day (long enough for any import that found it to record it).
+    pub orphan_blob_age: Duration,
+    /// How often each process sweeps orphan asset blobs. By default, hourly.
+    pub blob_sweep_interval: Duration,
 }
 
 impl Default for ServerConfig {
@@ -37,6 +42,8 @@ impl Default for ServerConfig {
             launch_ttl: Duration::from_secs(5 * 60),
             max_upload_bytes: 2 * 1024 * 1024 * 1024,
             import_workers: 2,
+            orphan_blob_age: Duration::from_secs(24 * 60 * 60),
+            blob_sweep_interval: Duration::from_secs(60 * 60),
         }
     }
 }

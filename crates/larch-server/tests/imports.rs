@@ -337,3 +337,32 @@ async fn the_course_list_filters_by_standard_and_title() {
         assert_eq!(ids(literal), Vec::<String>::new(), "% and _ are literal");
     }
 }
+
+#[tokio::test]
+async fn the_sweeper_deletes_the_blobs_of_deleted_courses_only() {
+    let config = larch_server::ServerConfig {
+        orphan_blob_age: Duration::ZERO,
+        blob_sweep_interval: Duration::from_millis(100),
+        ..larch_server::ServerConfig::default()
+    };
+    for app in TestApp::each_store_with(config).await {
+        let kept = "scorm12/golf_ContentPackagingSingleSCO_SCORM12.zip";
+        let done = finished(&app, &accepted(upload(&app, kept, Some("kept"))).await).await;
+        assert_eq!(done["status"], "succeeded");
+        let alone = stored_assets(app.blob_dir());
+        let gone = "cmi5/catapult_single_au_basic_framed.zip";
+        let done = finished(&app, &accepted(upload(&app, gone, Some("gone"))).await).await;
+        assert_eq!(done["status"], "succeeded");
+        assert!(stored_assets(app.blob_dir()) > alone);
+        let res = app.delete("/v1/courses/gone").send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        for _ in 0..100 {
+            if stored_assets(app.blob_dir()) == alone {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(stored_assets(app.blob_dir()), alone, "{}", app.kind());
+        assert_eq!(course(&app, "kept").await["version"], 1);
+    }
+}

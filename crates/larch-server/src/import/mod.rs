@@ -4,6 +4,7 @@
 
 mod fetch;
 mod sink;
+mod sweeper;
 
 use crate::state::AppState;
 use larch_package::{Diagnostic, Ingested, Limits, PackageError};
@@ -26,14 +27,18 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// How long an idle worker waits before looking for work again.
 const IDLE: Duration = Duration::from_millis(200);
 
-/// Starts the configured number of workers; they stop when `stop` turns true.
+/// Starts the configured number of workers and the orphan-blob sweeper; they stop when `stop`
+/// turns true.
 pub(crate) fn spawn(state: &AppState, stop: &watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     let node = larch_store::ids::random_base62(8);
+    let every = state.config.blob_sweep_interval;
+    let sweeper = tokio::spawn(sweeper::run(state.clone(), every, stop.clone()));
     (0..state.config.import_workers)
         .map(|n| {
             let worker = format!("{node}-{n}");
             tokio::spawn(work(state.clone(), worker, stop.clone()))
         })
+        .chain([sweeper])
         .collect()
 }
 

@@ -155,6 +155,7 @@ impl Settings {
                 .import_workers
                 .or(file.import_workers)
                 .unwrap_or(defaults.import_workers),
+            ..defaults
         };
         let log_format = args
             .log_format
