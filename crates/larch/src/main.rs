@@ -2,6 +2,7 @@
 //!
 //! A thin binary over the library crates: each subcommand lives in its own module.
 
+mod bench;
 mod client;
 mod inspect;
 mod serve;
@@ -34,6 +35,8 @@ enum Command {
     Registrations(client::RegistrationsArgs),
     /// Print a single-use launch URL for a registration.
     Launch(client::LaunchArgs),
+    /// Benchmark an xAPI LRS (Larch's or any other) over HTTP.
+    Bench(bench::Args),
 }
 
 fn main() -> anyhow::Result<std::process::ExitCode> {
@@ -52,5 +55,6 @@ fn main() -> anyhow::Result<std::process::ExitCode> {
         Command::Courses(args) => client::courses(&args),
         Command::Registrations(args) => client::registrations(&args),
         Command::Launch(args) => client::launch(&args),
+        Command::Bench(args) => bench::run(&args),
     }
 }

@@ -59,55 +59,54 @@ fn stored_statement_from_row(row: &DbRow) -> Result<crate::StoredStatement, Stor
     })
 }
 
-/// `EXISTS` on one filter key of statement `c` (Communication 2.1.3).
-fn xapi_key_filter(sql: &mut XapiSql, kind: &str, key: &str) {
+/// `EXISTS` on one filter key of the statement aliased `alias` (Communication 2.1.3).
+fn xapi_key_filter(sql: &mut XapiSql, alias: &str, kind: &str, key: &str) {
     sql.push(" AND EXISTS (SELECT 1 FROM xapi_statement_keys k WHERE k.tenant_id = $1 AND k.app_id = $2 AND k.env = $3 AND k.kind = '")
         .push(kind)
         .push("' AND k.key = ")
         .arg(XapiArg::Text(key.to_owned()))
-        .push(" AND k.statement_seq = c.seq)");
+        .push(&format!(" AND k.statement_seq = {alias}.seq)"));
 }
 
-/// The content filters on statement `c`.
-fn xapi_content_filters(sql: &mut XapiSql, q: &crate::StatementQuery) {
+/// The content filters on the statement aliased `alias`.
+fn xapi_content_filters(sql: &mut XapiSql, alias: &str, q: &crate::StatementQuery) {
     if let Some(agent) = &q.agent {
         let kind = if q.related_agents { "related_agent" } else { "agent" };
-        xapi_key_filter(sql, kind, agent);
+        xapi_key_filter(sql, alias, kind, agent);
     }
     if let Some(verb) = &q.verb {
-        sql.push(" AND c.verb_id = ").arg(XapiArg::Text(verb.clone()));
+        sql.push(&format!(" AND {alias}.verb_id = "))
+            .arg(XapiArg::Text(verb.clone()));
     }
     if let Some(activity) = &q.activity {
         if q.related_activities {
-            xapi_key_filter(sql, "related_activity", activity);
+            xapi_key_filter(sql, alias, "related_activity", activity);
         } else {
-            sql.push(" AND c.activity_id = ").arg(XapiArg::Text(activity.clone()));
+            sql.push(&format!(" AND {alias}.activity_id = "))
+                .arg(XapiArg::Text(activity.clone()));
         }
     }
     if let Some(registration) = &q.registration {
-        sql.push(" AND c.registration = ").arg(XapiArg::Text(registration.clone()));
+        sql.push(&format!(" AND {alias}.registration = "))
+            .arg(XapiArg::Text(registration.clone()));
     }
 }
 
-/// GET /statements as SQL: content matches (and statements referring to them, recursively,
-/// Communication 2.1.4), then the statement's own time, authority and paging filters.
+/// GET /statements as SQL: statements matching the content filters themselves, or whose
+/// StatementRef target matches them (Communication 2.1.4, one level), walked in (`stored`,
+/// sequence) order so that a page stops as soon as it is full; then the statement's own
+/// time, authority and paging filters.
 fn xapi_statement_query(q: &crate::StatementQuery) -> XapiSql {
-    let mut sql = XapiSql::new("");
+    let mut sql =
+        XapiSql::new("SELECT c.seq, c.stored_nanos, c.voided, c.body FROM xapi_statements c WHERE ");
+    sql.push(XAPI_SCOPE_C).push(" AND c.voided = 0");
     if q.has_content_filter() {
-        sql.push("WITH RECURSIVE m(id) AS (SELECT c.id FROM xapi_statements c WHERE ")
-            .push(XAPI_SCOPE_C);
-        xapi_content_filters(&mut sql, q);
-        sql.push(" UNION SELECT c.id FROM xapi_statements c JOIN m ON c.target_id = m.id WHERE ")
-            .push(XAPI_SCOPE_C)
-            .push(") ");
-    }
-    sql.push(
-        "SELECT c.seq, c.stored_nanos, c.voided, c.body FROM xapi_statements c WHERE ",
-    )
-    .push(XAPI_SCOPE_C)
-    .push(" AND c.voided = 0");
-    if q.has_content_filter() {
-        sql.push(" AND c.id IN (SELECT id FROM m)");
+        sql.push(" AND ((1 = 1");
+        xapi_content_filters(&mut sql, "c", q);
+        sql.push(") OR (c.target_id IS NOT NULL AND c.target_id IN (SELECT t.id FROM xapi_statements t \
+             WHERE t.tenant_id = $1 AND t.app_id = $2 AND t.env = $3");
+        xapi_content_filters(&mut sql, "t", q);
+        sql.push(")))");
     }
     if let Some(since) = q.since_nanos {
         sql.push(" AND c.stored_nanos > ").arg(XapiArg::Int(since));
@@ -116,17 +115,27 @@ fn xapi_statement_query(q: &crate::StatementQuery) -> XapiSql {
         sql.push(" AND c.stored_nanos <= ").arg(XapiArg::Int(until));
     }
     if let Some(authority) = &q.authority {
-        sql.push(" AND c.authority_key = ").arg(XapiArg::Text(authority.clone()));
+        sql.push(" AND c.authority_key = ")
+            .arg(XapiArg::Text(authority.clone()));
     }
-    let (cmp, order) = if q.ascending { (">", "ASC") } else { ("<", "DESC") };
+    let (cmp, order) = if q.ascending {
+        (">", "ASC")
+    } else {
+        ("<", "DESC")
+    };
     if let Some((nanos, seq)) = q.after {
         let n = sql.args.len() + 4;
-        sql.push(&format!(" AND (c.stored_nanos {cmp} ${n} OR (c.stored_nanos = ${n} AND c.seq {cmp} ${}))", n + 1));
+        sql.push(&format!(
+            " AND (c.stored_nanos {cmp} ${n} OR (c.stored_nanos = ${n} AND c.seq {cmp} ${}))",
+            n + 1
+        ));
         sql.args.push(XapiArg::Int(nanos));
         sql.args.push(XapiArg::Int(seq));
     }
-    sql.push(&format!(" ORDER BY c.stored_nanos {order}, c.seq {order} LIMIT "))
-        .arg(XapiArg::Int(q.limit + 1));
+    sql.push(&format!(
+        " ORDER BY c.stored_nanos {order}, c.seq {order} LIMIT "
+    ))
+    .arg(XapiArg::Int(q.limit + 1));
     sql
 }
 

@@ -1,0 +1,169 @@
+//! `larch bench lrs`: load any xAPI LRS (Larch or another) with a Basic credential for a
+//! bounded time at a bounded concurrency, and print per scenario the throughput and the
+//! p50/p99 latency. Scenarios: single-statement POST, 100-statement batch POST,
+//! `GET /statements?limit=10`, GET by agent, GET by activity with `related_activities`,
+//! and State document PUT then GET.
+
+mod scenarios;
+
+use clap::{Args as ClapArgs, Subcommand};
+use scenarios::Scenario;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// `larch bench …`.
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    #[command(subcommand)]
+    command: BenchCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Benchmark an xAPI LRS.
+    Lrs(LrsArgs),
+}
+
+/// Where and how hard to push.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct LrsArgs {
+    /// The LRS endpoint, e.g. `http://127.0.0.1:8080/xapi` (no trailing slash needed).
+    #[arg(long)]
+    pub url: String,
+    /// HTTP Basic user (for Larch: an LRS credential's `key`).
+    #[arg(long)]
+    pub user: String,
+    /// HTTP Basic password (for Larch: the credential's `secret`).
+    #[arg(long)]
+    pub password: String,
+    /// Seconds per scenario. By default, 10.
+    #[arg(long, default_value_t = 10)]
+    pub duration: u64,
+    /// Requests in flight at once. By default, 8.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    /// `X-Experience-API-Version` to send. By default, `1.0.3` (every LRS speaks it).
+    #[arg(long, default_value = "1.0.3")]
+    pub xapi_version: String,
+    /// Only these scenarios (repeatable): post, batch, get, agent, activity, state.
+    #[arg(long = "scenario")]
+    pub scenarios: Vec<String>,
+}
+
+/// Runs `larch bench`.
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let BenchCommand::Lrs(lrs) = &args.command;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(bench_lrs(lrs.clone()))
+}
+
+async fn bench_lrs(args: LrsArgs) -> anyhow::Result<ExitCode> {
+    let target = Arc::new(scenarios::Target::new(&args)?);
+    let chosen: Vec<Scenario> = Scenario::ALL
+        .into_iter()
+        .filter(|s| args.scenarios.is_empty() || args.scenarios.iter().any(|n| n == s.name()))
+        .collect();
+    anyhow::ensure!(
+        !chosen.is_empty(),
+        "no such scenario; use post, batch, get, agent, activity or state"
+    );
+    target.seed().await?;
+    println!(
+        "{:<28} {:>9} {:>7} {:>10} {:>9} {:>9}",
+        "scenario", "requests", "errors", "req/s", "p50 ms", "p99 ms"
+    );
+    let mut failed = false;
+    for scenario in chosen {
+        let report = measure(&target, scenario, &args).await;
+        failed |= report.errors > 0;
+        report.print(scenario);
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// What one scenario measured.
+struct Report {
+    latencies: Vec<Duration>,
+    errors: usize,
+    elapsed: Duration,
+}
+
+impl Report {
+    fn percentile(&self, p: f64) -> f64 {
+        if self.latencies.is_empty() {
+            return 0.0;
+        }
+        let last = self.latencies.len() - 1;
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss,
+            reason = "an index into a sorted list of at most millions of samples"
+        )]
+        let index = ((last as f64) * p).round() as usize;
+        self.latencies[index.min(last)].as_secs_f64() * 1000.0
+    }
+
+    fn print(&self, scenario: Scenario) {
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "request counts are far below 2^52"
+        )]
+        let rate = self.latencies.len() as f64 / self.elapsed.as_secs_f64().max(1e-9);
+        println!(
+            "{:<28} {:>9} {:>7} {:>10.1} {:>9.2} {:>9.2}",
+            scenario.label(),
+            self.latencies.len(),
+            self.errors,
+            rate,
+            self.percentile(0.50),
+            self.percentile(0.99),
+        );
+    }
+}
+
+/// Runs `scenario` on `concurrency` workers until the duration is up.
+async fn measure(target: &Arc<scenarios::Target>, scenario: Scenario, args: &LrsArgs) -> Report {
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(args.duration);
+    let workers: Vec<_> = (0..args.concurrency)
+        .map(|worker| {
+            let target = Arc::clone(target);
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut errors = 0;
+                let mut i = 0_u64;
+                while Instant::now() < deadline {
+                    let began = Instant::now();
+                    match target.call(scenario, worker, i).await {
+                        Ok(()) => latencies.push(began.elapsed()),
+                        Err(_) => errors += 1,
+                    }
+                    i += 1;
+                }
+                (latencies, errors)
+            })
+        })
+        .collect();
+    let mut report = Report {
+        latencies: Vec::new(),
+        errors: 0,
+        elapsed: Duration::ZERO,
+    };
+    for worker in workers {
+        if let Ok((latencies, errors)) = worker.await {
+            report.latencies.extend(latencies);
+            report.errors += errors;
+        }
+    }
+    report.elapsed = start.elapsed();
+    report.latencies.sort();
+    report
+}

@@ -1,0 +1,201 @@
+//! The requests each benchmark scenario sends.
+
+use super::LrsArgs;
+use reqwest::{Client, RequestBuilder, StatusCode};
+use serde_json::{Value, json};
+
+/// Agents the statements are spread over (GET by agent asks for one of them).
+const AGENTS: u64 = 50;
+/// The parent activity every statement has in its context (GET with `related_activities`).
+const COURSE: &str = "http://example.com/larch-bench/course";
+
+/// One benchmark scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Scenario {
+    Post,
+    Batch,
+    Get,
+    Agent,
+    Activity,
+    State,
+}
+
+impl Scenario {
+    pub(super) const ALL: [Scenario; 6] = [
+        Scenario::Post,
+        Scenario::Batch,
+        Scenario::Get,
+        Scenario::Agent,
+        Scenario::Activity,
+        Scenario::State,
+    ];
+
+    /// The name given to `--scenario`.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Self::Post => "post",
+            Self::Batch => "batch",
+            Self::Get => "get",
+            Self::Agent => "agent",
+            Self::Activity => "activity",
+            Self::State => "state",
+        }
+    }
+
+    /// The line printed.
+    pub(super) fn label(self) -> &'static str {
+        match self {
+            Self::Post => "POST 1 statement",
+            Self::Batch => "POST 100 statements",
+            Self::Get => "GET limit=10",
+            Self::Agent => "GET agent limit=10",
+            Self::Activity => "GET activity+related limit=10",
+            Self::State => "state PUT+GET",
+        }
+    }
+}
+
+/// The LRS under test.
+pub(super) struct Target {
+    client: Client,
+    url: String,
+    user: String,
+    password: String,
+    version: String,
+}
+
+impl Target {
+    pub(super) fn new(args: &LrsArgs) -> anyhow::Result<Self> {
+        let client = Client::builder()
+            .pool_max_idle_per_host(args.concurrency * 2)
+            .build()?;
+        Ok(Self {
+            client,
+            url: args.url.trim_end_matches('/').to_owned(),
+            user: args.user.clone(),
+            password: args.password.clone(),
+            version: args.xapi_version.clone(),
+        })
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str) -> RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.url))
+            .basic_auth(&self.user, Some(&self.password))
+            .header("X-Experience-API-Version", &self.version)
+    }
+
+    /// Stores a first batch so that the read scenarios find statements; fails early on a
+    /// wrong URL or credential.
+    pub(super) async fn seed(&self) -> anyhow::Result<()> {
+        let batch: Vec<Value> = (0..100).map(|i| statement(i % AGENTS, i)).collect();
+        let res = self
+            .request(reqwest::Method::POST, "/statements")
+            .json(&batch)
+            .send()
+            .await?;
+        anyhow::ensure!(
+            res.status().is_success(),
+            "seeding the LRS failed: {}",
+            res.status()
+        );
+        Ok(())
+    }
+
+    /// One request (or, for `state`, a PUT and a GET) of `scenario`; an error for anything
+    /// but a success status.
+    pub(super) async fn call(
+        &self,
+        scenario: Scenario,
+        worker: usize,
+        i: u64,
+    ) -> anyhow::Result<()> {
+        let n = (worker as u64) * 1_000_003 + i;
+        let status = match scenario {
+            Scenario::Post => self.post(&statement(n % AGENTS, n)).await?,
+            Scenario::Batch => {
+                let batch: Vec<Value> = (0..100).map(|k| statement((n + k) % AGENTS, n)).collect();
+                self.post(&Value::Array(batch)).await?
+            }
+            Scenario::Get => self.get("/statements?limit=10").await?,
+            Scenario::Agent => {
+                let agent = json!({"mbox": format!("mailto:learner{}@example.com", n % AGENTS)});
+                let query = format!("/statements?limit=10&agent={}", encode(&agent.to_string()));
+                self.get(&query).await?
+            }
+            Scenario::Activity => {
+                let query = format!(
+                    "/statements?limit=10&related_activities=true&activity={}",
+                    encode(COURSE)
+                );
+                self.get(&query).await?
+            }
+            Scenario::State => return self.state(n).await,
+        };
+        check(status)
+    }
+
+    /// POSTs statements; the status once the whole answer is read.
+    async fn post(&self, body: &Value) -> reqwest::Result<StatusCode> {
+        let res = self
+            .request(reqwest::Method::POST, "/statements")
+            .json(body)
+            .send()
+            .await?;
+        let status = res.status();
+        let _ = res.bytes().await?;
+        Ok(status)
+    }
+
+    /// GETs a path; the status once the whole body is read (the latency is to the last byte).
+    async fn get(&self, path: &str) -> reqwest::Result<StatusCode> {
+        let res = self.request(reqwest::Method::GET, path).send().await?;
+        let status = res.status();
+        let _ = res.bytes().await?;
+        Ok(status)
+    }
+
+    async fn state(&self, n: u64) -> anyhow::Result<()> {
+        let agent = json!({"mbox": format!("mailto:learner{}@example.com", n % AGENTS)});
+        let path = format!(
+            "/activities/state?activityId={}&agent={}&stateId=bookmark-{n}",
+            encode(COURSE),
+            encode(&agent.to_string())
+        );
+        let put = self
+            .request(reqwest::Method::PUT, &path)
+            .header("If-None-Match", "*")
+            .json(&json!({"location": n, "suspend_data": "x".repeat(512)}))
+            .send()
+            .await?;
+        check(put.status())?;
+        check(self.get(&path).await?)
+    }
+}
+
+fn check(status: StatusCode) -> anyhow::Result<()> {
+    anyhow::ensure!(status.is_success(), "status {status}");
+    Ok(())
+}
+
+fn encode(raw: &str) -> String {
+    percent_encoding::utf8_percent_encode(raw, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// A typical statement: an answered question in a course, by one of the agents.
+fn statement(agent: u64, n: u64) -> Value {
+    json!({
+        "actor": {"objectType": "Agent", "name": format!("Learner {agent}"), "mbox": format!("mailto:learner{agent}@example.com")},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-US": "answered"}},
+        "object": {
+            "objectType": "Activity",
+            "id": format!("http://example.com/larch-bench/question/{}", n % 20),
+            "definition": {"type": "http://adlnet.gov/expapi/activities/cmi.interaction", "interactionType": "choice", "correctResponsesPattern": ["golf"], "choices": [{"id": "golf", "description": {"en-US": "Golf"}}, {"id": "tetris", "description": {"en-US": "Tetris"}}]}
+        },
+        "result": {"success": true, "response": "golf", "score": {"scaled": 0.9}, "duration": "PT12S"},
+        "context": {
+            "registration": "ec531277-b57b-4c15-8d91-d292c5b2b8f7",
+            "contextActivities": {"parent": [{"id": COURSE, "objectType": "Activity"}]}
+        }
+    })
+}
