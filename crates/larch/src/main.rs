@@ -39,16 +39,24 @@ enum Command {
     Bench(bench::Args),
 }
 
-fn main() -> anyhow::Result<std::process::ExitCode> {
+fn main() -> std::process::ExitCode {
     // Usage errors exit 1, not clap's 2: `larch inspect` uses 2 for "package rejected".
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return Ok(std::process::ExitCode::from(u8::from(error.use_stderr())));
+            return std::process::ExitCode::from(u8::from(error.use_stderr()));
         }
     };
-    match cli.command {
+    // One plain line on failure (with its causes), never a backtrace: this is a CLI.
+    run(cli.command).unwrap_or_else(|error| {
+        eprintln!("error: {error:#}");
+        std::process::ExitCode::from(1)
+    })
+}
+
+fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
+    match command {
         Command::Inspect(args) => inspect::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Learners(args) => client::learners(&args),
