@@ -132,23 +132,9 @@ impl crate::ApiKeyStore for This {
         scope: Scope,
         page: crate::PageRequest,
     ) -> Result<crate::Page<crate::ApiKey>, StoreError> {
-        let mut tx = self.read(scope).await?;
-        let rows = scoped(
-            "SELECT seq, tenant_id, app_id, env, id, name, hint, created_at, last_used_at, revoked_at \
+        self.scoped_page("SELECT seq, tenant_id, app_id, env, id, name, hint, created_at, last_used_at, revoked_at \
              FROM api_keys WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND seq < $4 \
-             ORDER BY seq DESC LIMIT $5",
-            scope,
-        )
-        .bind(crate::model::cursor_bound(page))
-        .bind(crate::model::fetch_limit(page))
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        let rows = rows
-            .iter()
-            .map(api_key_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(crate::Page::from_rows(rows, page))
+             ORDER BY seq DESC LIMIT $5", scope, page, api_key_from_row).await
     }
 
     async fn revoke(

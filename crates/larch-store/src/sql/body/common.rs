@@ -28,6 +28,28 @@ fn scope_of(row: &DbRow) -> Result<Scope, StoreError> {
     })
 }
 
+impl This {
+    /// One page of a scoped list, newest first: `sql` binds the scope as `$1`–`$3`, the cursor
+    /// bound as `$4` and the fetch limit as `$5` (`… AND seq < $4 ORDER BY seq DESC LIMIT $5`).
+    async fn scoped_page<T: Send>(
+        &self,
+        sql: &'static str,
+        scope: Scope,
+        page: crate::PageRequest,
+        from_row: fn(&DbRow) -> Result<(i64, T), StoreError>,
+    ) -> Result<crate::Page<T>, StoreError> {
+        let mut tx = self.read(scope).await?;
+        let rows = scoped(sql, scope)
+            .bind(crate::model::cursor_bound(page))
+            .bind(crate::model::fetch_limit(page))
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let rows = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+        Ok(crate::Page::from_rows(rows, page))
+    }
+}
+
 #[async_trait]
 impl Backend for This {
     async fn ping(&self) -> Result<(), StoreError> {

@@ -62,22 +62,8 @@ impl crate::LearnerStore for This {
         scope: Scope,
         page: crate::PageRequest,
     ) -> Result<crate::Page<crate::Learner>, StoreError> {
-        let mut tx = self.read(scope).await?;
-        let rows = scoped(
-            "SELECT seq, id, first_name, last_name, email, created_at, updated_at FROM learners \
-             WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND seq < $4 ORDER BY seq DESC LIMIT $5",
-            scope,
-        )
-        .bind(crate::model::cursor_bound(page))
-        .bind(crate::model::fetch_limit(page))
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        let rows = rows
-            .iter()
-            .map(learner_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(crate::Page::from_rows(rows, page))
+        self.scoped_page("SELECT seq, id, first_name, last_name, email, created_at, updated_at FROM learners \
+             WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND seq < $4 ORDER BY seq DESC LIMIT $5", scope, page, learner_from_row).await
     }
 
     async fn update(

@@ -76,23 +76,9 @@ impl crate::LrsCredentialStore for This {
         scope: Scope,
         page: crate::PageRequest,
     ) -> Result<crate::Page<crate::LrsCredential>, StoreError> {
-        let mut tx = self.read(scope).await?;
-        let rows = scoped(
-            "SELECT seq, tenant_id, app_id, env, id, name, key, scopes, created_at, revoked_at \
+        self.scoped_page("SELECT seq, tenant_id, app_id, env, id, name, key, scopes, created_at, revoked_at \
              FROM xapi_credentials WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND seq < $4 \
-             ORDER BY seq DESC LIMIT $5",
-            scope,
-        )
-        .bind(crate::model::cursor_bound(page))
-        .bind(crate::model::fetch_limit(page))
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        let rows = rows
-            .iter()
-            .map(lrs_credential_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(crate::Page::from_rows(rows, page))
+             ORDER BY seq DESC LIMIT $5", scope, page, lrs_credential_from_row).await
     }
 
     async fn get(
