@@ -287,7 +287,9 @@ fn long_hours(v: &str) -> Option<u64> {
         return None;
     }
     let hours: u64 = h.parse().ok()?;
-    duration::parse_timespan(&format!("00:{rest}")).map(|c| c + hours * 360_000)
+    // Checked: a hostile hour count must be refused, not overflow.
+    let hours = hours.checked_mul(360_000)?;
+    duration::parse_timespan(&format!("00:{rest}")).and_then(|c| c.checked_add(hours))
 }
 
 /// SCORM 1.2 CMIFeedback; forgiving mode keeps any CMIString255 (authoring

@@ -82,3 +82,26 @@ proptest! {
         prop_assert!(again.sections.len() >= data.sections.len());
     }
 }
+
+/// Hour counts and durations beyond u64 centiseconds are refused, not overflowed
+/// (they panicked in debug builds before).
+#[test]
+fn huge_timespans_and_durations_are_refused() {
+    let launch = LaunchData::default();
+    let mut api = ApiInstance::new(
+        initial_state(ScormVersion::Scorm12, &launch, Prior::NewAttempt),
+        RuntimeConfig::default(),
+    );
+    api.initialize("");
+    let huge = "99999999999999999:00:00";
+    assert_eq!(api.set_value("cmi.core.session_time", huge), "false");
+    assert_eq!(api.get_last_error(), "405");
+    let mut api = ApiInstance::new(
+        initial_state(ScormVersion::SCORM2004_4TH, &launch, Prior::NewAttempt),
+        RuntimeConfig::default(),
+    );
+    api.initialize("");
+    let huge = "P2100000000000DT1000000000000H";
+    assert_eq!(api.set_value("cmi.session_time", huge), "false");
+    assert_eq!(api.get_last_error(), "406");
+}

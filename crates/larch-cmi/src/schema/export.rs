@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use super::{Access, ContainerDef, Schema, ValueKind};
+use crate::types::lang_codes::{ISO_639_1, ISO_639_2, ISO_3166_1};
 use crate::{ErrorCode, ScormVersion};
 
 /// One element in the export.
@@ -43,6 +44,21 @@ pub struct SchemaExport {
     pub containers: Vec<ContainerDef>,
     /// Error codes and their `GetErrorString` texts.
     pub errors: Vec<(u16, &'static str)>,
+    /// SCORM 2004: the code lists `language_type` is checked against (RTE
+    /// 4.1.1.5), so the shim answers exactly as the server does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub languages: Option<LanguageCodes>,
+}
+
+/// The ISO code lists of `language_type`, each space-separated and sorted.
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageCodes {
+    /// ISO 639-1 two-letter language codes.
+    pub iso639_1: String,
+    /// ISO 639-2 three-letter language codes (incl. bibliographic ones).
+    pub iso639_2: String,
+    /// ISO 3166-1 two-letter country codes, upper case.
+    pub iso3166_1: String,
 }
 
 /// Builds the export for `version`. Serialize it with `serde_json`.
@@ -72,6 +88,11 @@ pub fn export_schema(version: ScormVersion) -> SchemaExport {
         elements,
         containers: schema.containers().copied().collect(),
         errors,
+        languages: version.is_2004().then(|| LanguageCodes {
+            iso639_1: ISO_639_1.join(" "),
+            iso639_2: ISO_639_2.join(" "),
+            iso3166_1: ISO_3166_1.join(" "),
+        }),
     }
 }
 

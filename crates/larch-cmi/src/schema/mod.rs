@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::ScormVersion;
 
-pub use export::{SchemaExport, export_schema};
+pub use export::{LanguageCodes, SchemaExport, export_schema};
 
 /// Who may touch an element through the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

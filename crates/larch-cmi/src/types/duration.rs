@@ -21,9 +21,8 @@ pub fn parse_iso(raw: &str) -> Option<u64> {
         Some((d, t)) => (d, Some(t)),
         None => (body, None),
     };
-    let mut total = 0u64;
     let mut any = false;
-    total += components(
+    let mut total = components(
         date,
         &[('Y', 365 * DAY), ('M', 30 * DAY), ('D', DAY)],
         &mut any,
@@ -31,12 +30,13 @@ pub fn parse_iso(raw: &str) -> Option<u64> {
     )?;
     if let Some(t) = time {
         let mut any_time = false;
-        total += components(
+        // Checked: a hostile `P…Y…T…H` must be refused, not overflow.
+        total = total.checked_add(components(
             t,
             &[('H', HOUR), ('M', MIN), ('S', CS)],
             &mut any_time,
             true,
-        )?;
+        )?)?;
         if !any_time {
             return None;
         }
@@ -160,6 +160,7 @@ mod tests {
         ] {
             assert_eq!(parse_iso(bad), None, "{bad}");
         }
+        assert_eq!(parse_iso("P2100000000000DT1000000000000H"), None);
         assert_eq!(format_iso(7220 * 100), "PT2H0M20S");
         assert_eq!(format_iso(0), "PT0H0M0S");
     }

@@ -6,7 +6,7 @@
 
 pub mod duration;
 pub mod interaction;
-mod lang_codes;
+pub(crate) mod lang_codes;
 pub mod language;
 pub mod response_eq;
 pub mod time;
