@@ -1,13 +1,11 @@
-/* Larch player and SCORM API shim. Written for this project; no build step.
- * Contract: docs/runtime-protocol.md. Data-model rules: a port of larch_cmi::ApiInstance,
- * driven by larch_cmi::export_schema; tests/shim_datamodel.rs holds the two to the same
- * answers. Part 1 (Model, Api) has no DOM and no network; part 2 (Transport) takes its
- * environment as an argument; part 3 (the player) runs only on the player page. */
+/* Larch player and SCORM API shim; see "Shim internals" in docs/runtime-protocol.md.
+ * Part 1 (Model, Api: larch_cmi::ApiInstance ported) has no DOM and no network; part 2
+ * (Transport) takes its environment; part 3 (Player) runs on the player page only. */
 'use strict';
 (function (G) {
-  // ---------------------------------------------------------------- part 1: the data model
+  // ---- part 1: the data model
   var OK = [0, ''];
-  var WS = /^[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+  var W = '[\\t-\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]+', WS = new RegExp('^' + W + '|' + W + '$', 'g');
   var DIG = /^\d+$/;
   var NAVQ = 'adl.nav.request_valid.';
 
@@ -288,12 +286,8 @@
     return { forgiving: c.strictness !== 'strict', fmax: c.forgiving_max_len != null ? c.forgiving_max_len : 64000, hmax: c.hard_max_len != null ? c.hard_max_len : 1000000 };
   }
 
-  /**
-   * One SCO session's API object: larch_cmi::ApiInstance in JavaScript.
-   * `cmi` is the delivery's CmiState ({values, counts, shared_data}); `nav(kind, target)`
-   * answers adl.nav.request_valid.* ('true'/'false'/'unknown'); `hooks` tells the transport
-   * about sets ({set(change, important), commit(), terminate(), navq()}).
-   */
+  /** larch_cmi::ApiInstance over the delivery's CmiState `cmi`; `nav(kind, target)` answers
+   * adl.nav.request_valid.*; `hooks`: {set(change, important), commit(), terminate(), navq()}. */
   function Api(model, cmi, cfg, nav, hooks) {
     this.m = model;
     this.cfg = config(cfg);
@@ -597,15 +591,9 @@
   }
 
 
-  // ---------------------------------------------------------------- part 2: the transport
-  /**
-   * Commits to POST {base}commit as docs/runtime-protocol.md says: seq per session, a queue
-   * kept in storage until acknowledged, sent in order, retried with back-off (0.5 s doubling
-   * to 30 s), merged into one commit with the highest seq for a keep-alive send at page hide
-   * and for the synchronous flush (the server applies a seq once, so a merged commit that
-   * repeats acknowledged changes is harmless). `env`: {fetch, XHR, storage, setTimeout,
-   * clearTimeout}; `o`: {base, secret, key, debounce, result(r, commit), auth()}.
-   */
+  // ---- part 2: the transport
+  /** Commits as the protocol says. `env`: {fetch, XHR, storage, setTimeout, clearTimeout};
+   * `o`: {base, secret, key, debounce, result(r, commit), auth()}. */
   function Transport(env, o) {
     this.env = env;
     this.o = o;
@@ -624,7 +612,7 @@
   var T = Transport.prototype;
   T.save = function () {
     var keys = Object.keys(this.seqs);
-    // Keep the numbering of the 16 latest sessions (a reload continues it) and every unsent commit.
+    // The numbering of the 16 latest sessions survives a reload.
     if (keys.length > 16) delete this.seqs[keys.sort(function (a, b) { return a - b; })[0]];
     try { this.env.storage.setItem(this.o.key, JSON.stringify({ q: this.q, s: this.seqs })); } catch (x) { /* full or blocked */ }
   };
@@ -732,7 +720,7 @@
     return !this.changes.length && !this.q.some(function (d) { return d.session === s; });
   };
 
-  /** How an API instance tells the transport (`p.tr`) what happens; `p.pending`: a learner's request. */
+  /** API events to the transport `p.tr`; `p.pending`: a learner's request. */
   function hooks(p) {
     return {
       set: function (ch, imp) { p.tr.set(ch, imp); },
@@ -742,7 +730,7 @@
     };
   }
 
-  // ---------------------------------------------------------------- part 3: the player
+  // ---- part 3: the player
   var BUTTONS = [['prev', 'Previous', 'previous', 'previous'], ['next', 'Next', 'continue_', 'continue'],
     ['suspend', 'Save and exit', 'suspend_all', 'suspendAll'], ['exit', 'Exit', 'exit_all', 'exitAll']];
   var REQ = { previous: 'previous', continue: 'continue', suspendAll: 'suspend_all', exitAll: 'exit_all' };
@@ -841,7 +829,7 @@
     p.title.textContent = b.title || (st.course && st.course.title) || '';
     p.doc.title = p.title.textContent || 'Course';
     if (b.logo_url) p.logo.src = b.logo_url; else p.logo.hidden = true;
-    // The colour hook: one custom property through the CSSOM (CSP allows it; no style attribute).
+    // Branding through the CSSOM, which the CSP allows (no style attribute).
     if (/^#[0-9a-fA-F]{3,8}$/.test(b.color || '')) p.doc.documentElement.style.setProperty('--lp-brand', b.color);
     var env = {
       fetch: w.fetch.bind(w), XHR: w.XMLHttpRequest, storage: store(w),
@@ -926,11 +914,8 @@
       b.addEventListener('click', function () { p.navigate({ request: 'choice', target: t.id }); });
     });
   };
-  /**
-   * A learner's request. With a SCO loaded: unload it first (its unload handler may still
-   * call Terminate, which then carries the request), else a commit carries it. Without one:
-   * POST navigate, once the last session's commits are through.
-   */
+  /** A learner's request: with a SCO running, unload it (a Terminate in its unload handler
+   * carries the request, else a commit does); without one, POST navigate. */
   P.navigate = function (req) {
     var p = this, w = p.win;
     // One request at a time: a double click must not continue twice.

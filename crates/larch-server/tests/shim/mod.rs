@@ -2,6 +2,7 @@
 #![expect(dead_code, reason = "each test binary uses part of it")]
 
 pub mod calls;
+pub mod values;
 
 use std::io::Write;
 use std::path::PathBuf;
