@@ -92,6 +92,22 @@ object_id!(
     "lrsk_"
 );
 
+object_id!(
+    /// An LRS statement forwarding rule id (`lrsf_…`).
+    LrsForwardingRuleId,
+    "lrsf_"
+);
+object_id!(
+    /// An outbox message id (`msg_…`).
+    OutboxMessageId,
+    "msg_"
+);
+object_id!(
+    /// One delivery attempt of an outbox message (`dlv_…`).
+    OutboxDeliveryId,
+    "dlv_"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

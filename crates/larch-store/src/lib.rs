@@ -14,10 +14,12 @@
 mod blobs;
 mod courses;
 mod error;
+mod forwarding;
 pub mod ids;
 mod imports;
 mod keys;
 mod model;
+mod outbox;
 mod registrations;
 mod scope;
 mod sql;
@@ -33,6 +35,10 @@ pub use courses::{
     Launchable, NewCourseVersion,
 };
 pub use error::StoreError;
+pub use forwarding::{
+    BasicAuth, FORWARD_TOPIC, ForwardingFilter, ForwardingRule, ForwardingRulePatch,
+    ForwardingRuleStore, ForwardingSecret, NewForwardingRule,
+};
 pub use imports::{
     ClaimedJob, CourseAsset, ImportJob, ImportJobStore, ImportSource, ImportStatus, NewImportJob,
 };
@@ -40,6 +46,10 @@ pub use keys::{ApiKey, ApiKeySecret, CreatedApiKey, InvalidApiKey, MIN_SECRET_LE
 pub use model::{
     Application, Bootstrapped, Cursor, IdempotencyClaim, Learner, LearnerPatch, MAX_PAGE_LIMIT,
     NewLearner, Page, PageRequest, Tenant,
+};
+pub use outbox::{
+    Attempt, AttemptOutcome, Delivery, DeliveryOutcome, Message, MessageStatus, NewMessage,
+    OutboxStore, RetryPolicy,
 };
 pub use registrations::{
     IssuedLaunch, LaunchOutcome, LearnerRef, NewRegistration, Registration, RegistrationFilter,
@@ -157,6 +167,16 @@ impl Store {
         &*self.backend
     }
 
+    /// The transactional outbox (delivery queue and log).
+    pub fn outbox(&self) -> &dyn OutboxStore {
+        &*self.backend
+    }
+
+    /// Statement forwarding rules of the LRS.
+    pub fn forwarding_rules(&self) -> &dyn ForwardingRuleStore {
+        &*self.backend
+    }
+
     /// Checks that the database answers (for `/ready`).
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.backend.ping().await
@@ -166,6 +186,12 @@ impl Store {
     pub fn kind(&self) -> &'static str {
         self.backend.kind()
     }
+}
+
+/// Unix milliseconds now.
+pub(crate) fn unix_now_ms() -> i64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    since.map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// Unix seconds now.

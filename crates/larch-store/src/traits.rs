@@ -221,6 +221,8 @@ pub(crate) trait Backend:
     + crate::xapi::LrsCredentialStore
     + crate::xapi::StatementStore
     + crate::xapi::XapiDocumentStore
+    + crate::outbox::OutboxStore
+    + crate::forwarding::ForwardingRuleStore
     + std::fmt::Debug
 {
     /// Checks that the database answers.

@@ -50,6 +50,39 @@ async fn unscoped_queries_see_no_scoped_rows() {
         .unwrap()
         .unwrap();
     db.store.idempotency().claim(scope, "k", "h").await.unwrap();
+    let rule = larch_store::NewForwardingRule {
+        url: "https://lrs.example.com/xapi".into(),
+        version: "2.0.0".into(),
+        auth: larch_store::BasicAuth {
+            username: "u".into(),
+            password: larch_store::ForwardingSecret::new("p".into()),
+        },
+        filter: larch_store::ForwardingFilter::default(),
+        enabled: true,
+    };
+    db.store
+        .forwarding_rules()
+        .create(scope, rule)
+        .await
+        .unwrap();
+    let message = larch_store::NewMessage {
+        topic: "t".into(),
+        target: "x".into(),
+        payload: serde_json::json!({}),
+    };
+    let message = db.store.outbox().push(scope, message).await.unwrap();
+    let attempt = larch_store::Attempt {
+        number: 1,
+        status_code: Some(200),
+        error: None,
+        duration_ms: 1,
+        outcome: larch_store::AttemptOutcome::Delivered,
+    };
+    db.store
+        .outbox()
+        .record(scope, &message.id, "w", attempt)
+        .await
+        .unwrap();
 
     let DatabaseConfig::Postgres { url, .. } = &db.config else {
         unreachable!("postgres config")
@@ -63,6 +96,9 @@ async fn unscoped_queries_see_no_scoped_rows() {
         "registrations",
         "launch_tokens",
         "idempotency_keys",
+        "lrs_forwarding_rules",
+        "outbox_messages",
+        "outbox_deliveries",
     ] {
         let count: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
             .fetch_one(&mut conn)

@@ -29,6 +29,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0003_import_jobs_course_assets.sql"),
     ),
     (
+        5,
+        "outbox forwarding",
+        include_str!("../../migrations/sqlite/0005_outbox_forwarding.sql"),
+    ),
+    (
         100,
         "xapi",
         include_str!("../../migrations/sqlite/0100_xapi.sql"),
@@ -140,4 +145,6 @@ mod body {
     include!("body/xapi_credentials.rs");
     include!("body/xapi_statements.rs");
     include!("body/xapi_documents.rs");
+    include!("body/outbox.rs");
+    include!("body/forwarding.rs");
 }

@@ -73,8 +73,9 @@ pub trait StatementStore: Send + Sync {
 
     /// Stores a batch in one transaction: the statements with their keys, the attachments
     /// (by SHA-2; a known one is kept), the merged definitions, the Agents; then voids the
-    /// targets of voiding statements that are not voiding statements themselves (Data 2.3.2).
-    /// [`StoreError::Conflict`] when an id is already stored (nothing is written).
+    /// targets of voiding statements that are not voiding statements themselves (Data 2.3.2);
+    /// and one outbox message per enabled forwarding rule the batch matches
+    /// ([`crate::FORWARD_TOPIC`]). [`StoreError::Conflict`] when an id is already stored (nothing is written).
     async fn insert(
         &self,
         scope: Scope,

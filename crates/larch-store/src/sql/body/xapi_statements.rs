@@ -295,6 +295,7 @@ impl crate::StatementStore for This {
             .await?;
         }
         xapi_insert_extras(&mut tx, scope, attachments, definitions, agents).await?;
+        forward_statements(&mut tx, scope, &statements).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -1,0 +1,238 @@
+// LRS statement forwarding rules, and the outbox messages storing statements writes for them
+// (included into each backend module).
+
+const RULE_COLUMNS: &str = "seq, id, url, version, auth_username, auth_password, filter, enabled, \
+     created_at, updated_at";
+
+fn rule_from_row(row: &DbRow) -> Result<(i64, crate::ForwardingRule), StoreError> {
+    let filter: &str = row.try_get("filter")?;
+    let rule = crate::ForwardingRule {
+        id: super::super::id_of(row.try_get("id")?, crate::ids::LrsForwardingRuleId::parse)?,
+        url: row.try_get("url")?,
+        version: row.try_get("version")?,
+        auth: crate::BasicAuth {
+            username: row.try_get("auth_username")?,
+            password: crate::ForwardingSecret::new(row.try_get("auth_password")?),
+        },
+        filter: serde_json::from_str(filter)
+            .map_err(|e| StoreError::Corrupt(format!("forwarding filter: {e}")))?,
+        enabled: row.try_get::<i64, _>("enabled")? != 0,
+        created: row.try_get("created_at")?,
+        updated: row.try_get("updated_at")?,
+    };
+    Ok((row.try_get("seq")?, rule))
+}
+
+fn filter_text(filter: &crate::ForwardingFilter) -> String {
+    serde_json::to_string(filter).unwrap_or_else(|_| "{}".to_owned())
+}
+
+async fn rule_fetch(
+    tx: &mut Tx,
+    scope: Scope,
+    id: &crate::ids::LrsForwardingRuleId,
+) -> Result<Option<crate::ForwardingRule>, StoreError> {
+    let sql = format!(
+        "SELECT {RULE_COLUMNS} FROM lrs_forwarding_rules WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4"
+    );
+    let row = sqlx::query(&sql)
+        .bind(scope.tenant.0)
+        .bind(scope.app.0)
+        .bind(scope.env.as_str())
+        .bind(id.as_str().to_owned())
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.map(|r| rule_from_row(&r).map(|(_, rule)| rule)).transpose()
+}
+
+/// The verb, Object Activity and registration of a stored statement (a StatementRef's target).
+async fn statement_keys(
+    tx: &mut Tx,
+    scope: Scope,
+    id: &str,
+) -> Result<Option<(String, Option<String>, Option<String>)>, StoreError> {
+    let row = scoped(
+        "SELECT verb_id, activity_id, registration FROM xapi_statements \
+         WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4",
+        scope,
+    )
+    .bind(id.to_owned())
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| Ok((r.try_get("verb_id")?, r.try_get("activity_id")?, r.try_get("registration")?)))
+        .transpose()
+}
+
+/// Whether `s` matches `filter`, itself or through the statement its StatementRef names.
+async fn forwards(
+    tx: &mut Tx,
+    scope: Scope,
+    filter: &crate::ForwardingFilter,
+    s: &crate::NewStatement,
+) -> Result<bool, StoreError> {
+    if filter.matches(&s.verb, s.activity.as_deref(), s.registration.as_deref()) {
+        return Ok(true);
+    }
+    let Some(target) = s.target.as_deref() else { return Ok(false) };
+    let keys = statement_keys(tx, scope, target).await?;
+    Ok(keys.is_some_and(|(verb, activity, registration)| {
+        filter.matches(&verb, activity.as_deref(), registration.as_deref())
+    }))
+}
+
+/// In the statements' own transaction (after they are inserted, so a StatementRef to a
+/// statement of the same batch resolves): one outbox message per enabled forwarding rule that
+/// some statement of the batch matches, carrying the matching statement ids in batch order.
+async fn forward_statements(
+    tx: &mut Tx,
+    scope: Scope,
+    statements: &[crate::NewStatement],
+) -> Result<(), StoreError> {
+    let rows = scoped(
+        "SELECT id, filter FROM lrs_forwarding_rules WHERE tenant_id = $1 AND app_id = $2 \
+         AND env = $3 AND enabled = 1 ORDER BY seq",
+        scope,
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    for row in rows {
+        let filter: crate::ForwardingFilter = serde_json::from_str(row.try_get("filter")?)
+            .map_err(|e| StoreError::Corrupt(format!("forwarding filter: {e}")))?;
+        let mut ids = Vec::new();
+        for s in statements {
+            if forwards(tx, scope, &filter, s).await? {
+                ids.push(s.id.clone());
+            }
+        }
+        if !ids.is_empty() {
+            let message = crate::NewMessage {
+                topic: crate::FORWARD_TOPIC.to_owned(),
+                target: row.try_get("id")?,
+                payload: serde_json::json!({ "statements": ids }),
+            };
+            outbox_insert(tx, scope, &message).await?;
+        }
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl crate::ForwardingRuleStore for This {
+    async fn create(
+        &self,
+        scope: Scope,
+        new: crate::NewForwardingRule,
+    ) -> Result<crate::ForwardingRule, StoreError> {
+        let id = crate::ids::LrsForwardingRuleId::generate();
+        let mut tx = self.write(scope).await?;
+        scoped(
+            "INSERT INTO lrs_forwarding_rules (tenant_id, app_id, env, id, url, version, \
+             auth_username, auth_password, filter, enabled, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+            scope,
+        )
+        .bind(id.as_str().to_owned())
+        .bind(new.url)
+        .bind(new.version)
+        .bind(new.auth.username)
+        .bind(new.auth.password.expose().to_owned())
+        .bind(filter_text(&new.filter))
+        .bind(i64::from(new.enabled))
+        .bind(crate::unix_now())
+        .execute(&mut *tx)
+        .await?;
+        let rule = rule_fetch(&mut tx, scope, &id).await?;
+        tx.commit().await?;
+        rule.ok_or_else(|| StoreError::Corrupt("forwarding rule vanished".into()))
+    }
+
+    async fn get(
+        &self,
+        scope: Scope,
+        id: &crate::ids::LrsForwardingRuleId,
+    ) -> Result<Option<crate::ForwardingRule>, StoreError> {
+        let mut tx = self.read(scope).await?;
+        let rule = rule_fetch(&mut tx, scope, id).await?;
+        tx.commit().await?;
+        Ok(rule)
+    }
+
+    async fn list(
+        &self,
+        scope: Scope,
+        page: crate::PageRequest,
+    ) -> Result<crate::Page<crate::ForwardingRule>, StoreError> {
+        self.scoped_page(
+            "SELECT seq, id, url, version, auth_username, auth_password, filter, enabled, created_at, \
+             updated_at FROM lrs_forwarding_rules WHERE tenant_id = $1 AND app_id = $2 AND env = $3 \
+             AND seq < $4 ORDER BY seq DESC LIMIT $5",
+            scope,
+            page,
+            rule_from_row,
+        )
+        .await
+    }
+
+    async fn update(
+        &self,
+        scope: Scope,
+        id: &crate::ids::LrsForwardingRuleId,
+        patch: crate::ForwardingRulePatch,
+    ) -> Result<Option<crate::ForwardingRule>, StoreError> {
+        let mut tx = self.write(scope).await?;
+        let Some(rule) = rule_fetch(&mut tx, scope, id).await? else {
+            return Ok(None);
+        };
+        let auth = patch.auth.unwrap_or(rule.auth);
+        scoped(
+            "UPDATE lrs_forwarding_rules SET url = $5, version = $6, auth_username = $7, \
+             auth_password = $8, filter = $9, enabled = $10, updated_at = $11 \
+             WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4",
+            scope,
+        )
+        .bind(id.as_str().to_owned())
+        .bind(patch.url.unwrap_or(rule.url))
+        .bind(patch.version.unwrap_or(rule.version))
+        .bind(auth.username)
+        .bind(auth.password.expose().to_owned())
+        .bind(filter_text(&patch.filter.unwrap_or(rule.filter)))
+        .bind(i64::from(patch.enabled.unwrap_or(rule.enabled)))
+        .bind(crate::unix_now())
+        .execute(&mut *tx)
+        .await?;
+        let rule = rule_fetch(&mut tx, scope, id).await?;
+        tx.commit().await?;
+        Ok(rule)
+    }
+
+    async fn delete(
+        &self,
+        scope: Scope,
+        id: &crate::ids::LrsForwardingRuleId,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.write(scope).await?;
+        let deleted = scoped(
+            "DELETE FROM lrs_forwarding_rules WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4",
+            scope,
+        )
+        .bind(id.as_str().to_owned())
+        .execute(&mut *tx)
+        .await?;
+        for table in ["outbox_messages", "outbox_deliveries"] {
+            let sql = format!(
+                "DELETE FROM {table} WHERE tenant_id = $1 AND app_id = $2 AND env = $3 \
+                 AND topic = $4 AND target = $5"
+            );
+            sqlx::query(&sql)
+                .bind(scope.tenant.0)
+                .bind(scope.app.0)
+                .bind(scope.env.as_str())
+                .bind(crate::FORWARD_TOPIC)
+                .bind(id.as_str().to_owned())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(deleted.rows_affected() == 1)
+    }
+}
