@@ -29,6 +29,20 @@ pub struct ServerConfig {
     pub orphan_blob_age: Duration,
     /// How often each process sweeps orphan asset blobs. By default, hourly.
     pub blob_sweep_interval: Duration,
+    /// Outbox delivery workers per process (statement forwarding; each delivers one message at
+    /// a time); `0` runs none, leaving deliveries to other processes. By default, 2.
+    pub delivery_workers: usize,
+    /// How long an idle delivery worker waits before looking for due messages again (a
+    /// statement stored by this process wakes it at once). By default, 1 second.
+    pub delivery_poll_interval: Duration,
+    /// The wait after a failed delivery's first attempt; each further attempt doubles it (with
+    /// jitter), up to `delivery_retry_cap`. By default, 5 seconds.
+    pub delivery_retry_base: Duration,
+    /// The longest wait between two delivery attempts. By default, 1 hour.
+    pub delivery_retry_cap: Duration,
+    /// How long a forwarded statement batch is retried before it is marked failed. By
+    /// default, 24 hours.
+    pub forwarding_max_age: Duration,
 }
 
 impl Default for ServerConfig {
@@ -44,6 +58,11 @@ impl Default for ServerConfig {
             import_workers: 2,
             orphan_blob_age: Duration::from_secs(24 * 60 * 60),
             blob_sweep_interval: Duration::from_secs(60 * 60),
+            delivery_workers: 2,
+            delivery_poll_interval: Duration::from_secs(1),
+            delivery_retry_base: Duration::from_secs(5),
+            delivery_retry_cap: Duration::from_secs(60 * 60),
+            forwarding_max_age: Duration::from_secs(24 * 60 * 60),
         }
     }
 }

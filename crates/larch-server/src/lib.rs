@@ -20,6 +20,7 @@ pub mod idempotency;
 mod import;
 mod metrics;
 mod ops;
+mod outbox;
 pub mod pagination;
 mod ratelimit;
 pub mod request_id;
@@ -66,7 +67,8 @@ pub async fn serve(
     let api = router::api_router(state.clone());
     let content = content::router(state.clone());
     let (stop, stopped) = watch::channel(false);
-    let workers = import::spawn(&state, &stopped);
+    let mut workers = import::spawn(&state, &stopped);
+    workers.extend(outbox::spawn(&state, &stopped));
     tokio::spawn(async move {
         shutdown.await;
         let _ = stop.send(true);

@@ -19,6 +19,8 @@ pub struct AppState {
     pub(crate) metrics: Arc<Metrics>,
     /// Per-key rate limits.
     pub(crate) limiter: Arc<RateLimiter>,
+    /// Wakes this process's idle delivery workers when a change may have queued messages.
+    pub(crate) outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -31,6 +33,7 @@ impl AppState {
             config: Arc::new(config),
             metrics: Arc::default(),
             limiter: Arc::new(limiter),
+            outbox_wake: Arc::default(),
         }
     }
 }

@@ -15,6 +15,7 @@ struct Targets {
     course: String,
     registration: String,
     lrs_credential: String,
+    forwarding_rule: String,
 }
 
 impl Targets {
@@ -32,6 +33,8 @@ impl Targets {
             &self.registration
         } else if path.starts_with("/v1/lrs/credentials/") {
             &self.lrs_credential
+        } else if path.starts_with("/v1/lrs/forwarding_rules/") {
+            &self.forwarding_rule
         } else {
             panic!("add the owner's object for {path} to the sweep's Targets")
         }
@@ -50,6 +53,12 @@ impl Targets {
             ("PATCH", "/v1/learners/{id}") => Some(json!({"first_name": "Intruder"})),
             ("POST", "/v1/api_keys") => Some(json!({"name": "intruder"})),
             ("POST", "/v1/lrs/credentials") => Some(json!({"name": "intruder", "scopes": ["all"]})),
+            ("POST", "/v1/lrs/forwarding_rules") => {
+                Some(forwarding_rule("https://intruder.example.com/xapi"))
+            }
+            ("PATCH", "/v1/lrs/forwarding_rules/{id}") => {
+                Some(json!({"enabled": false, "url": "https://intruder.example.com/xapi"}))
+            }
             ("POST", "/v1/registrations") => {
                 Some(json!({"course_id": "sweep-course", "learner_id": "sweep-learner"}))
             }
@@ -89,6 +98,17 @@ async fn no_route_reaches_another_scope() {
             .json()
             .await
             .unwrap();
+        let rule: Value = app
+            .post(
+                "/v1/lrs/forwarding_rules",
+                &forwarding_rule("https://owner.example.com/xapi"),
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         app.seed_course("sweep-course").await;
         let import = json!({"url": "http://127.0.0.1:9/none.zip", "id": "sweep-course"});
         let import: Value = app
@@ -116,6 +136,7 @@ async fn no_route_reaches_another_scope() {
             course: "sweep-course".into(),
             registration: "sweep-reg".into(),
             lrs_credential: lrs["id"].as_str().unwrap().into(),
+            forwarding_rule: rule["id"].as_str().unwrap().into(),
         };
         let target_secret = key["secret"].as_str().unwrap().to_owned();
         let outsiders = [
@@ -156,6 +177,8 @@ async fn no_route_reaches_another_scope() {
                             "sweep-reg",
                             targets.api_key.as_str(),
                             targets.lrs_credential.as_str(),
+                            targets.forwarding_rule.as_str(),
+                            "owner.example.com",
                         ];
                         assert!(
                             !leaked.iter().any(|t| text.contains(t)),
@@ -165,7 +188,7 @@ async fn no_route_reaches_another_scope() {
                 }
             }
         }
-        assert!(calls >= 2 * 15, "the sweep covered {calls} calls only");
+        assert!(calls >= 2 * 30, "the sweep covered {calls} calls only");
         // Nothing of the owner's changed.
         let owned: Value = app
             .get("/v1/learners/sweep-learner")
@@ -194,6 +217,20 @@ async fn no_route_reaches_another_scope() {
                 .status(),
             200
         );
+        let rule_path = format!("/v1/lrs/forwarding_rules/{}", targets.forwarding_rule);
+        let rule: Value = app
+            .get(&rule_path)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            (rule["enabled"].clone(), rule["url"].clone()),
+            (json!(true), json!("https://owner.example.com/xapi")),
+            "the owner's forwarding rule survived the sweep"
+        );
         let reg = app.get("/v1/registrations/sweep-reg").send().await.unwrap();
         assert_eq!(
             reg.status(),
@@ -201,6 +238,11 @@ async fn no_route_reaches_another_scope() {
             "the owner's registration survived the sweep"
         );
     }
+}
+
+/// A valid forwarding rule to `url`.
+fn forwarding_rule(url: &str) -> Value {
+    json!({"url": url, "version": "2.0.0", "auth": {"type": "basic", "username": "u", "password": "p"}})
 }
 
 /// The methods of a path item's operations.

@@ -9,9 +9,11 @@
 
 pub mod api_keys;
 pub mod courses;
+mod forwarding_input;
 pub mod imports;
 pub mod learners;
 pub mod lrs_credentials;
+pub mod lrs_forwarding;
 pub mod registrations;
 mod validate;
 
@@ -64,7 +66,7 @@ pub struct IdempotencyKeyParam {
         (name = "courses", description = "Imported courses and their versions"),
         (name = "registrations", description = "Learners on courses, and launch URLs"),
         (name = "api_keys", description = "Keys of the caller's environment"),
-        (name = "lrs", description = "Credentials of the environment's xAPI LRS (`/xapi/`)"),
+        (name = "lrs", description = "Credentials and statement forwarding rules of the environment's xAPI LRS (`/xapi/`)"),
     ),
 )]
 struct ApiDoc;
@@ -103,6 +105,13 @@ pub(crate) fn v1_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(lrs_credentials::create, lrs_credentials::list))
         .routes(routes!(lrs_credentials::get))
         .routes(routes!(lrs_credentials::revoke))
+        .routes(routes!(lrs_forwarding::create, lrs_forwarding::list))
+        .routes(routes!(
+            lrs_forwarding::get,
+            lrs_forwarding::update,
+            lrs_forwarding::delete
+        ))
+        .routes(routes!(lrs_forwarding::deliveries))
 }
 
 /// `/v1/courses`, whose POST streams uploads within `max_upload_bytes` instead of the JSON limit.

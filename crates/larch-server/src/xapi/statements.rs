@@ -76,6 +76,8 @@ async fn write(state: &XapiState, req: &XapiRequest) -> Result<Response, XapiErr
         .collect();
     if !fresh.is_empty() {
         store(state, req, fresh, parts).await?;
+        // Forwarding rules may have queued the batch: let an idle delivery worker look now.
+        state.app.outbox_wake.notify_waiters();
     }
     if put {
         return Ok(StatusCode::NO_CONTENT.into_response());

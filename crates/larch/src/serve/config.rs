@@ -65,6 +65,22 @@ pub struct Args {
     /// Import workers in this process; 0 leaves imports to other processes [default: 2].
     #[arg(long, env = "LARCH_IMPORT_WORKERS")]
     pub import_workers: Option<usize>,
+    /// Outbox delivery workers (statement forwarding) in this process; 0 leaves deliveries
+    /// to other processes [default: 2].
+    #[arg(long, env = "LARCH_DELIVERY_WORKERS")]
+    pub delivery_workers: Option<usize>,
+    /// Milliseconds an idle delivery worker waits before looking for due messages [default: 1000].
+    #[arg(long, env = "LARCH_DELIVERY_POLL_MS")]
+    pub delivery_poll_ms: Option<u64>,
+    /// Milliseconds before the second attempt of a failed delivery, doubling each time [default: 5000].
+    #[arg(long, env = "LARCH_DELIVERY_RETRY_BASE_MS")]
+    pub delivery_retry_base_ms: Option<u64>,
+    /// Longest wait between delivery attempts, seconds [default: 3600].
+    #[arg(long, env = "LARCH_DELIVERY_RETRY_CAP")]
+    pub delivery_retry_cap: Option<u64>,
+    /// Seconds a forwarded statement batch is retried before it is marked failed [default: 86400].
+    #[arg(long, env = "LARCH_FORWARDING_MAX_AGE")]
+    pub forwarding_max_age: Option<u64>,
     /// Log format [default: auto].
     #[arg(long, env = "LARCH_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
@@ -155,6 +171,26 @@ impl Settings {
                 .import_workers
                 .or(file.import_workers)
                 .unwrap_or(defaults.import_workers),
+            delivery_workers: args
+                .delivery_workers
+                .or(file.delivery_workers)
+                .unwrap_or(defaults.delivery_workers),
+            delivery_poll_interval: args
+                .delivery_poll_ms
+                .or(file.delivery_poll_ms)
+                .map_or(defaults.delivery_poll_interval, Duration::from_millis),
+            delivery_retry_base: args
+                .delivery_retry_base_ms
+                .or(file.delivery_retry_base_ms)
+                .map_or(defaults.delivery_retry_base, Duration::from_millis),
+            delivery_retry_cap: args
+                .delivery_retry_cap
+                .or(file.delivery_retry_cap)
+                .map_or(defaults.delivery_retry_cap, Duration::from_secs),
+            forwarding_max_age: args
+                .forwarding_max_age
+                .or(file.forwarding_max_age)
+                .map_or(defaults.forwarding_max_age, Duration::from_secs),
             ..defaults
         };
         let log_format = args
@@ -230,15 +266,26 @@ mod tests {
         let path = dir.path().join("larch.toml");
         std::fs::write(
             &path,
-            "listen = \"0.0.0.0:9000\"\nrate_limit = 5\ndata_dir = \"/srv/larch\"\n",
+            "listen = \"0.0.0.0:9000\"\nrate_limit = 5\ndata_dir = \"/srv/larch\"\n\
+             delivery_workers = 4\ndelivery_retry_base_ms = 250\nforwarding_max_age = 3600\n",
         )
         .unwrap();
         let args = Args {
             config: Some(path),
             rate_limit: Some(7),
+            delivery_workers: Some(1),
             ..Args::default()
         };
         let settings = Settings::resolve(&args).unwrap();
+        assert_eq!(settings.server.delivery_workers, 1);
+        assert_eq!(
+            settings.server.delivery_retry_base,
+            Duration::from_millis(250)
+        );
+        assert_eq!(
+            settings.server.forwarding_max_age,
+            Duration::from_secs(3600)
+        );
         assert_eq!(settings.listen.port(), 9000);
         assert_eq!(
             settings.server.public_url.as_str(),

@@ -1,0 +1,239 @@
+//! Statement forwarding (`lrs.forward` messages): POST the batch's statements, as stored, to
+//! `<rule url>/statements` of the external LRS with its version header and HTTP Basic
+//! credentials (xAPI-Communication 2.1.2), as `multipart/mixed` when they have stored
+//! attachments (Communication 1.5.2). Only a 2xx counts as delivered, and a 409: the target
+//! already stores a statement with one of these ids (Communication 2.1.2), so retrying the
+//! same batch cannot succeed and the statements are there.
+
+use super::{Report, Verdict};
+use crate::error::ApiError;
+use crate::state::AppState;
+use larch_store::ids::LrsForwardingRuleId;
+use larch_store::{ForwardingRule, Message, StoredStatement};
+use larch_xapi::multipart::{self, AttachmentPart};
+use serde_json::Value;
+use std::time::Duration;
+use url::Url;
+
+/// The longest one attempt may take.
+pub(super) const TIMEOUT: Duration = Duration::from_secs(30);
+/// The boundary of forwarded `multipart/mixed` bodies.
+const BOUNDARY: &str = "larch-forward-5b0e2c7d91f34a8e";
+/// The longest target URL accepted.
+const MAX_URL: usize = 2048;
+
+/// The HTTP client of one delivery worker: no redirects (a POST must not wander elsewhere),
+/// bounded time.
+pub(super) fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(TIMEOUT)
+        .build()
+        .unwrap_or_default()
+}
+
+/// A rule's `url`: an absolute `http` or `https` URL with a host, no credentials (they go in
+/// `auth`), no query or fragment (`/statements` is appended). Returned without a trailing `/`.
+pub(crate) fn validate_target_url(param: &str, raw: &str) -> Result<String, ApiError> {
+    let bad = |why: &str| ApiError::invalid(param, format!("{param} {why}"));
+    if raw.len() > MAX_URL {
+        return Err(bad(&format!("is longer than {MAX_URL} characters")));
+    }
+    let url = Url::parse(raw.trim()).map_err(|_| bad("is not an absolute URL"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("must be an http or https URL"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("must not contain credentials; give them in auth"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("must not have a query or a fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// One attempt at a forwarding message.
+pub(super) async fn deliver(
+    state: &AppState,
+    client: &reqwest::Client,
+    message: &Message,
+) -> Report {
+    match prepare(state, message).await {
+        Ok((rule, body)) => post(client, &rule, body).await,
+        Err(report) => report,
+    }
+}
+
+fn give_up(error: &str) -> Report {
+    Report {
+        status_code: None,
+        error: Some(error.to_owned()),
+        verdict: Verdict::GiveUp,
+    }
+}
+
+fn retry(error: String) -> Report {
+    Report {
+        status_code: None,
+        error: Some(error),
+        verdict: Verdict::Retry,
+    }
+}
+
+/// What to send: the rule (still there and enabled) and the body with its content type.
+async fn prepare(
+    state: &AppState,
+    message: &Message,
+) -> Result<(ForwardingRule, (String, Vec<u8>)), Report> {
+    let scope = message.scope;
+    let id = LrsForwardingRuleId::parse(&message.target)
+        .map_err(|_| give_up("the message names no forwarding rule"))?;
+    let store_failed =
+        |e: larch_store::StoreError| retry(format!("reading the statements failed: {e}"));
+    let rule = state
+        .store
+        .forwarding_rules()
+        .get(scope, &id)
+        .await
+        .map_err(store_failed)?;
+    let rule = rule.ok_or_else(|| give_up("the forwarding rule was deleted"))?;
+    if !rule.enabled {
+        return Err(give_up("the forwarding rule is disabled"));
+    }
+    let ids: Vec<String> = message.payload["statements"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut rows = state
+        .store
+        .statements()
+        .by_ids(scope, &ids)
+        .await
+        .map_err(store_failed)?;
+    if rows.is_empty() {
+        return Err(give_up("the statements are no longer stored"));
+    }
+    rows.sort_by_key(|r| r.seq);
+    let body = body(state, message, &rows).await.map_err(store_failed)?;
+    Ok((rule, body))
+}
+
+/// The statements as a JSON array, with their stored attachments as `multipart/mixed`.
+async fn body(
+    state: &AppState,
+    message: &Message,
+    rows: &[StoredStatement],
+) -> Result<(String, Vec<u8>), larch_store::StoreError> {
+    let statements: Vec<Value> = rows
+        .iter()
+        .filter_map(|r| serde_json::from_str(&r.body).ok())
+        .collect();
+    let mut hashes: Vec<String> = statements
+        .iter()
+        .filter_map(|s| s["attachments"].as_array())
+        .flatten()
+        .filter_map(|a| a["sha2"].as_str().map(str::to_owned))
+        .collect();
+    hashes.sort();
+    hashes.dedup();
+    let json = Value::Array(statements).to_string().into_bytes();
+    let parts: Vec<AttachmentPart> = state
+        .store
+        .statements()
+        .attachments(message.scope, &hashes)
+        .await?
+        .into_iter()
+        .map(|a| AttachmentPart {
+            sha2: a.sha2,
+            content_type: a.content_type,
+            content: a.content,
+        })
+        .collect();
+    if parts.is_empty() {
+        return Ok(("application/json".to_owned(), json));
+    }
+    let content_type = format!("multipart/mixed; boundary={BOUNDARY}");
+    Ok((
+        content_type,
+        multipart::write_multipart(BOUNDARY, &json, &parts),
+    ))
+}
+
+async fn post(
+    client: &reqwest::Client,
+    rule: &ForwardingRule,
+    (content_type, body): (String, Vec<u8>),
+) -> Report {
+    let sent = client
+        .post(format!("{}/statements", rule.url))
+        .basic_auth(&rule.auth.username, Some(rule.auth.password.expose()))
+        .header("X-Experience-API-Version", &rule.version)
+        .header(reqwest::header::CONTENT_TYPE, content_type)
+        .body(body)
+        .send()
+        .await;
+    let response = match sent {
+        Ok(r) => r,
+        Err(e) => return retry(describe(&e)),
+    };
+    let status = response.status();
+    let delivered = status.is_success() || status == reqwest::StatusCode::CONFLICT;
+    Report {
+        status_code: Some(status.as_u16()),
+        error: (!delivered).then(|| format!("the target answered HTTP {status}")),
+        verdict: if delivered {
+            Verdict::Delivered
+        } else {
+            Verdict::Retry
+        },
+    }
+}
+
+/// A transport error with its causes, without the URL (shown with the rule anyway).
+fn describe(error: &reqwest::Error) -> String {
+    let mut text = if error.is_timeout() {
+        "the target did not answer in time".to_owned()
+    } else {
+        "the request failed".to_owned()
+    };
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn target_urls_are_http_with_a_host_and_nothing_secret() {
+        let ok = validate_target_url("url", "https://lrs.example.com/xapi/").unwrap();
+        assert_eq!(ok, "https://lrs.example.com/xapi");
+        assert!(validate_target_url("url", "http://127.0.0.1:8080/xapi").is_ok());
+        for bad in [
+            "ftp://lrs.example.com/xapi",
+            "file:///etc/passwd",
+            "lrs.example.com/xapi",
+            "https://user:pw@lrs.example.com/xapi",
+            "https://lrs.example.com/xapi?x=1",
+            "https://lrs.example.com/xapi#f",
+            "javascript:alert(1)",
+        ] {
+            assert!(validate_target_url("url", bad).is_err(), "{bad}");
+        }
+        let long = format!("https://example.com/{}", "a".repeat(MAX_URL));
+        assert!(validate_target_url("url", &long).is_err());
+    }
+}
