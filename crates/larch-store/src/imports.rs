@@ -129,11 +129,21 @@ pub trait ImportJobStore: Send + Sync {
     /// One job.
     async fn get(&self, scope: Scope, id: &ImportJobId) -> Result<Option<ImportJob>, StoreError>;
 
-    /// Claims the oldest queued job, or a running one whose lease ran out, for `worker`, for
-    /// `lease_secs`. Safe with any number of workers in any number of processes: each job goes
-    /// to exactly one of them (`FOR UPDATE SKIP LOCKED` on PostgreSQL; the single writer on
-    /// SQLite).
-    async fn claim(&self, worker: &str, lease_secs: i64) -> Result<Option<ClaimedJob>, StoreError>;
+    /// Claims the oldest queued job, or a running one whose lease ran out and that was claimed
+    /// fewer than `max_attempts` times, for `worker`, for `lease_secs`. Safe with any number of
+    /// workers in any number of processes: each job goes to exactly one of them (`FOR UPDATE
+    /// SKIP LOCKED` on PostgreSQL; the single writer on SQLite).
+    async fn claim(
+        &self,
+        worker: &str,
+        lease_secs: i64,
+        max_attempts: i64,
+    ) -> Result<Option<ClaimedJob>, StoreError>;
+
+    /// Ends `failed` (code `import_crashed`) every running job whose lease ran out after
+    /// `max_attempts` claims, and returns them (their uploads are the caller's to delete). A
+    /// package that kills or hangs its worker would otherwise be claimed forever.
+    async fn fail_exhausted(&self, max_attempts: i64) -> Result<Vec<ClaimedJob>, StoreError>;
 
     /// Records progress and extends the lease; `false` when `worker` no longer holds the job.
     async fn heartbeat(

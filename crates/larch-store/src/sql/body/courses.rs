@@ -46,25 +46,15 @@ async fn next_course_version(
     new: &crate::NewCourseVersion,
     now: i64,
 ) -> Result<i64, StoreError> {
-    // An atomic increment, so two imports of one course never get the same number.
-    let bumped = scoped(
-        "UPDATE courses SET latest_version = latest_version + 1, title = $5, standard = $6, edition = $7, \
-         updated_at = $8 WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4 RETURNING latest_version",
-        scope,
-    )
-    .bind(new.id.as_str().to_owned())
-    .bind(new.title.clone())
-    .bind(new.standard.clone())
-    .bind(new.edition.clone())
-    .bind(now)
-    .fetch_optional(&mut **tx)
-    .await?;
-    if let Some(row) = bumped {
-        return Ok(row.try_get("latest_version")?);
-    }
-    scoped(
+    // One atomic upsert, so two imports of one course never get the same number, and two
+    // first imports of a new course (on two PostgreSQL connections) do not collide on its row:
+    // the second waits for the first's row and increments it.
+    let row = scoped(
         "INSERT INTO courses (tenant_id, app_id, env, id, title, standard, edition, latest_version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) \
+         ON CONFLICT (tenant_id, app_id, env, id) DO UPDATE SET latest_version = courses.latest_version + 1, \
+         title = excluded.title, standard = excluded.standard, edition = excluded.edition, \
+         updated_at = excluded.updated_at RETURNING latest_version",
         scope,
     )
     .bind(new.id.as_str().to_owned())
@@ -72,9 +62,9 @@ async fn next_course_version(
     .bind(new.standard.clone())
     .bind(new.edition.clone())
     .bind(now)
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
-    Ok(1)
+    Ok(row.try_get("latest_version")?)
 }
 
 /// Writes a new version of `new.id` (creating the course at version 1); returns its number.

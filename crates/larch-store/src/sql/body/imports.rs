@@ -3,17 +3,23 @@
 const JOB_COLUMNS: &str = "tenant_id, app_id, env, id, course_id, source_kind, source, file_name, status, \
      progress, version, error, warnings, attempts, created_at, updated_at";
 
-/// The claim: the oldest queued job, or a running one whose lease ran out. On PostgreSQL the
-/// candidate row is locked with SKIP LOCKED, so concurrent workers each get a different job;
-/// on SQLite the single writer connection serialises claims.
+/// The claim: the oldest queued job, or a running one whose lease ran out and that has not used
+/// up its attempts ($4). On PostgreSQL the candidate row is locked with SKIP LOCKED, so
+/// concurrent workers each get a different job; on SQLite the single writer connection
+/// serialises claims.
 const CLAIM_PG: &str = "UPDATE import_jobs SET status = 'running', locked_by = $1, locked_until = $2, \
      attempts = attempts + 1, updated_at = $3 WHERE seq = (SELECT seq FROM import_jobs \
-     WHERE status = 'queued' OR (status = 'running' AND locked_until < $3) \
+     WHERE status = 'queued' OR (status = 'running' AND locked_until < $3 AND attempts < $4) \
      ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING ";
 const CLAIM_SQLITE: &str = "UPDATE import_jobs SET status = 'running', locked_by = $1, locked_until = $2, \
      attempts = attempts + 1, updated_at = $3 WHERE seq = (SELECT seq FROM import_jobs \
-     WHERE status = 'queued' OR (status = 'running' AND locked_until < $3) \
+     WHERE status = 'queued' OR (status = 'running' AND locked_until < $3 AND attempts < $4) \
      ORDER BY seq LIMIT 1) RETURNING ";
+/// Ends the jobs whose lease ran out on their last attempt: each claim's worker died (or hung)
+/// while importing them, so the package itself is the likely cause.
+const FAIL_EXHAUSTED: &str = "UPDATE import_jobs SET status = 'failed', error = $1, locked_by = NULL, \
+     locked_until = NULL, updated_at = $2 \
+     WHERE status = 'running' AND locked_until < $2 AND attempts >= $3 RETURNING ";
 
 fn job_from_row(row: &DbRow) -> Result<crate::ImportJob, StoreError> {
     let kind: &str = row.try_get("source_kind")?;
@@ -165,6 +171,7 @@ impl crate::ImportJobStore for This {
         &self,
         worker: &str,
         lease_secs: i64,
+        max_attempts: i64,
     ) -> Result<Option<crate::ClaimedJob>, StoreError> {
         let now = crate::unix_now();
         let head = if self.kind_name() == "postgres" { CLAIM_PG } else { CLAIM_SQLITE };
@@ -174,6 +181,7 @@ impl crate::ImportJobStore for This {
             .bind(worker.to_owned())
             .bind(now + lease_secs)
             .bind(now)
+            .bind(max_attempts)
             .fetch_optional(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -182,6 +190,35 @@ impl crate::ImportJobStore for This {
             scope: scope_of(&row)?,
             job: job_from_row(&row)?,
         }))
+    }
+
+    async fn fail_exhausted(
+        &self,
+        max_attempts: i64,
+    ) -> Result<Vec<crate::ClaimedJob>, StoreError> {
+        let now = crate::unix_now();
+        let message = format!(
+            "the import stopped {max_attempts} times before it finished (its worker process \
+             ended or hung); it is not tried again"
+        );
+        let error = serde_json::json!({"code": "import_crashed", "message": message, "errors": []});
+        let sql = format!("{FAIL_EXHAUSTED}{JOB_COLUMNS}");
+        let mut tx = worker_tx(self).await?;
+        let rows = sqlx::query(&sql)
+            .bind(error.to_string())
+            .bind(now)
+            .bind(max_attempts)
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|row| {
+                Ok(crate::ClaimedJob {
+                    scope: scope_of(row)?,
+                    job: job_from_row(row)?,
+                })
+            })
+            .collect()
     }
 
     async fn heartbeat(
