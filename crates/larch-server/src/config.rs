@@ -43,6 +43,26 @@ pub struct ServerConfig {
     /// How long a forwarded statement batch is retried before it is marked failed. By
     /// default, 24 hours.
     pub forwarding_max_age: Duration,
+    /// Let URL imports reach loopback, private, link-local and other internal addresses. By
+    /// default, off: a URL import may only fetch from public addresses (SSRF guard).
+    pub import_allow_private_urls: bool,
+    /// `host:port` pairs URL imports may reach even when they are internal (e.g. an intranet
+    /// package server), with the guard on. By default, none.
+    pub import_url_allow_hosts: Vec<String>,
+    /// How many times an import job is claimed before a job whose workers keep dying (a
+    /// package that crashes or stalls the process) ends `failed` with `import_crashed`. By
+    /// default, 3.
+    pub import_max_attempts: u32,
+}
+
+impl ServerConfig {
+    /// The SSRF guard's settings.
+    pub(crate) fn url_policy(&self) -> crate::import::UrlPolicy {
+        crate::import::UrlPolicy {
+            allow_private: self.import_allow_private_urls,
+            allow_hosts: self.import_url_allow_hosts.clone(),
+        }
+    }
 }
 
 impl Default for ServerConfig {
@@ -63,6 +83,9 @@ impl Default for ServerConfig {
             delivery_retry_base: Duration::from_secs(5),
             delivery_retry_cap: Duration::from_secs(60 * 60),
             forwarding_max_age: Duration::from_secs(24 * 60 * 60),
+            import_allow_private_urls: false,
+            import_url_allow_hosts: Vec::new(),
+            import_max_attempts: 3,
         }
     }
 }

@@ -1,6 +1,18 @@
 //! `Idempotency-Key` on POST: the first request with a key runs and its response is recorded;
 //! a retry with the same key and the same request gets the recorded response; the same key with
 //! a different request gets a 409. Recorded in the database, so it holds across nodes.
+//!
+//! A JSON request is small: it is read whole, hashed, and the key claimed before the handler
+//! runs. A course upload (`multipart/form-data`) may be gigabytes and is never held in memory,
+//! so it cannot be hashed before the claim. Its key is claimed by the handler instead, through
+//! the [`UploadGate`] this middleware puts in the request's extensions, once the file has been
+//! streamed to its temporary upload blob and hashed on the way: the decision (run, replay, 409)
+//! is taken on the real content, the temporary blob is deleted when the request does not run,
+//! and nothing else (no import job) happens before the claim. Hashing the raw body instead
+//! would not do: clients pick a fresh multipart boundary for each attempt, so a faithful retry
+//! would differ byte for byte; the gate hashes the form's parts (name, file name, content).
+//! The price is that two concurrent attempts with one key both stream their file before one of
+//! them gets `idempotency_key_in_use`; neither creates a second job.
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -10,8 +22,10 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use larch_store::IdempotencyClaim;
+use larch_store::{IdempotencyClaim, Scope};
 use sha2::{Digest as _, Sha256};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The request header.
 pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
@@ -37,55 +51,147 @@ pub(crate) async fn idempotency(
             "idempotency middleware mounted outside authentication"
         ))
     })?;
-    let (parts, body) = req.into_parts();
-    // An upload is streamed, never buffered: its request is known by its size instead of its
-    // bytes (a retry sends the same file; another file of the very same size is not told apart).
-    let (body, hashed) = if is_upload(&parts) {
-        let length = parts.headers.get(header::CONTENT_LENGTH);
-        let length = length.map(|v| v.as_bytes().to_vec()).unwrap_or_default();
-        (body, [b"multipart:".as_slice(), &length].concat())
-    } else {
-        let limit = state.config.max_body_bytes;
-        let bytes = to_bytes(body, limit)
-            .await
-            .map_err(|_| ApiError::TooLarge { limit })?;
-        (Body::from(bytes.clone()), bytes.to_vec())
-    };
-    let hash = request_hash(&parts.method, parts.uri.path(), parts.uri.query(), &hashed);
-    let idem = state.store.idempotency();
-    match idem.claim(caller.scope, &key, &hash).await? {
-        IdempotencyClaim::Claimed => {}
-        IdempotencyClaim::Replay { status, body } => return Ok(replay(status, body)),
-        IdempotencyClaim::Mismatch => {
-            return Err(conflict(
-                "idempotency_key_reused",
-                "this Idempotency-Key was used with a different request",
-            ));
+    let (mut parts, body) = req.into_parts();
+    if is_upload(&parts) {
+        let request = request_hash(&parts.method, parts.uri.path(), parts.uri.query(), b"");
+        let gate = UploadGate::new(caller.scope, key.clone(), request);
+        parts.extensions.insert(gate.clone());
+        let response = next.run(Request::from_parts(parts, body)).await;
+        if !gate.claimed() {
+            return Ok(response);
         }
-        IdempotencyClaim::InProgress => {
-            return Err(conflict(
-                "idempotency_key_in_use",
-                "a request with this Idempotency-Key is still running",
-            ));
-        }
+        return record(&state, caller.scope, &key, response).await;
     }
-    let response = next.run(Request::from_parts(parts, body)).await;
+    let limit = state.config.max_body_bytes;
+    let bytes = to_bytes(body, limit)
+        .await
+        .map_err(|_| ApiError::TooLarge { limit })?;
+    let hash = request_hash(&parts.method, parts.uri.path(), parts.uri.query(), &bytes);
+    let claim = state
+        .store
+        .idempotency()
+        .claim(caller.scope, &key, &hash)
+        .await?;
+    if let Some(answer) = answer(claim)? {
+        return Ok(answer);
+    }
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    record(&state, caller.scope, &key, response).await
+}
+
+/// What a claim means for the request: `None` to run it, a replayed response, or a 409.
+fn answer(claim: IdempotencyClaim) -> Result<Option<Response>, ApiError> {
+    match claim {
+        IdempotencyClaim::Claimed => Ok(None),
+        IdempotencyClaim::Replay { status, body } => Ok(Some(replay(status, body))),
+        IdempotencyClaim::Mismatch => Err(conflict(
+            "idempotency_key_reused",
+            "this Idempotency-Key was used with a different request",
+        )),
+        IdempotencyClaim::InProgress => Err(conflict(
+            "idempotency_key_in_use",
+            "a request with this Idempotency-Key is still running",
+        )),
+    }
+}
+
+/// Records the response of a claimed request (or releases the key after a 5xx).
+async fn record(
+    state: &AppState,
+    scope: Scope,
+    key: &str,
+    response: Response,
+) -> Result<Response, ApiError> {
+    let idem = state.store.idempotency();
     let (response_parts, body) = response.into_parts();
     let Ok(body) = to_bytes(body, MAX_RECORDED_RESPONSE).await else {
-        idem.release(caller.scope, &key).await?;
+        idem.release(scope, key).await?;
         return Err(ApiError::Internal(anyhow::anyhow!(
             "response too large to record"
         )));
     };
     // A server-side failure is not an answer: release the key so that a retry runs again.
     if response_parts.status.is_server_error() {
-        idem.release(caller.scope, &key).await?;
+        idem.release(scope, key).await?;
     } else {
         let text = String::from_utf8_lossy(&body);
-        idem.complete(caller.scope, &key, response_parts.status.as_u16(), &text)
+        idem.complete(scope, key, response_parts.status.as_u16(), &text)
             .await?;
     }
     Ok(Response::from_parts(response_parts, Body::from(body)))
+}
+
+/// The `Idempotency-Key` of an upload, claimed by the handler once the form is hashed.
+#[derive(Debug, Clone)]
+pub(crate) struct UploadGate(Arc<GateInner>);
+
+#[derive(Debug)]
+struct GateInner {
+    scope: Scope,
+    key: String,
+    /// Hash of method, path and query.
+    request: String,
+    claimed: AtomicBool,
+}
+
+impl UploadGate {
+    fn new(scope: Scope, key: String, request: String) -> Self {
+        Self(Arc::new(GateInner {
+            scope,
+            key,
+            request,
+            claimed: AtomicBool::new(false),
+        }))
+    }
+
+    /// Claims the key for an upload whose form hashes to `form_hash` (see
+    /// `FormFingerprint`): `None` when the request is to run (its response will be recorded),
+    /// the recorded response of the same request, or a 409.
+    pub(crate) async fn claim(
+        &self,
+        state: &AppState,
+        form_hash: &str,
+    ) -> Result<Option<Response>, ApiError> {
+        let hash = request_hash(
+            &Method::POST,
+            &self.0.request,
+            None,
+            format!("multipart:{form_hash}").as_bytes(),
+        );
+        let idem = state.store.idempotency();
+        let claim = idem.claim(self.0.scope, &self.0.key, &hash).await?;
+        let claimed = claim == IdempotencyClaim::Claimed;
+        self.0.claimed.store(claimed, Ordering::SeqCst);
+        answer(claim)
+    }
+
+    fn claimed(&self) -> bool {
+        self.0.claimed.load(Ordering::SeqCst)
+    }
+}
+
+/// Hashes a multipart form as it streams: each part's name, file name and content, in order.
+#[derive(Debug, Default)]
+pub(crate) struct FormFingerprint {
+    hasher: Sha256,
+}
+
+impl FormFingerprint {
+    /// Adds one part; `content_sha256` is the SHA-256 of its bytes, computed while streaming.
+    pub(crate) fn part(&mut self, name: &str, file_name: Option<&str>, content_sha256: &[u8]) {
+        let file_name = file_name.map(|f| format!("f:{f}")).unwrap_or_default();
+        for field in [name.as_bytes(), file_name.as_bytes(), content_sha256] {
+            self.hasher.update((field.len() as u64).to_be_bytes());
+            self.hasher.update(field);
+        }
+    }
+
+    /// The form's hash, hex.
+    pub(crate) fn finish(self) -> String {
+        hex::encode(self.hasher.finalize())
+    }
 }
 
 /// A `multipart/form-data` request (a course upload).

@@ -8,15 +8,19 @@ use crate::api::{IdempotencyKeyParam, validate};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{PathId, parse_json};
+use crate::idempotency::{FormFingerprint, UploadGate};
+use crate::import::Blocked;
 use crate::state::AppState;
 use axum::extract::multipart::{Field, MultipartError};
 use axum::extract::{FromRequest as _, Multipart, Request, State};
 use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse as _, Response};
 use larch_store::ids::{CourseId, ImportJobId};
 use larch_store::{ImportJob, ImportSource, NewImportJob};
 use object_store::WriteMultipart;
 use object_store::path::Path as BlobPath;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
 use utoipa::ToSchema;
 
 /// A course import, queued, running or ended.
@@ -107,7 +111,7 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     caller: Caller,
     req: Request,
-) -> Result<(StatusCode, axum::Json<ImportJobObject>), ApiError> {
+) -> Result<Response, ApiError> {
     let mime = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -118,17 +122,59 @@ pub(crate) async fn create(
     let job_id = ImportJobId::generate();
     let new = match mime.as_str() {
         "multipart/form-data" => {
+            let gate = req.extensions().get::<UploadGate>().cloned();
             let form = Multipart::from_request(req, &state)
                 .await
                 .map_err(|e| ApiError::invalid("file", e.body_text()))?;
-            receive_upload(&state, form, job_id).await?
+            let (new, form_hash) = receive_upload(&state, form, job_id).await?;
+            if let Some(gate) = gate
+                && let Some(early) = claim_upload(&state, &gate, &new, &form_hash).await?
+            {
+                return Ok(early);
+            }
+            new
         }
         "application/json" => url_job(&state, req, job_id).await?,
         _ => return Err(ApiError::UnsupportedMediaType),
     };
-    let job = state.store.imports().create(caller.scope, new).await?;
+    let upload = match &new.source {
+        ImportSource::Upload { blob } => Some(BlobPath::from(blob.as_str())),
+        ImportSource::Url(_) => None,
+    };
+    let job = match state.store.imports().create(caller.scope, new).await {
+        Ok(job) => job,
+        Err(e) => {
+            // No job will ever read the stored upload (e.g. the database went away meanwhile).
+            if let Some(upload) = upload {
+                let _ = state.blobs.object_store().delete(&upload).await;
+            }
+            return Err(e.into());
+        }
+    };
     tracing::info!(import.id = %job.id, course.id = %job.course_id, "course import queued");
-    Ok((StatusCode::ACCEPTED, axum::Json(job.into())))
+    let body = axum::Json(ImportJobObject::from(job));
+    Ok((StatusCode::ACCEPTED, body).into_response())
+}
+
+/// Claims the upload's `Idempotency-Key` now that its form is hashed (see `crate::idempotency`);
+/// when the request is not to run (a replay or a 409), its stored upload is deleted again.
+async fn claim_upload(
+    state: &AppState,
+    gate: &UploadGate,
+    new: &NewImportJob,
+    form_hash: &str,
+) -> Result<Option<Response>, ApiError> {
+    let decision = gate.claim(state, form_hash).await;
+    if !matches!(decision, Ok(None))
+        && let ImportSource::Upload { blob } = &new.source
+    {
+        let _ = state
+            .blobs
+            .object_store()
+            .delete(&BlobPath::from(blob.as_str()))
+            .await;
+    }
+    decision
 }
 
 /// Retrieve an import job.
@@ -162,6 +208,15 @@ async fn url_job(
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https"))
         .ok_or_else(|| ApiError::invalid("url", "url must be an absolute http(s) URL"))?;
+    // Refused now when the host is internal; a name that does not resolve yet is left to the
+    // import job (DNS may be down for a moment), which checks again, at every redirect.
+    if let Err(Blocked::Refused(why)) = state.config.url_policy().check(&url).await {
+        return Err(ApiError::Invalid {
+            code: "url_not_allowed",
+            message: format!("this URL cannot be imported: {why}"),
+            param: Some("url".into()),
+        });
+    }
     let file_name = url
         .path_segments()
         .and_then(|mut s| s.next_back().map(str::to_owned))
@@ -182,25 +237,32 @@ fn course_id(raw: Option<&str>) -> Result<CourseId, ApiError> {
     )
 }
 
-/// Reads the form: `id` (small) and `file` (streamed to blob storage). The upload is deleted
-/// again if the form turns out invalid.
+/// Reads the form: `id` (small) and `file` (streamed to blob storage), hashing both on the way
+/// (for `Idempotency-Key`). The upload is deleted again if the form turns out invalid.
 async fn receive_upload(
     state: &AppState,
     mut form: Multipart,
     id: ImportJobId,
-) -> Result<NewImportJob, ApiError> {
+) -> Result<(NewImportJob, String), ApiError> {
     let key = BlobPath::from(format!("uploads/{id}"));
     let mut course = None;
     let mut file_name = None;
+    let mut fingerprint = FormFingerprint::default();
     let read = async {
         while let Some(mut field) = form.next_field().await.map_err(|e| form_error(&e))? {
             let part = field.name().unwrap_or_default().to_owned();
             match part.as_str() {
                 "file" if file_name.is_none() => {
-                    file_name = Some(field.file_name().unwrap_or("package.zip").to_owned());
-                    store_upload(state, &mut field, &key).await?;
+                    let name = field.file_name().unwrap_or("package.zip").to_owned();
+                    let sha256 = store_upload(state, &mut field, &key).await?;
+                    fingerprint.part("file", Some(&name), &sha256);
+                    file_name = Some(name);
                 }
-                "id" if course.is_none() => course = Some(small_text(field).await?),
+                "id" if course.is_none() => {
+                    let text = small_text(field).await?;
+                    fingerprint.part("id", None, &Sha256::digest(text.as_bytes()));
+                    course = Some(text);
+                }
                 other => {
                     return Err(ApiError::invalid(
                         other,
@@ -214,14 +276,17 @@ async fn receive_upload(
         Ok((course_id(course.as_deref())?, name))
     };
     match read.await {
-        Ok((course_id, file_name)) => Ok(NewImportJob {
-            id,
-            course_id,
-            source: ImportSource::Upload {
-                blob: key.to_string(),
+        Ok((course_id, file_name)) => Ok((
+            NewImportJob {
+                id,
+                course_id,
+                source: ImportSource::Upload {
+                    blob: key.to_string(),
+                },
+                file_name,
             },
-            file_name,
-        }),
+            fingerprint.finish(),
+        )),
         Err(e) => {
             let _ = state.blobs.object_store().delete(&key).await;
             Err(e)
@@ -229,12 +294,12 @@ async fn receive_upload(
     }
 }
 
-/// Streams the `file` part to blob storage within `max_upload_bytes`.
+/// Streams the `file` part to blob storage within `max_upload_bytes`; returns its SHA-256.
 async fn store_upload(
     state: &AppState,
     field: &mut Field<'_>,
     key: &BlobPath,
-) -> Result<(), ApiError> {
+) -> Result<Vec<u8>, ApiError> {
     let limit = state.config.max_upload_bytes;
     let upload = state
         .blobs
@@ -243,6 +308,7 @@ async fn store_upload(
         .await
         .map_err(internal)?;
     let mut writer = WriteMultipart::new(upload);
+    let mut hasher = Sha256::new();
     let mut total = 0u64;
     loop {
         let chunk = match field.chunk().await {
@@ -255,14 +321,15 @@ async fn store_upload(
             let limit = usize::try_from(limit).unwrap_or(usize::MAX);
             return abort(writer, ApiError::TooLarge { limit }).await;
         }
+        hasher.update(&chunk);
         writer.wait_for_capacity(2).await.map_err(internal)?;
         writer.write(&chunk);
     }
     writer.finish().await.map_err(internal)?;
-    Ok(())
+    Ok(hasher.finalize().to_vec())
 }
 
-async fn abort(writer: WriteMultipart, error: ApiError) -> Result<(), ApiError> {
+async fn abort<T>(writer: WriteMultipart, error: ApiError) -> Result<T, ApiError> {
     let _ = writer.abort().await;
     Err(error)
 }

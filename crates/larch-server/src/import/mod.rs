@@ -3,6 +3,7 @@
 //! record the course version, or the failure, on the job.
 
 mod fetch;
+mod guard;
 mod sink;
 mod sweeper;
 
@@ -16,6 +17,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub(crate) use guard::{Blocked, UrlPolicy};
 pub(crate) use sink::asset_key;
 
 /// How long a claim holds before another worker may take the job over.
@@ -26,6 +28,8 @@ const HEARTBEAT: Duration = Duration::from_secs(2);
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// How long an idle worker waits before looking for work again.
 const IDLE: Duration = Duration::from_millis(200);
+/// How often a worker ends the jobs that used up their attempts.
+const EXHAUSTED_CHECK: Duration = Duration::from_secs(5);
 
 /// Starts the configured number of workers and the orphan-blob sweeper; they stop when `stop`
 /// turns true.
@@ -54,8 +58,18 @@ pub(crate) async fn stop(workers: Vec<JoinHandle<()>>) {
 }
 
 async fn work(state: AppState, worker: String, mut stop: watch::Receiver<bool>) {
+    let max_attempts = i64::from(state.config.import_max_attempts.max(1));
+    let mut checked = tokio::time::Instant::now() - EXHAUSTED_CHECK;
     while !*stop.borrow() {
-        match state.store.imports().claim(&worker, LEASE_SECS).await {
+        if checked.elapsed() >= EXHAUSTED_CHECK {
+            end_exhausted(&state, max_attempts).await;
+            checked = tokio::time::Instant::now();
+        }
+        let claim = state
+            .store
+            .imports()
+            .claim(&worker, LEASE_SECS, max_attempts);
+        match claim.await {
             Ok(Some(claimed)) => run(&state, &worker, claimed).await,
             Ok(None) => {
                 tokio::select! {
@@ -68,6 +82,20 @@ async fn work(state: AppState, worker: String, mut stop: watch::Receiver<bool>) 
                 tokio::time::sleep(IDLE * 10).await;
             }
         }
+    }
+}
+
+/// Ends the jobs whose workers died on every attempt (`import_crashed`) and deletes their
+/// uploads.
+async fn end_exhausted(state: &AppState, max_attempts: i64) {
+    match state.store.imports().fail_exhausted(max_attempts).await {
+        Ok(ended) => {
+            for ClaimedJob { job, .. } in ended {
+                tracing::warn!(import.id = %job.id, attempts = job.attempts, "import job crashed on every attempt; failed");
+                remove_upload(state, &job).await;
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "ending exhausted import jobs failed"),
     }
 }
 
@@ -159,7 +187,9 @@ async fn import(state: &AppState, job: &ImportJob, progress: Arc<AtomicU64>) -> 
     let scratch = tempfile::tempdir().map_err(|e| internal(&e))?;
     let package = scratch.path().join(safe_file_name(&job.file_name));
     let blobs = state.blobs.object_store().clone();
-    fetch::to_file(&blobs, &job.source, &package, state.config.max_upload_bytes)
+    let policy = state.config.url_policy();
+    let limit = state.config.max_upload_bytes;
+    fetch::to_file(&blobs, &job.source, &package, limit, &policy)
         .await
         .map_err(|e| Failure::new(e.code, &e.message))?;
     let size = std::fs::metadata(&package).map_err(|e| internal(&e))?.len();

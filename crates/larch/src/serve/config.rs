@@ -81,6 +81,21 @@ pub struct Args {
     /// Seconds a forwarded statement batch is retried before it is marked failed [default: 86400].
     #[arg(long, env = "LARCH_FORWARDING_MAX_AGE")]
     pub forwarding_max_age: Option<u64>,
+    /// Let URL imports fetch from loopback, private and link-local addresses [default: false].
+    #[arg(long, env = "LARCH_IMPORT_ALLOW_PRIVATE_URLS")]
+    pub import_allow_private_urls: Option<bool>,
+    /// `host:port` pairs URL imports may reach even when internal, comma-separated.
+    #[arg(long, env = "LARCH_IMPORT_URL_ALLOW_HOSTS", value_delimiter = ',')]
+    pub import_url_allow_hosts: Option<Vec<String>>,
+    /// Claims of an import job before one whose worker keeps dying fails [default: 3].
+    #[arg(long, env = "LARCH_IMPORT_MAX_ATTEMPTS")]
+    pub import_max_attempts: Option<u32>,
+    /// Seconds between two sweeps of orphan asset blobs [default: 3600].
+    #[arg(long, env = "LARCH_ORPHAN_SWEEP_INTERVAL")]
+    pub orphan_sweep_interval: Option<u64>,
+    /// Seconds an unreferenced asset blob is kept before the sweeper deletes it [default: 86400].
+    #[arg(long, env = "LARCH_ORPHAN_MIN_AGE")]
+    pub orphan_min_age: Option<u64>,
     /// Log format [default: auto].
     #[arg(long, env = "LARCH_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
@@ -191,7 +206,26 @@ impl Settings {
                 .forwarding_max_age
                 .or(file.forwarding_max_age)
                 .map_or(defaults.forwarding_max_age, Duration::from_secs),
-            ..defaults
+            import_allow_private_urls: args
+                .import_allow_private_urls
+                .or(file.import_allow_private_urls)
+                .unwrap_or(defaults.import_allow_private_urls),
+            import_url_allow_hosts: allow_hosts(
+                pick(&args.import_url_allow_hosts, &file.import_url_allow_hosts)
+                    .unwrap_or_default(),
+            )?,
+            import_max_attempts: match args.import_max_attempts.or(file.import_max_attempts) {
+                Some(0) => anyhow::bail!("LARCH_IMPORT_MAX_ATTEMPTS must be at least 1"),
+                other => other.unwrap_or(defaults.import_max_attempts),
+            },
+            blob_sweep_interval: match args.orphan_sweep_interval.or(file.orphan_sweep_interval) {
+                Some(0) => anyhow::bail!("LARCH_ORPHAN_SWEEP_INTERVAL must be at least 1 second"),
+                other => other.map_or(defaults.blob_sweep_interval, Duration::from_secs),
+            },
+            orphan_blob_age: args
+                .orphan_min_age
+                .or(file.orphan_min_age)
+                .map_or(defaults.orphan_blob_age, Duration::from_secs),
         };
         let log_format = args
             .log_format
@@ -213,6 +247,25 @@ impl Settings {
             content_url_explicit,
         })
     }
+}
+
+/// Validates `LARCH_IMPORT_URL_ALLOW_HOSTS` entries: `host:port`, IPv6 hosts in brackets.
+fn allow_hosts(raw: Vec<String>) -> anyhow::Result<Vec<String>> {
+    raw.into_iter()
+        .map(|e| e.trim().to_ascii_lowercase())
+        .filter(|e| !e.is_empty())
+        .map(|entry| {
+            let url = Url::parse(&format!("http://{entry}/"))
+                .ok()
+                .filter(|u| u.port().is_some() || entry.ends_with(":80"));
+            match url.and_then(|u| Some(format!("{}:{}", u.host_str()?, u.port().unwrap_or(80)))) {
+                Some(normal) => Ok(normal),
+                None => anyhow::bail!(
+                    "LARCH_IMPORT_URL_ALLOW_HOSTS: {entry:?} is not host:port (IPv6 in brackets)"
+                ),
+            }
+        })
+        .collect()
 }
 
 fn pick<T: Clone>(first: &Option<T>, second: &Option<T>) -> Option<T> {
@@ -320,5 +373,50 @@ mod tests {
             })
             .is_err()
         );
+    }
+
+    #[test]
+    fn import_and_sweeper_settings_are_read_and_checked() {
+        let args = Args {
+            import_url_allow_hosts: Some(vec![
+                "Packages.Corp:443".into(),
+                "[::1]:8000".into(),
+                "10.0.0.5:80".into(),
+            ]),
+            import_max_attempts: Some(5),
+            orphan_sweep_interval: Some(60),
+            orphan_min_age: Some(600),
+            import_allow_private_urls: Some(true),
+            ..Args::default()
+        };
+        let server = Settings::resolve(&args).unwrap().server;
+        assert_eq!(
+            server.import_url_allow_hosts,
+            ["packages.corp:443", "[::1]:8000", "10.0.0.5:80"]
+        );
+        assert_eq!(server.import_max_attempts, 5);
+        assert_eq!(server.blob_sweep_interval, Duration::from_secs(60));
+        assert_eq!(server.orphan_blob_age, Duration::from_secs(600));
+        assert!(server.import_allow_private_urls);
+        let defaults = Settings::resolve(&Args::default()).unwrap().server;
+        assert!(!defaults.import_allow_private_urls);
+        assert_eq!(defaults.import_max_attempts, 3);
+        assert_eq!(defaults.orphan_blob_age, Duration::from_secs(86_400));
+        for bad in [
+            Args {
+                import_url_allow_hosts: Some(vec!["packages.corp".into()]),
+                ..Args::default()
+            },
+            Args {
+                import_max_attempts: Some(0),
+                ..Args::default()
+            },
+            Args {
+                orphan_sweep_interval: Some(0),
+                ..Args::default()
+            },
+        ] {
+            assert!(Settings::resolve(&bad).is_err(), "{bad:?}");
+        }
     }
 }
