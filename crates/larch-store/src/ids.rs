@@ -98,6 +98,11 @@ object_id!(
     "lrsf_"
 );
 object_id!(
+    /// A launch-scoped LRS token id (`lrst_…`; the HTTP Basic user of the token, not its secret).
+    LrsLaunchTokenId,
+    "lrst_"
+);
+object_id!(
     /// An outbox message id (`msg_…`).
     OutboxMessageId,
     "msg_"

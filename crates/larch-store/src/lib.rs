@@ -62,9 +62,10 @@ pub use traits::{
 };
 
 pub use xapi::{
-    AgentRow, Attachment, CreatedLrsCredential, DocumentKey, DocumentKind, LrsCredential,
-    LrsCredentialStore, LrsSecret, NewDocument, NewStatement, StatementQuery, StatementStore,
-    StoredDocument, StoredStatement, XapiDocumentStore,
+    AgentRow, Attachment, CreatedLrsCredential, DocumentKey, DocumentKind, IssuedLaunchToken,
+    LaunchToken, LaunchTokenStore, LrsCredential, LrsCredentialStore, LrsSecret, NewDocument,
+    NewLaunchToken, NewStatement, StatementQuery, StatementStore, StoredDocument, StoredStatement,
+    XapiDocumentStore,
 };
 
 use std::path::PathBuf;
@@ -164,6 +165,11 @@ impl Store {
 
     /// xAPI State, Activity Profile and Agent Profile documents.
     pub fn xapi_documents(&self) -> &dyn XapiDocumentStore {
+        &*self.backend
+    }
+
+    /// Launch-scoped, short-lived LRS tokens.
+    pub fn launch_tokens(&self) -> &dyn LaunchTokenStore {
         &*self.backend
     }
 

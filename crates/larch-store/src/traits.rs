@@ -222,6 +222,7 @@ pub(crate) trait Backend:
     + crate::xapi::StatementStore
     + crate::xapi::XapiDocumentStore
     + crate::outbox::OutboxStore
+    + crate::xapi::LaunchTokenStore
     + crate::forwarding::ForwardingRuleStore
     + std::fmt::Debug
 {

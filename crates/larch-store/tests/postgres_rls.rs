@@ -50,6 +50,15 @@ async fn unscoped_queries_see_no_scoped_rows() {
         .unwrap()
         .unwrap();
     db.store.idempotency().claim(scope, "k", "h").await.unwrap();
+    let token = larch_store::NewLaunchToken {
+        registration: "r".into(),
+        actor_key: "mbox:mailto:a@example.com".into(),
+        actor: "{}".into(),
+        activity_id: "http://example.com/a".into(),
+        scopes: "state".into(),
+        ttl_secs: 60,
+    };
+    db.store.launch_tokens().issue(scope, token).await.unwrap();
     let rule = larch_store::NewForwardingRule {
         url: "https://lrs.example.com/xapi".into(),
         version: "2.0.0".into(),
@@ -99,6 +108,7 @@ async fn unscoped_queries_see_no_scoped_rows() {
         "lrs_forwarding_rules",
         "outbox_messages",
         "outbox_deliveries",
+        "xapi_launch_tokens",
     ] {
         let count: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
             .fetch_one(&mut conn)

@@ -45,6 +45,7 @@ async fn serve(
     req.authorize(resource(kind))?;
     let params =
         documents::parse_document_params(kind, method, &req.params).map_err(|e| req.bad(e))?;
+    req.check_launch_document(kind, &params)?;
     let key = store_key(kind, &params);
     let store = state.app.store.xapi_documents();
     let Some(id) = params.document_id.as_deref() else {

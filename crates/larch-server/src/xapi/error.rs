@@ -47,6 +47,11 @@ impl XapiError {
         )
     }
 
+    /// 403 with a reason: a launch token may not do this (its actor, registration).
+    pub(crate) fn forbidden_because(message: impl std::fmt::Display) -> Self {
+        Self::new(StatusCode::FORBIDDEN, message)
+    }
+
     /// 404: no such statement or document.
     pub(crate) fn not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "not found")

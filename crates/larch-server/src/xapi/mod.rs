@@ -11,6 +11,7 @@
 mod cors;
 mod documents;
 mod error;
+mod launch;
 mod query;
 mod request;
 mod resources;

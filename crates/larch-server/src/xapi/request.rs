@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::Method;
 use base64::Engine as _;
-use larch_store::{LrsCredential, LrsSecret, Scope};
+use larch_store::{LaunchToken, LrsCredential, LrsSecret, Scope};
 use larch_xapi::scopes::{Access, Resource, Scopes};
 use larch_xapi::{XapiVersion, alternate};
 use std::collections::HashMap;
@@ -30,6 +30,9 @@ pub(crate) struct XapiRequest {
     pub credential: LrsCredential,
     /// The credential's scopes.
     pub scopes: Scopes,
+    /// The launch token, when one authenticated the request instead of a credential: it
+    /// binds writes to one actor and registration (see [`super::launch`]).
+    pub launch: Option<LaunchToken>,
 }
 
 impl XapiRequest {
@@ -78,7 +81,7 @@ impl FromRequest<XapiState> for XapiRequest {
 
     async fn from_request(req: Request, state: &XapiState) -> Result<Self, XapiError> {
         let raw = unwrap_alternate(read_raw(req, state).await?)?;
-        let credential = authenticate(state, &raw.headers).await?;
+        let (credential, launch) = authenticate(state, &raw.headers).await?;
         let last = state.last_version(&credential);
         let version = XapiVersion::from_header(
             raw.headers
@@ -99,6 +102,7 @@ impl FromRequest<XapiState> for XapiRequest {
             version,
             credential,
             scopes,
+            launch,
         })
     }
 }
@@ -162,11 +166,12 @@ fn unwrap_alternate(mut raw: Raw) -> Result<Raw, XapiError> {
     Ok(raw)
 }
 
-/// HTTP Basic `key:secret` (Communication 4.1); anything else is a 401.
+/// HTTP Basic `key:secret` (Communication 4.1): an LRS credential, or a launch token (user
+/// `lrst_…`); anything else is a 401.
 async fn authenticate(
     state: &XapiState,
     headers: &HashMap<String, String>,
-) -> Result<LrsCredential, XapiError> {
+) -> Result<(LrsCredential, Option<LaunchToken>), XapiError> {
     let value = headers
         .get("authorization")
         .ok_or_else(XapiError::unauthorized)?;
@@ -182,11 +187,13 @@ async fn authenticate(
     let (key, secret) = decoded
         .split_once(':')
         .ok_or_else(XapiError::unauthorized)?;
-    state
-        .app
-        .store
-        .lrs_credentials()
-        .authenticate(key, &LrsSecret::presented(secret))
-        .await?
-        .ok_or_else(XapiError::unauthorized)
+    let secret = LrsSecret::presented(secret);
+    let store = &state.app.store;
+    if key.starts_with(larch_store::ids::LrsLaunchTokenId::PREFIX) {
+        let token = store.launch_tokens().authenticate(key, &secret).await?;
+        let token = token.ok_or_else(XapiError::unauthorized)?;
+        return Ok((super::launch::as_credential(&token)?, Some(token)));
+    }
+    let credential = store.lrs_credentials().authenticate(key, &secret).await?;
+    Ok((credential.ok_or_else(XapiError::unauthorized)?, None))
 }

@@ -64,6 +64,7 @@ async fn write(state: &XapiState, req: &XapiRequest) -> Result<Response, XapiErr
         }
         Statement::parse_batch(&value, req.version).map_err(|e| req.bad(e))?
     };
+    req.check_launch_statements(&statements)?;
     multipart::match_attachments(&statements, &parts).map_err(|e| req.bad(e))?;
     signature::verify_signatures(&statements, &parts, req.version).map_err(|e| req.bad(e))?;
     let skip = already_stored(state, req, &statements).await?;

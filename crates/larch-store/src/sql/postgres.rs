@@ -28,6 +28,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/postgres/0005_outbox_forwarding.sql"),
     ),
     (
+        7,
+        "xapi launch tokens",
+        include_str!("../../migrations/postgres/0007_xapi_launch_tokens.sql"),
+    ),
+    (
         100,
         "xapi",
         include_str!("../../migrations/postgres/0100_xapi.sql"),
@@ -146,4 +151,5 @@ mod body {
     include!("body/xapi_documents.rs");
     include!("body/outbox.rs");
     include!("body/forwarding.rs");
+    include!("body/xapi_tokens.rs");
 }

@@ -34,6 +34,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0005_outbox_forwarding.sql"),
     ),
     (
+        7,
+        "xapi launch tokens",
+        include_str!("../../migrations/sqlite/0007_xapi_launch_tokens.sql"),
+    ),
+    (
         100,
         "xapi",
         include_str!("../../migrations/sqlite/0100_xapi.sql"),
@@ -147,4 +152,5 @@ mod body {
     include!("body/xapi_documents.rs");
     include!("body/outbox.rs");
     include!("body/forwarding.rs");
+    include!("body/xapi_tokens.rs");
 }

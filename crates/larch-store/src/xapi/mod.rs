@@ -9,11 +9,13 @@
 mod credentials;
 mod documents;
 mod statements;
+mod tokens;
 
 pub use credentials::{CreatedLrsCredential, LrsCredential, LrsSecret};
 pub(crate) use credentials::{generate_key, pair_hash};
 pub use documents::{DocumentKey, DocumentKind, NewDocument, StoredDocument};
 pub use statements::{AgentRow, Attachment, NewStatement, StatementQuery, StoredStatement};
+pub use tokens::{IssuedLaunchToken, LaunchToken, NewLaunchToken};
 
 use crate::error::StoreError;
 use crate::ids::LrsCredentialId;
@@ -59,6 +61,24 @@ pub trait LrsCredentialStore: Send + Sync {
         scope: Scope,
         id: &LrsCredentialId,
     ) -> Result<Option<LrsCredential>, StoreError>;
+}
+
+/// Launch-scoped, short-lived LRS tokens.
+#[async_trait]
+pub trait LaunchTokenStore: Send + Sync {
+    /// Issues a token in `scope`, valid `new.ttl_secs`. Only the hash of its secret is kept.
+    async fn issue(
+        &self,
+        scope: Scope,
+        new: NewLaunchToken,
+    ) -> Result<IssuedLaunchToken, StoreError>;
+
+    /// The unexpired token with this id and secret, whatever its scope (it selects the scope).
+    async fn authenticate(
+        &self,
+        id: &str,
+        secret: &LrsSecret,
+    ) -> Result<Option<LaunchToken>, StoreError>;
 }
 
 /// Statements, their attachments, canonical Activity definitions and Agents.
