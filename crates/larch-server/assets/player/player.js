@@ -761,9 +761,6 @@
     p.build();
     if (!secret) return p.ended();
     p.api = null;
-    var get = function () { return p.api; };
-    win.API = facade(get, false);
-    win.API_1484_11 = facade(get, true);
     win.addEventListener('pagehide', function () { if (p.tr) p.tr.hide(); });
     doc.addEventListener('visibilitychange', function () { if (doc.visibilityState === 'hidden' && p.tr) p.tr.hide(); });
     p.http('GET', 'state').then(function (st) { if (st) p.start(st); });
@@ -825,6 +822,9 @@
     var p = this, b = st.branding || {}, w = p.win;
     p.st = st;
     p.model = new Model(st.schema);
+    // Only the course's API: content that tries API_1484_11 first must not find a 2004 API
+    // in a SCORM 1.2 course.
+    w[p.model.v04 ? 'API_1484_11' : 'API'] = facade(function () { return p.api; }, p.model.v04);
     p.nav = st.step.nav;
     p.title.textContent = b.title || (st.course && st.course.title) || '';
     p.doc.title = p.title.textContent || 'Course';
