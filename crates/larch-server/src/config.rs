@@ -49,6 +49,13 @@ pub struct ServerConfig {
     /// `host:port` pairs URL imports may reach even when they are internal (e.g. an intranet
     /// package server), with the guard on. By default, none.
     pub import_url_allow_hosts: Vec<String>,
+    /// Let statement forwarding reach loopback, private, link-local and other internal
+    /// addresses. By default, off: a forwarding rule's `url` must resolve to public addresses
+    /// (SSRF guard, checked when the rule is saved and at every delivery).
+    pub forwarding_allow_private_urls: bool,
+    /// `host:port` pairs forwarding rules may target even when they are internal (e.g. an
+    /// LRS on the company network), with the guard on. By default, none.
+    pub forwarding_url_allow_hosts: Vec<String>,
     /// How many times an import job is claimed before a job whose workers keep dying (a
     /// package that crashes or stalls the process) ends `failed` with `import_crashed`. By
     /// default, 3.
@@ -61,6 +68,16 @@ impl ServerConfig {
         crate::import::UrlPolicy {
             allow_private: self.import_allow_private_urls,
             allow_hosts: self.import_url_allow_hosts.clone(),
+        }
+    }
+}
+
+impl ServerConfig {
+    /// The SSRF guard's settings for statement forwarding targets.
+    pub(crate) fn forwarding_url_policy(&self) -> crate::import::UrlPolicy {
+        crate::import::UrlPolicy {
+            allow_private: self.forwarding_allow_private_urls,
+            allow_hosts: self.forwarding_url_allow_hosts.clone(),
         }
     }
 }
@@ -85,6 +102,8 @@ impl Default for ServerConfig {
             forwarding_max_age: Duration::from_secs(24 * 60 * 60),
             import_allow_private_urls: false,
             import_url_allow_hosts: Vec::new(),
+            forwarding_allow_private_urls: false,
+            forwarding_url_allow_hosts: Vec::new(),
             import_max_attempts: 3,
         }
     }

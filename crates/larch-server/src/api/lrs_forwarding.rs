@@ -147,7 +147,7 @@ list_type!(
 #[utoipa::path(
     post, path = "/v1/lrs/forwarding_rules", tag = "lrs", operation_id = "create_lrs_forwarding_rule",
     params(IdempotencyKeyParam), request_body = CreateForwardingRule,
-    responses((status = 201, body = ForwardingRuleObject), (status = 400, body = ErrorBody)),
+    responses((status = 201, body = ForwardingRuleObject), (status = 400, description = "Invalid field; `url_not_allowed` for an internal address", body = ErrorBody)),
 )]
 pub(crate) async fn create(
     State(state): State<AppState>,
@@ -155,6 +155,7 @@ pub(crate) async fn create(
     Json(body): Json<CreateForwardingRule>,
 ) -> Result<(StatusCode, axum::Json<ForwardingRuleObject>), ApiError> {
     let new = body.validate()?;
+    crate::outbox::check_target_url(&state, &new.url).await?;
     let rule = state
         .store
         .forwarding_rules()
@@ -222,6 +223,9 @@ pub(crate) async fn update(
 ) -> Result<axum::Json<ForwardingRuleObject>, ApiError> {
     let id = validate::path_id("lrs_forwarding_rule", &raw, LrsForwardingRuleId::parse)?;
     let patch = body.validate()?;
+    if let Some(url) = &patch.url {
+        crate::outbox::check_target_url(&state, url).await?;
+    }
     let rule = state
         .store
         .forwarding_rules()

@@ -92,8 +92,8 @@ impl UrlPolicy {
 fn refuse_ip(ip: IpAddr) -> Result<(), Blocked> {
     match forbidden(ip) {
         Some(kind) => Err(Blocked::Refused(format!(
-            "{ip} is a {kind} address; imports from internal networks are off \
-             (LARCH_IMPORT_ALLOW_PRIVATE_URLS)"
+            "{ip} is a {kind} address; internal networks are off limits \
+             (LARCH_IMPORT_ALLOW_PRIVATE_URLS, LARCH_FORWARDING_ALLOW_PRIVATE_URLS)"
         ))),
         None => Ok(()),
     }

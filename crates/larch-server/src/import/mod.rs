@@ -17,7 +17,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub(crate) use guard::{Blocked, UrlPolicy};
+pub(crate) use guard::{Blocked, Route, UrlPolicy};
 pub(crate) use sink::asset_key;
 
 /// How long a claim holds before another worker may take the job over.

@@ -7,6 +7,7 @@
 
 use super::{Report, Verdict};
 use crate::error::ApiError;
+use crate::import::{Blocked, Route};
 use crate::state::AppState;
 use larch_store::ids::LrsForwardingRuleId;
 use larch_store::{ForwardingRule, Message, StoredStatement};
@@ -22,15 +23,29 @@ const BOUNDARY: &str = "larch-forward-5b0e2c7d91f34a8e";
 /// The longest target URL accepted.
 const MAX_URL: usize = 2048;
 
-/// The HTTP client of one delivery worker: no redirects (a POST must not wander elsewhere),
-/// bounded time.
-pub(super) fn client() -> reqwest::Client {
-    reqwest::Client::builder()
+/// The HTTP client of one attempt, after the SSRF guard's check of the target: no redirects
+/// (a POST must not wander elsewhere), bounded time, and with the guard on, no proxy and a
+/// connection only to the addresses checked (DNS pinned, as for URL imports).
+async fn client_for(state: &AppState, target: &str) -> Result<reqwest::Client, Report> {
+    let url = Url::parse(target).map_err(|_| give_up("the rule's url is not a URL"))?;
+    let policy = state.config.forwarding_url_policy();
+    let route = policy.check(&url).await.map_err(|blocked| match blocked {
+        Blocked::Refused(why) => retry(format!("url_not_allowed: {why}")),
+        Blocked::Unresolved(e) => retry(format!("the target's host does not resolve: {e}")),
+    })?;
+    let mut builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(10))
-        .timeout(TIMEOUT)
+        .timeout(TIMEOUT);
+    if !policy.allow_private {
+        builder = builder.no_proxy();
+    }
+    if let Route::Pinned { host, addrs } = &route {
+        builder = builder.resolve_to_addrs(host, addrs);
+    }
+    builder
         .build()
-        .unwrap_or_default()
+        .map_err(|e| retry(format!("no HTTP client: {e}")))
 }
 
 /// A rule's `url`: an absolute `http` or `https` URL with a host, no credentials (they go in
@@ -56,14 +71,30 @@ pub(crate) fn validate_target_url(param: &str, raw: &str) -> Result<String, ApiE
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
+/// The SSRF guard at the edge: a target that resolves to internal addresses is a 400
+/// `url_not_allowed` (one that does not resolve now is accepted: every delivery checks again).
+pub(crate) async fn check_target_url(state: &AppState, target: &str) -> Result<(), ApiError> {
+    let Ok(url) = Url::parse(target) else {
+        return Err(ApiError::invalid("url", "url is not an absolute URL"));
+    };
+    match state.config.forwarding_url_policy().check(&url).await {
+        Err(Blocked::Refused(why)) => Err(ApiError::Invalid {
+            code: "url_not_allowed",
+            message: format!("this URL cannot be a forwarding target: {why}"),
+            param: Some("url".into()),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// One attempt at a forwarding message.
-pub(super) async fn deliver(
-    state: &AppState,
-    client: &reqwest::Client,
-    message: &Message,
-) -> Report {
-    match prepare(state, message).await {
-        Ok((rule, body)) => post(client, &rule, body).await,
+pub(super) async fn deliver(state: &AppState, message: &Message) -> Report {
+    let (rule, body) = match prepare(state, message).await {
+        Ok(ready) => ready,
+        Err(report) => return report,
+    };
+    match client_for(state, &rule.url).await {
+        Ok(client) => post(&client, &rule, body).await,
         Err(report) => report,
     }
 }

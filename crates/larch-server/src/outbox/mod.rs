@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub(crate) use forward::validate_target_url;
+pub(crate) use forward::{check_target_url, validate_target_url};
 
 /// How long a claim holds before another worker may take the message over: well above the
 /// longest attempt ([`forward::TIMEOUT`]).
@@ -55,11 +55,10 @@ pub(crate) fn spawn(state: &AppState, stop: &watch::Receiver<bool>) -> Vec<JoinH
 }
 
 async fn work(state: AppState, worker: String, mut stop: watch::Receiver<bool>) {
-    let client = forward::client();
     while !*stop.borrow() {
         let wake = state.outbox_wake.notified();
         match state.store.outbox().claim(TOPICS, &worker, LEASE_MS).await {
-            Ok(Some(message)) => deliver(&state, &client, &worker, message).await,
+            Ok(Some(message)) => deliver(&state, &worker, message).await,
             Ok(None) => {
                 tokio::select! {
                     () = tokio::time::sleep(state.config.delivery_poll_interval) => {}
@@ -76,10 +75,10 @@ async fn work(state: AppState, worker: String, mut stop: watch::Receiver<bool>) 
 }
 
 /// One attempt at one message, recorded with its outcome.
-async fn deliver(state: &AppState, client: &reqwest::Client, worker: &str, message: Message) {
+async fn deliver(state: &AppState, worker: &str, message: Message) {
     let started = Instant::now();
     let report = match message.topic.as_str() {
-        FORWARD_TOPIC => forward::deliver(state, client, &message).await,
+        FORWARD_TOPIC => forward::deliver(state, &message).await,
         other => Report {
             status_code: None,
             error: Some(format!("no deliverer for topic {other}")),

@@ -284,3 +284,61 @@ async fn a_batch_is_marked_failed_after_the_maximum_age() {
         );
     }
 }
+
+#[tokio::test]
+async fn internal_targets_are_refused_unless_allowed() {
+    let target = Target::start(0, 200).await;
+    let host = target
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches("/xapi")
+        .to_owned();
+    let guarded = ServerConfig {
+        forwarding_allow_private_urls: false,
+        forwarding_url_allow_hosts: vec![host],
+        ..fast()
+    };
+    for app in TestApp::each_store().await {
+        let body = json!({"url": target.url, "version": "2.0.0",
+            "auth": {"type": "basic", "username": "u", "password": "p"}});
+        let res = app
+            .post("/v1/lrs/forwarding_rules", &body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            400,
+            "{}: loopback refused by default",
+            app.kind()
+        );
+        let err: Value = res.json().await.unwrap();
+        assert_eq!(
+            (err["error"]["code"].clone(), err["error"]["param"].clone()),
+            (json!("url_not_allowed"), json!("url"))
+        );
+        let rule = create_rule(&app, "https://lrs.example.com/xapi", ("u", "p"), json!({})).await;
+        let patch = app.patch(
+            &format!("/v1/lrs/forwarding_rules/{rule}"),
+            &json!({"url": "http://10.1.2.3/xapi"}),
+        );
+        assert_eq!(patch.send().await.unwrap().status(), 400, "{}", app.kind());
+    }
+    for app in TestApp::each_store_with(guarded.clone()).await {
+        let cred = lrs_credential(&app).await;
+        let rule = create_rule(&app, &target.url, ("u", "p"), json!({})).await;
+        let post = xapi(&app, &cred, Method::POST, "/statements").json(&statement(
+            "9f000000-0000-4000-8000-000000000000",
+            "attempted",
+            GOLF,
+        ));
+        assert_eq!(post.send().await.unwrap().status(), 200);
+        eventually("delivery to an allowed internal host", || async {
+            deliveries(&app, &rule)
+                .await
+                .first()
+                .is_some_and(|d| d["outcome"] == "delivered")
+        })
+        .await;
+    }
+}

@@ -13,9 +13,11 @@ use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Fast polling and short back-off, so retries happen within a test.
+/// Fast polling and short back-off, so retries happen within a test; targets on 127.0.0.1
+/// allowed (the SSRF guard refuses loopback by default).
 fn fast() -> ServerConfig {
     ServerConfig {
+        forwarding_allow_private_urls: true,
         delivery_poll_interval: Duration::from_millis(20),
         delivery_retry_base: Duration::from_millis(40),
         delivery_retry_cap: Duration::from_millis(200),

@@ -87,6 +87,12 @@ pub struct Args {
     /// `host:port` pairs URL imports may reach even when internal, comma-separated.
     #[arg(long, env = "LARCH_IMPORT_URL_ALLOW_HOSTS", value_delimiter = ',')]
     pub import_url_allow_hosts: Option<Vec<String>>,
+    /// Let statement forwarding reach loopback, private and link-local addresses [default: false].
+    #[arg(long, env = "LARCH_FORWARDING_ALLOW_PRIVATE_URLS")]
+    pub forwarding_allow_private_urls: Option<bool>,
+    /// `host:port` pairs forwarding rules may target even when internal, comma-separated.
+    #[arg(long, env = "LARCH_FORWARDING_URL_ALLOW_HOSTS", value_delimiter = ',')]
+    pub forwarding_url_allow_hosts: Option<Vec<String>>,
     /// Claims of an import job before one whose worker keeps dying fails [default: 3].
     #[arg(long, env = "LARCH_IMPORT_MAX_ATTEMPTS")]
     pub import_max_attempts: Option<u32>,
@@ -211,8 +217,21 @@ impl Settings {
                 .or(file.import_allow_private_urls)
                 .unwrap_or(defaults.import_allow_private_urls),
             import_url_allow_hosts: allow_hosts(
+                "LARCH_IMPORT_URL_ALLOW_HOSTS",
                 pick(&args.import_url_allow_hosts, &file.import_url_allow_hosts)
                     .unwrap_or_default(),
+            )?,
+            forwarding_allow_private_urls: args
+                .forwarding_allow_private_urls
+                .or(file.forwarding_allow_private_urls)
+                .unwrap_or(defaults.forwarding_allow_private_urls),
+            forwarding_url_allow_hosts: allow_hosts(
+                "LARCH_FORWARDING_URL_ALLOW_HOSTS",
+                pick(
+                    &args.forwarding_url_allow_hosts,
+                    &file.forwarding_url_allow_hosts,
+                )
+                .unwrap_or_default(),
             )?,
             import_max_attempts: match args.import_max_attempts.or(file.import_max_attempts) {
                 Some(0) => anyhow::bail!("LARCH_IMPORT_MAX_ATTEMPTS must be at least 1"),
@@ -249,8 +268,9 @@ impl Settings {
     }
 }
 
-/// Validates `LARCH_IMPORT_URL_ALLOW_HOSTS` entries: `host:port`, IPv6 hosts in brackets.
-fn allow_hosts(raw: Vec<String>) -> anyhow::Result<Vec<String>> {
+/// Validates `LARCH_IMPORT_URL_ALLOW_HOSTS` / `LARCH_FORWARDING_URL_ALLOW_HOSTS` entries
+/// (`setting`): `host:port`, IPv6 hosts in brackets.
+fn allow_hosts(setting: &str, raw: Vec<String>) -> anyhow::Result<Vec<String>> {
     raw.into_iter()
         .map(|e| e.trim().to_ascii_lowercase())
         .filter(|e| !e.is_empty())
@@ -260,9 +280,7 @@ fn allow_hosts(raw: Vec<String>) -> anyhow::Result<Vec<String>> {
                 .filter(|u| u.port().is_some() || entry.ends_with(":80"));
             match url.and_then(|u| Some(format!("{}:{}", u.host_str()?, u.port().unwrap_or(80)))) {
                 Some(normal) => Ok(normal),
-                None => anyhow::bail!(
-                    "LARCH_IMPORT_URL_ALLOW_HOSTS: {entry:?} is not host:port (IPv6 in brackets)"
-                ),
+                None => anyhow::bail!("{setting}: {entry:?} is not host:port (IPv6 in brackets)"),
             }
         })
         .collect()
