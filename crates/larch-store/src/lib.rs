@@ -21,6 +21,7 @@ mod keys;
 mod model;
 mod outbox;
 mod registrations;
+mod runtime;
 mod scope;
 mod sql;
 mod traits;
@@ -54,6 +55,10 @@ pub use outbox::{
 pub use registrations::{
     IssuedLaunch, LaunchOutcome, LearnerRef, NewRegistration, Registration, RegistrationFilter,
     ValidLaunch,
+};
+pub use runtime::{
+    NewPlayerSession, PlayerSession, Rollup, RuntimeSave, RuntimeStore, RuntimeWrite, SessionWrite,
+    StaleSession, StoredRuntime, TranscriptRow,
 };
 pub use scope::{AppId, Environment, Scope, TenantId};
 pub use traits::{
@@ -145,6 +150,11 @@ impl Store {
 
     /// Launch tokens.
     pub fn launches(&self) -> &dyn LaunchStore {
+        &*self.backend
+    }
+
+    /// Run-time states, player sessions and transcripts.
+    pub fn runtime(&self) -> &dyn RuntimeStore {
         &*self.backend
     }
 

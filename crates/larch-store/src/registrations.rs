@@ -24,6 +24,12 @@ pub struct Registration {
     pub success_status: String,
     /// Scaled score, -1 to 1, when reported.
     pub score_scaled: Option<f64>,
+    /// Raw score, when reported.
+    pub score_raw: Option<f64>,
+    /// Minimum of the raw score's range, when reported.
+    pub score_min: Option<f64>,
+    /// Maximum of the raw score's range, when reported.
+    pub score_max: Option<f64>,
     /// Time spent, in seconds.
     pub total_time_seconds: i64,
     /// Attempts started.

@@ -136,6 +136,23 @@ pub trait CourseStore: Send + Sync {
     async fn detail(&self, scope: Scope, id: &CourseId)
     -> Result<Option<CourseDetail>, StoreError>;
 
+    /// The normalized course model (`larch-package`'s JSON) of one version.
+    async fn version_structure(
+        &self,
+        scope: Scope,
+        id: &CourseId,
+        version: i64,
+    ) -> Result<Option<serde_json::Value>, StoreError>;
+
+    /// One file of a course version, by its path in the package.
+    async fn asset(
+        &self,
+        scope: Scope,
+        id: &CourseId,
+        version: i64,
+        path: &str,
+    ) -> Result<Option<crate::CourseAsset>, StoreError>;
+
     /// Changes a course's metadata; returns the course, or `None` when there is no such course.
     async fn update(
         &self,
@@ -224,6 +241,7 @@ pub(crate) trait Backend:
     + crate::outbox::OutboxStore
     + crate::xapi::LaunchTokenStore
     + crate::forwarding::ForwardingRuleStore
+    + crate::runtime::RuntimeStore
     + std::fmt::Debug
 {
     /// Checks that the database answers.

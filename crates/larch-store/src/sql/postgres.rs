@@ -23,6 +23,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/postgres/0003_import_jobs_course_assets.sql"),
     ),
     (
+        4,
+        "runtime",
+        include_str!("../../migrations/postgres/0004_runtime.sql"),
+    ),
+    (
         5,
         "outbox forwarding",
         include_str!("../../migrations/postgres/0005_outbox_forwarding.sql"),
@@ -146,6 +151,7 @@ mod body {
     include!("body/registrations.rs");
     include!("body/launches.rs");
     include!("body/idempotency.rs");
+    include!("body/runtime.rs");
     include!("body/xapi_credentials.rs");
     include!("body/xapi_statements.rs");
     include!("body/xapi_documents.rs");

@@ -29,6 +29,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0003_import_jobs_course_assets.sql"),
     ),
     (
+        4,
+        "runtime",
+        include_str!("../../migrations/sqlite/0004_runtime.sql"),
+    ),
+    (
         5,
         "outbox forwarding",
         include_str!("../../migrations/sqlite/0005_outbox_forwarding.sql"),
@@ -147,6 +152,7 @@ mod body {
     include!("body/registrations.rs");
     include!("body/launches.rs");
     include!("body/idempotency.rs");
+    include!("body/runtime.rs");
     include!("body/xapi_credentials.rs");
     include!("body/xapi_statements.rs");
     include!("body/xapi_documents.rs");

@@ -159,6 +159,56 @@ async fn patch_course(
 
 #[async_trait]
 impl crate::CourseStore for This {
+    async fn version_structure(
+        &self,
+        scope: Scope,
+        id: &crate::ids::CourseId,
+        version: i64,
+    ) -> Result<Option<serde_json::Value>, StoreError> {
+        let mut tx = self.read(scope).await?;
+        let row = scoped(
+            "SELECT structure FROM course_versions \
+             WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND course_id = $4 AND version = $5",
+            scope,
+        )
+        .bind(id.as_str().to_owned())
+        .bind(version)
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        row.map(|r| json_column(&r, "structure")).transpose()
+    }
+
+    async fn asset(
+        &self,
+        scope: Scope,
+        id: &crate::ids::CourseId,
+        version: i64,
+        path: &str,
+    ) -> Result<Option<crate::CourseAsset>, StoreError> {
+        let mut tx = self.read(scope).await?;
+        let row = scoped(
+            "SELECT path, blob_sha256, size, content_type FROM course_assets \
+             WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND course_id = $4 AND version = $5 AND path = $6",
+            scope,
+        )
+        .bind(id.as_str().to_owned())
+        .bind(version)
+        .bind(path.to_owned())
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        row.map(|r| {
+            Ok(crate::CourseAsset {
+                path: r.try_get("path")?,
+                sha256: r.try_get("blob_sha256")?,
+                size: r.try_get("size")?,
+                content_type: r.try_get("content_type")?,
+            })
+        })
+        .transpose()
+    }
+
     async fn create_version(
         &self,
         scope: Scope,

@@ -1,7 +1,7 @@
 // Registrations (included into each backend module).
 
 const REGISTRATION_COLUMNS: &str = "seq, id, course_id, course_version, learner_id, instance, completion_status, \
-     success_status, score_scaled, total_time_seconds, attempts, first_access_at, last_access_at, created_at, updated_at";
+     success_status, score_scaled, score_raw, score_min, score_max, total_time_seconds, attempts, first_access_at, last_access_at, created_at, updated_at";
 
 fn registration_from_row(row: &DbRow) -> Result<(i64, crate::Registration), StoreError> {
     let registration = crate::Registration {
@@ -13,6 +13,9 @@ fn registration_from_row(row: &DbRow) -> Result<(i64, crate::Registration), Stor
         completion_status: row.try_get("completion_status")?,
         success_status: row.try_get("success_status")?,
         score_scaled: row.try_get("score_scaled")?,
+        score_raw: row.try_get("score_raw")?,
+        score_min: row.try_get("score_min")?,
+        score_max: row.try_get("score_max")?,
         total_time_seconds: row.try_get("total_time_seconds")?,
         attempts: row.try_get("attempts")?,
         first_access: row.try_get("first_access_at")?,

@@ -1,0 +1,229 @@
+//! The run-time service's storage: a registration instance's state, player sessions (which
+//! are also the launch history), the transcript of data-model changes, and server secrets.
+//!
+//! The state itself is opaque here (JSON owned by `larch-runtime`). Writers read it with its
+//! `revision`, compute, and write it back naming the revision they read: a write that lost a
+//! race changes nothing and reports [`RuntimeSave::Conflict`], and the caller starts over.
+
+use crate::error::StoreError;
+use crate::ids::RegistrationId;
+use crate::model::{Page, PageRequest};
+use crate::scope::Scope;
+use async_trait::async_trait;
+
+/// A registration instance's stored run-time state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRuntime {
+    /// The course version the state belongs to.
+    pub course_version: i64,
+    /// `larch_runtime::RegistrationState` as JSON.
+    pub state: String,
+    /// Grows by one on every write, from 1.
+    pub revision: i64,
+}
+
+/// The registration's results, copied onto the registration row with every state write (the
+/// registration object and its list filters read them without decoding the state).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Rollup {
+    /// `unknown`, `incomplete` or `completed`.
+    pub completion_status: String,
+    /// `unknown`, `passed` or `failed`.
+    pub success_status: String,
+    /// Scores, when reported.
+    pub score_scaled: Option<f64>,
+    /// Raw score.
+    pub score_raw: Option<f64>,
+    /// Minimum of the raw score's range.
+    pub score_min: Option<f64>,
+    /// Maximum of the raw score's range.
+    pub score_max: Option<f64>,
+    /// Time spent, in whole seconds.
+    pub total_time_seconds: i64,
+    /// Attempts, as the runtime counts them.
+    pub attempts: i64,
+}
+
+/// One data-model change, as recorded in the transcript.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TranscriptRow {
+    /// The run-time session (delivery) that made it.
+    pub runtime_session: i64,
+    /// The activity.
+    pub activity: String,
+    /// Element name in the course's data model (`cmi.core.lesson_status`, `cmi.score.raw`).
+    pub element: String,
+    /// The value before, when there was one.
+    pub old_value: Option<String>,
+    /// The value set.
+    pub new_value: String,
+    /// Forgiving-mode warnings (JSON array).
+    pub warnings: String,
+    /// Unix milliseconds.
+    pub at: i64,
+}
+
+/// A player session: one opened launch URL, bound to a registration instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlayerSession {
+    /// Public id, `ps_…` (in player URLs; the secret is separate).
+    pub id: String,
+    /// The registration.
+    pub registration_id: RegistrationId,
+    /// Its instance.
+    pub instance: i64,
+    /// The course.
+    pub course_id: crate::ids::CourseId,
+    /// The course version played.
+    pub course_version: i64,
+    /// The latest `larch_runtime::Step` sent to the player (JSON).
+    pub step: String,
+    /// The open delivery's run-time session number, if a SCO is loaded.
+    pub runtime_session: Option<i64>,
+    /// The browser's `User-Agent`.
+    pub user_agent: Option<String>,
+    /// Unix seconds.
+    pub started: i64,
+    /// Unix seconds of the latest request of this session.
+    pub last_seen: i64,
+    /// Unix seconds, once the session ended.
+    pub ended: Option<i64>,
+    /// How it ended: `course_over`, `abandoned` (timeout), `relaunched`.
+    pub exit_reason: Option<String>,
+    /// Unix seconds after which its secret is refused.
+    pub expires_at: i64,
+}
+
+/// A new player session, written with the launch's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPlayerSession {
+    /// Public id, `ps_…`.
+    pub id: String,
+    /// The course played.
+    pub course_id: crate::ids::CourseId,
+    /// SHA-256 (hex) of the secret.
+    pub secret_hash: String,
+    /// The browser's `User-Agent` (truncated by the caller).
+    pub user_agent: Option<String>,
+    /// Unix seconds after which the secret is refused.
+    pub expires_at: i64,
+    /// The first `larch_runtime::Step` shown (JSON).
+    pub step: String,
+    /// The delivery's run-time session number, when the launch delivered a SCO.
+    pub runtime_session: Option<i64>,
+}
+
+/// What a state write does to player sessions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionWrite {
+    /// A launch: open this session (and end the instance's other open sessions as
+    /// `relaunched`).
+    Open(NewPlayerSession),
+    /// A commit or navigation in session `id`: record the step now shown and the open run-time
+    /// session, mark it seen, and end it with `ended` when the course is over.
+    Update {
+        /// The player session.
+        id: String,
+        /// The new step to show on reload, when it changed.
+        step: Option<String>,
+        /// The open delivery's run-time session number.
+        runtime_session: Option<i64>,
+        /// Set: the session ends with this reason.
+        ended: Option<String>,
+    },
+}
+
+/// One state write: the new state, what changed, and the session bookkeeping, in one
+/// transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuntimeWrite {
+    /// The registration.
+    pub registration: RegistrationId,
+    /// Its instance.
+    pub instance: i64,
+    /// The course version the state belongs to.
+    pub course_version: i64,
+    /// The revision read, or `None` when no state existed.
+    pub expected_revision: Option<i64>,
+    /// The new state (JSON).
+    pub state: String,
+    /// Changes to record.
+    pub transcript: Vec<TranscriptRow>,
+    /// The registration's results after the write.
+    pub rollup: Rollup,
+    /// The player session's bookkeeping.
+    pub session: SessionWrite,
+    /// Unix seconds now (first/last access).
+    pub now: i64,
+}
+
+/// How a state write went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuntimeSave {
+    /// Written; the state's revision is now this.
+    Saved(i64),
+    /// Another writer got there first (or the registration is gone): nothing was written.
+    Conflict,
+}
+
+/// An open player session the abandoned-session timeout should close.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleSession {
+    /// Its scope.
+    pub scope: Scope,
+    /// The session.
+    pub session: PlayerSession,
+}
+
+/// The run-time service's storage.
+#[async_trait]
+pub trait RuntimeStore: Send + Sync {
+    /// A registration instance's state, if it was ever launched.
+    async fn load(
+        &self,
+        scope: Scope,
+        registration: &RegistrationId,
+        instance: i64,
+    ) -> Result<Option<StoredRuntime>, StoreError>;
+
+    /// Writes a new state, its transcript, the registration's rollup and the session
+    /// bookkeeping atomically, if the state's revision is still `expected_revision`.
+    async fn save(&self, scope: Scope, write: RuntimeWrite) -> Result<RuntimeSave, StoreError>;
+
+    /// The player session whose secret has this SHA-256 (hex), with its scope, if it exists,
+    /// has not ended, and has not expired at `now`.
+    async fn session_by_secret(
+        &self,
+        secret_hash: &str,
+        now: i64,
+    ) -> Result<Option<(Scope, PlayerSession)>, StoreError>;
+
+    /// One player session by its public id, ended or not.
+    async fn session(&self, scope: Scope, id: &str) -> Result<Option<PlayerSession>, StoreError>;
+
+    /// A registration's player sessions, newest first (the launch history).
+    async fn sessions(
+        &self,
+        scope: Scope,
+        registration: &RegistrationId,
+        page: PageRequest,
+    ) -> Result<Page<PlayerSession>, StoreError>;
+
+    /// A registration's transcript, oldest first.
+    async fn transcript(
+        &self,
+        scope: Scope,
+        registration: &RegistrationId,
+        page: PageRequest,
+    ) -> Result<Page<TranscriptRow>, StoreError>;
+
+    /// Open sessions of every scope not seen since `seen_before` (unix seconds), oldest first.
+    async fn stale_sessions(
+        &self,
+        seen_before: i64,
+        limit: i64,
+    ) -> Result<Vec<StaleSession>, StoreError>;
+
+    /// The server-wide secret `name`, created from `generate` by whichever node asks first.
+    async fn server_secret(&self, name: &str, generate: String) -> Result<String, StoreError>;
+}

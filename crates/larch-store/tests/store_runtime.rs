@@ -1,0 +1,270 @@
+//! Run-time states, player sessions and transcripts, against SQLite and PostgreSQL alike.
+
+use larch_store::ids::{CourseId, LearnerId, RegistrationId};
+use larch_store::testing::{self, TestDb, sample_course};
+use larch_store::{
+    Environment, LearnerRef, NewLearner, NewPlayerSession, NewRegistration, PageRequest, Rollup,
+    RuntimeSave, RuntimeWrite, Scope, SessionWrite, Store, TranscriptRow,
+};
+
+async fn setup(store: &Store, env: Environment) -> (Scope, RegistrationId) {
+    let tenant = store.tenants().create_tenant("acme").await.unwrap();
+    let app = store
+        .tenants()
+        .create_application(tenant.id, "lms")
+        .await
+        .unwrap();
+    let scope = Scope {
+        tenant: tenant.id,
+        app: app.id,
+        env,
+    };
+    store
+        .courses()
+        .create_version(scope, sample_course("golf"))
+        .await
+        .unwrap();
+    let id = RegistrationId::parse("reg-1").unwrap();
+    let learner = NewLearner {
+        id: LearnerId::parse("ada").unwrap(),
+        first_name: "Ada".into(),
+        last_name: "L".into(),
+        email: None,
+    };
+    let new = NewRegistration {
+        id: id.clone(),
+        course_id: CourseId::parse("golf").unwrap(),
+        learner: LearnerRef::CreateIfAbsent(learner),
+    };
+    store.registrations().create(scope, new).await.unwrap();
+    (scope, id)
+}
+
+fn open_write(
+    registration: &RegistrationId,
+    secret_hash: &str,
+    expected: Option<i64>,
+) -> RuntimeWrite {
+    RuntimeWrite {
+        registration: registration.clone(),
+        instance: 0,
+        course_version: 1,
+        expected_revision: expected,
+        state: "{\"n\":1}".into(),
+        transcript: Vec::new(),
+        rollup: Rollup {
+            completion_status: "incomplete".into(),
+            success_status: "unknown".into(),
+            attempts: 1,
+            ..Rollup::default()
+        },
+        session: SessionWrite::Open(NewPlayerSession {
+            id: format!("ps_{secret_hash}"),
+            course_id: CourseId::parse("golf").unwrap(),
+            secret_hash: secret_hash.into(),
+            user_agent: Some("Test/1.0".into()),
+            expires_at: i64::MAX / 2,
+            step: "{\"next\":\"menu\"}".into(),
+            runtime_session: Some(1),
+        }),
+        now: 1_000,
+    }
+}
+
+fn commit_write(registration: &RegistrationId, session: &str, expected: i64) -> RuntimeWrite {
+    let entry = TranscriptRow {
+        runtime_session: 1,
+        activity: "sco-1".into(),
+        element: "cmi.core.lesson_status".into(),
+        old_value: None,
+        new_value: "passed".into(),
+        warnings: "[]".into(),
+        at: 1_000_500,
+    };
+    RuntimeWrite {
+        state: "{\"n\":2}".into(),
+        transcript: vec![entry],
+        rollup: Rollup {
+            completion_status: "completed".into(),
+            success_status: "passed".into(),
+            score_raw: Some(85.0),
+            score_scaled: Some(0.85),
+            total_time_seconds: 90,
+            attempts: 1,
+            ..Rollup::default()
+        },
+        session: SessionWrite::Update {
+            id: session.into(),
+            step: None,
+            runtime_session: Some(1),
+            ended: None,
+        },
+        now: 1_100,
+        ..open_write(registration, "unused", Some(expected))
+    }
+}
+
+#[tokio::test]
+async fn a_launch_then_a_commit_store_state_rollup_session_and_transcript() {
+    for TestDb { store, .. } in testing::each().await {
+        let (scope, reg) = setup(&store, Environment::Test).await;
+        let rt = store.runtime();
+        assert_eq!(rt.load(scope, &reg, 0).await.unwrap(), None);
+        let saved = rt.save(scope, open_write(&reg, "h1", None)).await.unwrap();
+        assert_eq!(saved, RuntimeSave::Saved(1), "{}", store.kind());
+        let (found_scope, session) = rt.session_by_secret("h1", 2_000).await.unwrap().unwrap();
+        assert_eq!((found_scope, session.id.as_str()), (scope, "ps_h1"));
+        assert_eq!(session.runtime_session, Some(1));
+        let saved = rt
+            .save(scope, commit_write(&reg, "ps_h1", 1))
+            .await
+            .unwrap();
+        assert_eq!(saved, RuntimeSave::Saved(2));
+        let stored = rt.load(scope, &reg, 0).await.unwrap().unwrap();
+        assert_eq!((stored.state.as_str(), stored.revision), ("{\"n\":2}", 2));
+        let r = store
+            .registrations()
+            .get(scope, &reg)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (r.completion_status.as_str(), r.success_status.as_str()),
+            ("completed", "passed")
+        );
+        assert_eq!(
+            (r.score_raw, r.score_scaled, r.total_time_seconds),
+            (Some(85.0), Some(0.85), 90)
+        );
+        assert_eq!((r.first_access, r.last_access), (Some(1_000), Some(1_100)));
+        let page = rt
+            .transcript(scope, &reg, PageRequest::default())
+            .await
+            .unwrap();
+        assert_eq!(page.items.len(), 1);
+        assert_eq!(page.items[0].new_value, "passed");
+        let launches = rt
+            .sessions(scope, &reg, PageRequest::default())
+            .await
+            .unwrap();
+        assert_eq!(launches.items[0].last_seen, 1_100);
+    }
+}
+
+#[tokio::test]
+async fn a_stale_revision_writes_nothing() {
+    for TestDb { store, .. } in testing::each().await {
+        let (scope, reg) = setup(&store, Environment::Test).await;
+        let rt = store.runtime();
+        rt.save(scope, open_write(&reg, "h1", None)).await.unwrap();
+        // A second first write (another node launching at the same moment) loses.
+        let again = rt.save(scope, open_write(&reg, "h2", None)).await.unwrap();
+        assert_eq!(again, RuntimeSave::Conflict, "{}", store.kind());
+        assert_eq!(rt.session_by_secret("h2", 0).await.unwrap(), None);
+        rt.save(scope, commit_write(&reg, "ps_h1", 1))
+            .await
+            .unwrap();
+        let stale = rt
+            .save(scope, commit_write(&reg, "ps_h1", 1))
+            .await
+            .unwrap();
+        assert_eq!(stale, RuntimeSave::Conflict);
+        let page = rt
+            .transcript(scope, &reg, PageRequest::default())
+            .await
+            .unwrap();
+        assert_eq!(page.items.len(), 1, "the loser's transcript is not written");
+    }
+}
+
+#[tokio::test]
+async fn a_relaunch_ends_the_open_session_and_ended_or_expired_secrets_are_refused() {
+    for TestDb { store, .. } in testing::each().await {
+        let (scope, reg) = setup(&store, Environment::Test).await;
+        let rt = store.runtime();
+        rt.save(scope, open_write(&reg, "h1", None)).await.unwrap();
+        rt.save(scope, open_write(&reg, "h2", Some(1)))
+            .await
+            .unwrap();
+        assert_eq!(
+            rt.session_by_secret("h1", 0).await.unwrap(),
+            None,
+            "{}",
+            store.kind()
+        );
+        assert!(rt.session_by_secret("h2", 0).await.unwrap().is_some());
+        assert_eq!(
+            rt.session_by_secret("h2", i64::MAX / 2).await.unwrap(),
+            None,
+            "expired"
+        );
+        let launches = rt
+            .sessions(scope, &reg, PageRequest::default())
+            .await
+            .unwrap();
+        let exits: Vec<_> = launches
+            .items
+            .iter()
+            .map(|s| s.exit_reason.clone())
+            .collect();
+        assert_eq!(exits, [None, Some("relaunched".to_owned())]);
+    }
+}
+
+#[tokio::test]
+async fn stale_sessions_are_found_across_scopes_and_data_stays_in_its_scope() {
+    for TestDb { store, .. } in testing::each().await {
+        let (scope, reg) = setup(&store, Environment::Test).await;
+        let (live, live_reg) = setup(&store, Environment::Live).await;
+        let rt = store.runtime();
+        rt.save(scope, open_write(&reg, "h1", None)).await.unwrap();
+        rt.save(live, open_write(&live_reg, "h9", None))
+            .await
+            .unwrap();
+        let stale = rt.stale_sessions(1_001, 10).await.unwrap();
+        assert_eq!(stale.len(), 2, "{}", store.kind());
+        assert!(rt.stale_sessions(1_000, 10).await.unwrap().is_empty());
+        // Another scope sees none of it.
+        let other = Scope {
+            env: Environment::Live,
+            ..scope
+        };
+        assert_eq!(rt.load(other, &reg, 0).await.unwrap(), None);
+        assert!(
+            rt.transcript(other, &reg, PageRequest::default())
+                .await
+                .unwrap()
+                .items
+                .is_empty()
+        );
+        assert!(
+            rt.sessions(other, &reg, PageRequest::default())
+                .await
+                .unwrap()
+                .items
+                .is_empty()
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_server_secret_is_created_once_and_shared() {
+    for TestDb { store, .. } in testing::each().await {
+        let first = store
+            .runtime()
+            .server_secret("k", "a".into())
+            .await
+            .unwrap();
+        let second = store
+            .runtime()
+            .server_secret("k", "b".into())
+            .await
+            .unwrap();
+        assert_eq!(
+            (first.as_str(), second.as_str()),
+            ("a", "a"),
+            "{}",
+            store.kind()
+        );
+    }
+}
