@@ -60,6 +60,11 @@ pub struct ServerConfig {
     /// package that crashes or stalls the process) ends `failed` with `import_crashed`. By
     /// default, 3.
     pub import_max_attempts: u32,
+    /// A player session with no request for this long is closed as abandoned, with its last
+    /// committed state. By default, an hour.
+    pub session_timeout: Duration,
+    /// How often each process looks for abandoned sessions. By default, every minute.
+    pub session_sweep_interval: Duration,
 }
 
 impl ServerConfig {
@@ -105,6 +110,8 @@ impl Default for ServerConfig {
             forwarding_allow_private_urls: false,
             forwarding_url_allow_hosts: Vec::new(),
             import_max_attempts: 3,
+            session_timeout: Duration::from_secs(60 * 60),
+            session_sweep_interval: Duration::from_secs(60),
         }
     }
 }

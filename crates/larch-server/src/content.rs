@@ -17,6 +17,7 @@ pub(crate) fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(crate::ops::health))
         .route("/launch/{token}", get(launch))
+        .merge(crate::player::routes())
         .fallback(not_found)
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             crate::router::on_panic,
@@ -27,11 +28,29 @@ pub(crate) fn router(state: AppState) -> Router {
 
 /// A launch URL: valid once, before it expires. What it serves for now is the course's entry
 /// list; the player replaces it (runtime issue).
-async fn launch(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+async fn launch(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
     let (status, html) = match state.store.launches().consume(&token).await {
         Ok(LaunchOutcome::Valid(valid)) => {
-            tracing::info!(registration.id = %valid.registration.id, "launch opened");
-            (StatusCode::OK, entry_list(&valid.course))
+            match crate::player::open(&state, &valid, &headers).await {
+                Ok(crate::player::Opened::Player(html)) => {
+                    return crate::player::player_response(StatusCode::OK, html);
+                }
+                Ok(crate::player::Opened::NotPlayable) => {
+                    tracing::info!(registration.id = %valid.registration.id, "launch opened");
+                    (StatusCode::OK, entry_list(&valid.course))
+                }
+                Err(err) => {
+                    tracing::error!(error = ?err, "launch failed");
+                    (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        page("Please try again", "The course cannot be opened right now."),
+                    )
+                }
+            }
         }
         Ok(LaunchOutcome::Used) => (
             StatusCode::GONE,
@@ -99,6 +118,15 @@ fn entry_list(course: &larch_store::Course) -> String {
         course.version
     );
     page_with_html(&course.title, &body)
+}
+
+/// The content origin's 404 page.
+pub(crate) fn not_found_page() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Html(page("Not found", "There is nothing at this address.")),
+    )
+        .into_response()
 }
 
 async fn not_found() -> impl IntoResponse {

@@ -22,6 +22,7 @@ mod metrics;
 mod ops;
 mod outbox;
 pub mod pagination;
+mod player;
 mod ratelimit;
 pub mod request_id;
 mod router;
@@ -69,6 +70,12 @@ pub async fn serve(
     let (stop, stopped) = watch::channel(false);
     let mut workers = import::spawn(&state, &stopped);
     workers.extend(outbox::spawn(&state, &stopped));
+    let every = state.config.session_sweep_interval;
+    workers.push(tokio::spawn(player::sweeper::run(
+        state.clone(),
+        every,
+        stopped.clone(),
+    )));
     tokio::spawn(async move {
         shutdown.await;
         let _ = stop.send(true);

@@ -21,6 +21,8 @@ pub struct AppState {
     pub(crate) limiter: Arc<RateLimiter>,
     /// Wakes this process's idle delivery workers when a change may have queued messages.
     pub(crate) outbox_wake: Arc<tokio::sync::Notify>,
+    /// The run-time service's caches and signing key.
+    pub(crate) runtime: Arc<crate::player::RuntimeService>,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
             metrics: Arc::default(),
             limiter: Arc::new(limiter),
             outbox_wake: Arc::default(),
+            runtime: Arc::default(),
         }
     }
 }

@@ -214,6 +214,84 @@ impl TestApp {
             .expect("seed course")
     }
 
+    /// Uploads `../shared/fixtures/<path>` as course `id`, waits for its import, and returns
+    /// the course object; panics unless the import succeeds within 60 s.
+    pub async fn import_fixture(&self, path: &str, id: &str) -> serde_json::Value {
+        let file = format!(
+            "{}/../../../shared/fixtures/{path}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("fixture {file}: {e}"));
+        let name = path.rsplit('/').next().unwrap_or(path).to_owned();
+        let form = reqwest::multipart::Form::new()
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
+            )
+            .text("id", id.to_owned());
+        let res = self
+            .request(reqwest::Method::POST, "/v1/courses")
+            .multipart(form);
+        let job: serde_json::Value = res.send().await.expect("upload").json().await.expect("job");
+        let path = format!("/v1/import_jobs/{}", job["id"].as_str().expect("job id"));
+        for _ in 0..600 {
+            let now: serde_json::Value = self
+                .get(&path)
+                .send()
+                .await
+                .expect("poll")
+                .json()
+                .await
+                .expect("job");
+            match now["status"].as_str() {
+                Some("succeeded") => {
+                    let res = self
+                        .get(&format!("/v1/courses/{id}"))
+                        .send()
+                        .await
+                        .expect("course");
+                    return res.json().await.expect("course json");
+                }
+                Some("failed") => panic!("import of {file} failed: {now}"),
+                _ => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+            }
+        }
+        panic!("import of {file} did not finish on {}", self.kind())
+    }
+
+    /// Registers learner `learner` on course `course` as registration `id` and returns a fresh
+    /// launch URL for it.
+    pub async fn register_and_launch(&self, id: &str, course: &str, learner: &str) -> String {
+        let body = serde_json::json!({
+            "id": id, "course_id": course,
+            "learner": {"id": learner, "first_name": "Ada", "last_name": "Lovelace"},
+        });
+        let res = self
+            .post("/v1/registrations", &body)
+            .send()
+            .await
+            .expect("register");
+        assert_eq!(
+            res.status(),
+            201,
+            "{}",
+            res.text().await.unwrap_or_default()
+        );
+        self.launch_url(id).await
+    }
+
+    /// A fresh launch URL for registration `id`.
+    pub async fn launch_url(&self, id: &str) -> String {
+        let path = format!("/v1/registrations/{id}/launch");
+        let res = self
+            .post(&path, &serde_json::json!({}))
+            .send()
+            .await
+            .expect("launch");
+        let launch: serde_json::Value = res.json().await.expect("launch json");
+        launch["url"].as_str().expect("launch url").to_owned()
+    }
+
     /// A GET on the content origin, without credentials, as a learner's browser sends it.
     pub async fn content_get(&self, url: &str) -> reqwest::Response {
         self.client.get(url).send().await.expect("content request")

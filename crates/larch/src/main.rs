@@ -35,7 +35,7 @@ enum Command {
     Registrations(client::RegistrationsArgs),
     /// Print a single-use launch URL for a registration.
     Launch(client::LaunchArgs),
-    /// Benchmark an xAPI LRS (Larch's or any other) over HTTP.
+    /// Benchmark an xAPI LRS (Larch's or any other), or Larch's run-time commits, over HTTP.
     Bench(bench::Args),
 }
 

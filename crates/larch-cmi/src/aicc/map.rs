@@ -8,7 +8,7 @@ use crate::transcript::Change;
 
 /// Expands the first letter of a HACP status token (CMI001 2.3:
 /// "only the first character is significant").
-fn status_word(token: &str) -> Option<&'static str> {
+pub(super) fn status_word(token: &str) -> Option<&'static str> {
     Some(match token.trim().chars().next()?.to_ascii_lowercase() {
         'p' => "passed",
         'c' => "completed",

@@ -13,9 +13,13 @@
 //!   [`crate::apply_batch`], so HACP data is validated exactly like
 //!   `LMSSetValue`.
 //! - [`get_param_data`] produces the `aicc_data` the LMS returns to `GetParam`.
+//! - [`put_interactions_changes`], [`put_objectives_changes`] and [`put_comments_changes`] read
+//!   the CSV data files of `PutInteractions`, `PutObjectives` and `PutComments`.
 
+mod files;
 mod map;
 mod parse;
 
+pub use files::{put_comments_changes, put_interactions_changes, put_objectives_changes};
 pub use map::{get_param_data, get_param_response, put_param_changes};
 pub use parse::{AiccData, Section};

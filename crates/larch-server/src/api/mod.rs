@@ -15,6 +15,7 @@ pub mod learners;
 pub mod lrs_credentials;
 pub mod lrs_forwarding;
 pub mod registrations;
+pub mod results;
 mod validate;
 
 use crate::state::AppState;
@@ -99,6 +100,9 @@ pub(crate) fn v1_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(registrations::create, registrations::list))
         .routes(routes!(registrations::get, registrations::delete))
         .routes(routes!(registrations::launch))
+        .routes(routes!(results::progress))
+        .routes(routes!(results::transcript))
+        .routes(routes!(results::launches))
         .routes(routes!(api_keys::create, api_keys::list))
         .routes(routes!(api_keys::get))
         .routes(routes!(api_keys::revoke))

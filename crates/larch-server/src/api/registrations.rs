@@ -38,6 +38,12 @@ pub struct RegistrationObject {
     pub success_status: String,
     /// Scaled score, -1 to 1; `null` until reported.
     pub score_scaled: Option<f64>,
+    /// Raw score; `null` until reported.
+    pub score_raw: Option<f64>,
+    /// Minimum of the raw score's range; `null` until reported.
+    pub score_min: Option<f64>,
+    /// Maximum of the raw score's range; `null` until reported.
+    pub score_max: Option<f64>,
     /// Time spent, seconds.
     pub total_time_seconds: i64,
     /// Attempts started.
@@ -64,6 +70,9 @@ impl From<Registration> for RegistrationObject {
             completion_status: r.completion_status,
             success_status: r.success_status,
             score_scaled: r.score_scaled,
+            score_raw: r.score_raw,
+            score_min: r.score_min,
+            score_max: r.score_max,
             total_time_seconds: r.total_time_seconds,
             attempts: r.attempts,
             first_access: r.first_access,

@@ -4,7 +4,7 @@
 
 mod fetch;
 mod guard;
-mod sink;
+pub(crate) mod sink;
 mod sweeper;
 
 use crate::state::AppState;

@@ -4,6 +4,7 @@
 //! `GET /statements?limit=10`, GET by agent, GET by activity with `related_activities`,
 //! and State document PUT then GET.
 
+mod runtime;
 mod scenarios;
 
 use clap::{Args as ClapArgs, Subcommand};
@@ -23,6 +24,8 @@ pub struct Args {
 enum BenchCommand {
     /// Benchmark an xAPI LRS.
     Lrs(LrsArgs),
+    /// Benchmark run-time commits (the player's shim) against a running Larch.
+    Runtime(runtime::RuntimeArgs),
 }
 
 /// Where and how hard to push.
@@ -53,11 +56,13 @@ pub struct LrsArgs {
 
 /// Runs `larch bench`.
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let BenchCommand::Lrs(lrs) = &args.command;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(bench_lrs(lrs.clone()))
+    match &args.command {
+        BenchCommand::Lrs(lrs) => runtime.block_on(bench_lrs(lrs.clone())),
+        BenchCommand::Runtime(rt) => runtime.block_on(runtime::bench(rt.clone())),
+    }
 }
 
 async fn bench_lrs(args: LrsArgs) -> anyhow::Result<ExitCode> {
@@ -88,6 +93,21 @@ async fn bench_lrs(args: LrsArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// The `p` quantile (0–1) of sorted latencies, in milliseconds.
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let Some(last) = sorted.len().checked_sub(1) else {
+        return 0.0;
+    };
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss,
+        reason = "an index into a sorted list of at most millions of samples"
+    )]
+    let index = ((last as f64) * p).round() as usize;
+    sorted[index.min(last)].as_secs_f64() * 1000.0
+}
+
 /// What one scenario measured.
 struct Report {
     latencies: Vec<Duration>,
@@ -97,18 +117,7 @@ struct Report {
 
 impl Report {
     fn percentile(&self, p: f64) -> f64 {
-        if self.latencies.is_empty() {
-            return 0.0;
-        }
-        let last = self.latencies.len() - 1;
-        #[expect(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            clippy::cast_precision_loss,
-            reason = "an index into a sorted list of at most millions of samples"
-        )]
-        let index = ((last as f64) * p).round() as usize;
-        self.latencies[index.min(last)].as_secs_f64() * 1000.0
+        percentile(&self.latencies, p)
     }
 
     fn print(&self, scenario: Scenario) {

@@ -59,6 +59,9 @@ pub struct Args {
     /// Validity of launch URLs, seconds [default: 300].
     #[arg(long, env = "LARCH_LAUNCH_TTL")]
     pub launch_ttl: Option<u64>,
+    /// Seconds without a request after which a player session is closed as abandoned [default: 3600].
+    #[arg(long, env = "LARCH_SESSION_TIMEOUT")]
+    pub session_timeout: Option<u64>,
     /// Largest course package (upload or URL import), bytes [default: 2147483648].
     #[arg(long, env = "LARCH_MAX_UPLOAD_BYTES")]
     pub max_upload_bytes: Option<u64>,
@@ -184,6 +187,10 @@ impl Settings {
                 .launch_ttl
                 .or(file.launch_ttl)
                 .map_or(defaults.launch_ttl, Duration::from_secs),
+            session_timeout: args
+                .session_timeout
+                .or(file.session_timeout)
+                .map_or(defaults.session_timeout, Duration::from_secs),
             max_upload_bytes: args
                 .max_upload_bytes
                 .or(file.max_upload_bytes)

@@ -1,0 +1,239 @@
+//! The run-time API the player calls: `/p/{pid}/api/state`, `commit`, `navigate`
+//! (docs/runtime-protocol.md).
+
+use crate::error::ApiError;
+use crate::extract::Json;
+use crate::player::present::{PlayerState, player_state, present_next, present_step};
+use crate::player::service::{Computed, runtime_error, unix_ms};
+use crate::player::session::{PlayerCtx, authenticate};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use larch_runtime::{
+    Commit, CommitResult, CommitStatus, NavigationRequest, Next, RegistrationState, RuntimeCourse,
+    Step,
+};
+use larch_store::{SessionWrite, TranscriptRow};
+use std::sync::Arc;
+
+/// `GET /p/{pid}/api/state`: what the player shows now.
+pub(crate) async fn state(
+    State(app): State<AppState>,
+    Path(pid): Path<String>,
+    headers: HeaderMap,
+) -> Result<axum::Json<PlayerState>, ApiError> {
+    let ctx = authenticate(&app, &pid, &headers).await?;
+    let course = playable(&app, &ctx).await?;
+    let stored: Step = serde_json::from_str(&ctx.session.step)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored step: {e}")))?;
+    let step = match stored.next.delivery() {
+        Some(d) if needs_redelivery(&app, &ctx, d.session).await? => {
+            relaunch(&app, &ctx, &course).await?
+        }
+        _ => stored,
+    };
+    let step = present_step(&app, &ctx, &course, step).await?;
+    Ok(axum::Json(player_state(&app, &ctx, &course, step).await?))
+}
+
+/// A reload after the content committed: the stored delivery's data model is out of date, so
+/// the open session is closed with what was committed and the activity delivered anew
+/// (`larch_runtime::launch` resumes it). Before any commit the stored delivery is still exact.
+async fn needs_redelivery(app: &AppState, ctx: &PlayerCtx, session: u64) -> Result<bool, ApiError> {
+    let target = ctx.target();
+    let stored = app
+        .store
+        .runtime()
+        .load(target.scope, &target.registration, target.instance)
+        .await?;
+    let Some(stored) = stored else {
+        return Ok(false);
+    };
+    let state: RegistrationState = serde_json::from_str(&stored.state)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored run-time state: {e}")))?;
+    Ok(state
+        .sessions
+        .get(&session)
+        .is_none_or(|s| s.closed || s.last_seq > 0))
+}
+
+async fn relaunch(
+    app: &AppState,
+    ctx: &PlayerCtx,
+    course: &Arc<RuntimeCourse>,
+) -> Result<Step, ApiError> {
+    let id = ctx.session.id.clone();
+    app.runtime
+        .drive(app, &ctx.target(), course, None, |mut state| {
+            let step =
+                larch_runtime::launch(course, &mut state, unix_ms()).map_err(runtime_error)?;
+            Ok(computed(
+                step.clone(),
+                state,
+                Vec::new(),
+                session_update(&id, &step, None),
+            ))
+        })
+        .await
+}
+
+/// `POST /p/{pid}/api/commit`: SetValue calls, Terminate, or a learner's navigation.
+pub(crate) async fn commit(
+    State(app): State<AppState>,
+    Path(pid): Path<String>,
+    headers: HeaderMap,
+    Json(commit): Json<Commit>,
+) -> Result<axum::Json<CommitResult>, ApiError> {
+    let ctx = authenticate(&app, &pid, &headers).await?;
+    let course = playable(&app, &ctx).await?;
+    let id = ctx.session.id.clone();
+    let current = ctx.session.runtime_session;
+    let mut result = app
+        .runtime
+        .drive(&app, &ctx.target(), &course, None, |mut state| {
+            let now = unix_ms();
+            let result = larch_runtime::apply_commit(&course, &mut state, &commit, now)
+                .map_err(runtime_error)?;
+            let transcript = transcript_rows(&commit, &result);
+            let session = match &result.next {
+                Some(next) => {
+                    let step = Step {
+                        next: next.clone(),
+                        nav: result.nav.clone(),
+                    };
+                    session_update(&id, &step, current)
+                }
+                None => SessionWrite::Update {
+                    id: id.clone(),
+                    step: None,
+                    runtime_session: current,
+                    ended: None,
+                },
+            };
+            let write = result.status != CommitStatus::Duplicate;
+            Ok(Computed {
+                answer: result,
+                state,
+                transcript,
+                session,
+                write,
+            })
+        })
+        .await?;
+    if let Some(next) = result.next.take() {
+        result.next = Some(present_next(&app, &ctx, &course, next).await?);
+    }
+    Ok(axum::Json(result))
+}
+
+/// The body of `POST /p/{pid}/api/navigate`.
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct NavigateBody {
+    /// The request, flattened: `{"request": "choice", "target": "SCO2"}`.
+    #[serde(flatten)]
+    request: NavigationRequest,
+}
+
+/// `POST /p/{pid}/api/navigate`: a button or menu choice while no SCO is loaded.
+pub(crate) async fn navigate(
+    State(app): State<AppState>,
+    Path(pid): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<NavigateBody>,
+) -> Result<axum::Json<Step>, ApiError> {
+    let ctx = authenticate(&app, &pid, &headers).await?;
+    let course = playable(&app, &ctx).await?;
+    let id = ctx.session.id.clone();
+    let current = ctx.session.runtime_session;
+    let step = app
+        .runtime
+        .drive(&app, &ctx.target(), &course, None, |mut state| {
+            let step = larch_runtime::navigate(&course, &mut state, &body.request, unix_ms())
+                .map_err(runtime_error)?;
+            let session = session_update(&id, &step, current);
+            Ok(computed(step.clone(), state, Vec::new(), session))
+        })
+        .await?;
+    Ok(axum::Json(present_step(&app, &ctx, &course, step).await?))
+}
+
+/// What the player session records of a step.
+pub(crate) struct StepRecord {
+    /// The step, shown again on reload (JSON).
+    pub(crate) step: String,
+    /// The open run-time session: the delivered one; none after a menu or the end.
+    pub(crate) runtime_session: Option<i64>,
+    /// The player session ends with the course.
+    pub(crate) ended: Option<String>,
+}
+
+/// The record of `step`; `current` is the open run-time session before it.
+pub(crate) fn step_record(step: &Step, current: Option<i64>) -> StepRecord {
+    let runtime_session = match &step.next {
+        Next::Deliver(d) => i64::try_from(d.session).ok(),
+        Next::Invalid { .. } => current,
+        Next::Menu { .. } | Next::CourseOver => None,
+    };
+    StepRecord {
+        step: serde_json::to_string(step).unwrap_or_default(),
+        runtime_session,
+        ended: matches!(step.next, Next::CourseOver).then(|| "course_over".to_owned()),
+    }
+}
+
+/// The session bookkeeping after `step`.
+pub(crate) fn session_update(id: &str, step: &Step, current: Option<i64>) -> SessionWrite {
+    let record = step_record(step, current);
+    SessionWrite::Update {
+        id: id.to_owned(),
+        step: Some(record.step),
+        runtime_session: record.runtime_session,
+        ended: record.ended,
+    }
+}
+
+fn computed<T>(
+    answer: T,
+    state: RegistrationState,
+    transcript: Vec<TranscriptRow>,
+    session: SessionWrite,
+) -> Computed<T> {
+    Computed {
+        answer,
+        state,
+        transcript,
+        session,
+        write: true,
+    }
+}
+
+/// One transcript row per applied change.
+pub(crate) fn transcript_rows(commit: &Commit, result: &CommitResult) -> Vec<TranscriptRow> {
+    let session = i64::try_from(commit.session).unwrap_or(i64::MAX);
+    result
+        .transcript
+        .iter()
+        .map(|t| TranscriptRow {
+            runtime_session: session,
+            activity: commit.activity.clone(),
+            element: t.element.clone(),
+            old_value: t.old.clone(),
+            new_value: t.new.clone(),
+            warnings: serde_json::to_string(&t.warnings).unwrap_or_else(|_| "[]".into()),
+            at: t.at,
+        })
+        .collect()
+}
+
+async fn playable(app: &AppState, ctx: &PlayerCtx) -> Result<Arc<RuntimeCourse>, ApiError> {
+    let t = ctx.target();
+    app.runtime
+        .courses
+        .get(&app.store, t.scope, &t.course, t.version)
+        .await?
+        .map_err(|_| ApiError::Conflict {
+            code: "not_playable",
+            message: "this course has no SCORM/AICC run-time".into(),
+            param: None,
+        })
+}

@@ -1,0 +1,72 @@
+//! The run-time view of course versions, built once per process and version: a version never
+//! changes after import, so every node may cache it without coordination.
+
+use crate::error::ApiError;
+use larch_runtime::{CourseError, RuntimeCourse};
+use larch_store::ids::CourseId;
+use larch_store::{Scope, Store};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Versions kept; past this the cache starts over (cheap to rebuild, rare to reach).
+const CAPACITY: usize = 512;
+
+/// Cache key: the scope and the course version.
+type Key = (Scope, CourseId, i64);
+
+/// Built run-time courses by version.
+#[derive(Debug, Default)]
+pub(crate) struct CourseCache {
+    /// Invariant: each value was built from the stored structure of its key's version.
+    built: Mutex<HashMap<Key, Arc<RuntimeCourse>>>,
+}
+
+/// Why a course version cannot be played by the SCORM/AICC player.
+#[derive(Debug)]
+pub(crate) enum NotPlayable {
+    /// cmi5, xAPI or media: another runtime, or none yet.
+    Standard(CourseError),
+}
+
+impl CourseCache {
+    /// The run-time course of `course` version `version`.
+    pub(crate) async fn get(
+        &self,
+        store: &Store,
+        scope: Scope,
+        course: &CourseId,
+        version: i64,
+    ) -> Result<Result<Arc<RuntimeCourse>, NotPlayable>, ApiError> {
+        let key = (scope, course.clone(), version);
+        if let Some(hit) = self.lock().get(&key) {
+            return Ok(Ok(hit.clone()));
+        }
+        let structure = store
+            .courses()
+            .version_structure(scope, course, version)
+            .await?
+            .ok_or(ApiError::NotFound {
+                what: "course version",
+                id: Some(format!("{course}@{version}")),
+            })?;
+        let parsed: larch_package::Course = serde_json::from_value(structure)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored course model: {e}")))?;
+        let built = match RuntimeCourse::from_course(&parsed) {
+            Ok(built) => Arc::new(built),
+            Err(err) => return Ok(Err(NotPlayable::Standard(err))),
+        };
+        let mut cache = self.lock();
+        if cache.len() >= CAPACITY {
+            cache.clear();
+        }
+        cache.insert(key, built.clone());
+        Ok(Ok(built))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Arc<RuntimeCourse>>> {
+        // A panic while holding the lock cannot leave a half-built entry: recover the map.
+        self.built
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}

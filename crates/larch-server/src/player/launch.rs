@@ -1,0 +1,93 @@
+//! Opening a launch URL: the token is spent, the runtime launches the registration instance,
+//! and a player session is opened in the same transaction as the launch's state.
+
+use crate::error::ApiError;
+use crate::player::api::step_record;
+use crate::player::courses::NotPlayable;
+use crate::player::page::player_page;
+use crate::player::service::{Computed, Target, unix_ms, unix_now};
+use crate::player::session::{SESSION_TTL, new_session_ids, secret_hash};
+use crate::state::AppState;
+use axum::http::HeaderMap;
+use larch_runtime::{Learner, RegistrationState, Step};
+use larch_store::{NewPlayerSession, SessionWrite, ValidLaunch};
+
+/// What opening a valid launch shows.
+pub(crate) enum Opened {
+    /// The player page (HTML), carrying the new session's secret.
+    Player(String),
+    /// The course has no SCORM/AICC run-time (cmi5, xAPI, media): the entry list for now.
+    NotPlayable,
+}
+
+/// Launches `valid`'s registration and opens a player session for it.
+pub(crate) async fn open(
+    app: &AppState,
+    valid: &ValidLaunch,
+    headers: &HeaderMap,
+) -> Result<Opened, ApiError> {
+    let (scope, reg) = (valid.scope, &valid.registration);
+    let course = match app
+        .runtime
+        .courses
+        .get(&app.store, scope, &reg.course_id, reg.course_version)
+        .await?
+    {
+        Ok(course) => course,
+        Err(NotPlayable::Standard(reason)) => {
+            tracing::info!(registration.id = %reg.id, %reason, "launch of a course without a SCORM/AICC run-time");
+            return Ok(Opened::NotPlayable);
+        }
+    };
+    let learner = app.store.learners().get(scope, &reg.learner_id).await?;
+    // RTE 4.2.14 (cmi.learner_name): "family name, given name".
+    let name = learner.map_or_else(String::new, |l| {
+        format!("{}, {}", l.last_name, l.first_name)
+    });
+    let learner = Learner {
+        id: reg.learner_id.to_string(),
+        name,
+    };
+    let fresh = RegistrationState::new(&course, learner, rand::random());
+    let (pid, secret) = new_session_ids();
+    let target = Target {
+        scope,
+        registration: reg.id.clone(),
+        instance: reg.instance,
+        course: reg.course_id.clone(),
+        version: reg.course_version,
+    };
+    let user_agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|ua| ua.chars().take(512).collect());
+    let new_session = |step: &Step| {
+        let record = step_record(step, None);
+        SessionWrite::Open(NewPlayerSession {
+            id: pid.clone(),
+            course_id: reg.course_id.clone(),
+            secret_hash: secret_hash(&secret),
+            user_agent: user_agent.clone(),
+            expires_at: unix_now() + SESSION_TTL,
+            step: record.step,
+            runtime_session: record.runtime_session,
+        })
+    };
+    app.runtime
+        .drive(app, &target, &course, Some(&fresh), |mut state| {
+            let step = larch_runtime::launch(&course, &mut state, unix_ms())
+                .map_err(crate::player::service::runtime_error)?;
+            let session = new_session(&step);
+            Ok(Computed {
+                answer: (),
+                state,
+                transcript: Vec::new(),
+                session,
+                write: true,
+            })
+        })
+        .await?;
+    tracing::info!(registration.id = %reg.id, player_session = %pid, "launch opened");
+    let title = course.activities.first().map_or("", |a| a.title.as_str());
+    Ok(Opened::Player(player_page(title, &pid, Some(&secret), reg)))
+}

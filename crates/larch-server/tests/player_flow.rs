@@ -1,0 +1,274 @@
+//! Run-time flows over real HTTP, on each store: a reload after commits re-delivers from the
+//! server's data, SCORM 2004 navigation through the sequencing engine, the abandoned-session
+//! timeout, and AICC HACP.
+
+use larch_server::ServerConfig;
+use larch_server::testing::TestApp;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+struct Player {
+    pid: String,
+    secret: String,
+    base: String,
+}
+
+impl Player {
+    async fn open(app: &TestApp, url: &str) -> Self {
+        let html = app.content_get(url).await.text().await.unwrap();
+        let attr = |name: &str| {
+            let start = html.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            html[start..start + html[start..].find('"').unwrap()].to_owned()
+        };
+        Self {
+            pid: attr("data-pid"),
+            secret: attr("data-secret"),
+            base: app.content_url.clone(),
+        }
+    }
+
+    async fn send(&self, app: &TestApp, what: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/p/{}/api/{what}", self.base, self.pid);
+        let req = match body {
+            Some(body) => app.client.post(url).json(&body),
+            None => app.client.get(url),
+        };
+        let res = req
+            .header("x-larch-session", &self.secret)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{what} on {}", app.kind());
+        res.json().await.unwrap()
+    }
+}
+
+fn commit(next: &Value, seq: u64, changes: &[(&str, &str)], terminate: bool, nav: &Value) -> Value {
+    let changes: Vec<Value> = changes
+        .iter()
+        .map(|(e, v)| json!({"element": e, "value": v}))
+        .collect();
+    json!({"session": next["session"], "seq": seq, "activity": next["activity"], "changes": changes,
+           "terminate": terminate, "nav_request": nav})
+}
+
+#[tokio::test]
+async fn a_reload_after_commits_resumes_from_the_server_data() {
+    for app in TestApp::each_store().await {
+        app.import_fixture("scorm12/golf_ContentPackagingSingleSCO_SCORM12.zip", "golf")
+            .await;
+        let player = Player::open(&app, &app.register_and_launch("r", "golf", "ada").await).await;
+        let first = player.send(&app, "state", None).await;
+        let again = player.send(&app, "state", None).await;
+        assert_eq!(
+            first["step"], again["step"],
+            "nothing committed yet: the same delivery"
+        );
+        let next = &first["step"]["next"];
+        let changes = [("cmi.core.exit", "suspend"), ("cmi.suspend_data", "page=7")];
+        player
+            .send(
+                &app,
+                "commit",
+                Some(commit(next, 1, &changes, false, &Value::Null)),
+            )
+            .await;
+        let reloaded = player.send(&app, "state", None).await;
+        let delivery = &reloaded["step"]["next"];
+        assert_ne!(delivery["session"], next["session"], "{}", app.kind());
+        assert_eq!(
+            delivery["cmi"]["values"]["cmi.suspend_data"], "page=7",
+            "{delivery}"
+        );
+        assert_eq!(delivery["cmi"]["values"]["cmi.core.entry"], "resume");
+    }
+}
+
+#[tokio::test]
+async fn scorm_2004_navigation_runs_the_sequencing_engine() {
+    let fixture = "scorm2004-3rd/golf_SequencingForcedSequential_SCORM20043rdEdition.zip";
+    for app in TestApp::each_store().await {
+        app.import_fixture(fixture, "seq").await;
+        let player = Player::open(&app, &app.register_and_launch("r", "seq", "ada").await).await;
+        let state = player.send(&app, "state", None).await;
+        assert_eq!(state["data_model"], "scorm_2004_3rd");
+        let first = state["step"]["next"].clone();
+        assert_eq!(first["next"], "deliver", "{state}");
+        assert_eq!(
+            state["step"]["nav"]["continue_"], true,
+            "{}",
+            state["step"]["nav"]
+        );
+        let done = [
+            ("cmi.completion_status", "completed"),
+            ("cmi.success_status", "passed"),
+        ];
+        let nav = json!({"request": "continue"});
+        let result = player
+            .send(&app, "commit", Some(commit(&first, 1, &done, false, &nav)))
+            .await;
+        let second = &result["next"];
+        assert_eq!(second["next"], "deliver", "{} {result}", app.kind());
+        assert_ne!(second["activity"], first["activity"]);
+        // The learner goes back with the button while no SCO is loaded? Not here: a SCO is.
+        let back = json!({"request": "previous"});
+        let result = player
+            .send(&app, "commit", Some(commit(second, 1, &[], false, &back)))
+            .await;
+        assert_eq!(result["next"]["activity"], first["activity"], "{result}");
+        let progress: Value = app
+            .get("/v1/registrations/r/progress")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let sco = progress["activities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == first["activity"])
+            .unwrap()
+            .clone();
+        assert_eq!(
+            (
+                sco["completion_status"].as_str(),
+                sco["success_status"].as_str()
+            ),
+            (Some("completed"), Some("passed")),
+            "{sco}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_idle_session_is_closed_as_abandoned_with_its_data() {
+    let config = ServerConfig {
+        session_timeout: Duration::ZERO,
+        session_sweep_interval: Duration::from_millis(200),
+        ..ServerConfig::default()
+    };
+    for app in TestApp::each_store_with(config.clone()).await {
+        app.import_fixture("scorm12/golf_ContentPackagingSingleSCO_SCORM12.zip", "golf")
+            .await;
+        let player = Player::open(&app, &app.register_and_launch("r", "golf", "ada").await).await;
+        let state = player.send(&app, "state", None).await;
+        let next = &state["step"]["next"];
+        let set = [
+            ("cmi.core.lesson_status", "completed"),
+            ("cmi.core.session_time", "00:01:30"),
+        ];
+        player
+            .send(
+                &app,
+                "commit",
+                Some(commit(next, 1, &set, false, &Value::Null)),
+            )
+            .await;
+        let mut exit = Value::Null;
+        for _ in 0..100 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let launches: Value = app
+                .get("/v1/registrations/r/launches")
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            exit = launches["data"][0]["exit"].clone();
+            if exit == "abandoned" {
+                break;
+            }
+        }
+        assert_eq!(exit, "abandoned", "{}", app.kind());
+        let progress: Value = app
+            .get("/v1/registrations/r/progress")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(progress["completion_status"], "completed");
+        assert_eq!(progress["total_time"], "PT0H1M30S", "{progress}");
+    }
+}
+
+async fn hacp(app: &TestApp, form: &[(&str, &str)]) -> String {
+    let url = format!("{}/hacp", app.content_url);
+    let res = app.client.post(url).form(form).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    res.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn aicc_hacp_reads_and_records_the_au_data() {
+    for app in TestApp::each_store().await {
+        app.import_fixture("aicc/emp_aicc_package.zip", "aicc")
+            .await;
+        let player = Player::open(&app, &app.register_and_launch("r", "aicc", "ada").await).await;
+        let state = player.send(&app, "state", None).await;
+        let url = state["step"]["next"]["url"].as_str().unwrap().to_owned();
+        let query: std::collections::HashMap<String, String> =
+            url::Url::parse(&format!("http://x/{url}"))
+                .unwrap()
+                .query_pairs()
+                .into_owned()
+                .collect();
+        let sid = query["aicc_sid"].clone();
+        assert_eq!(query["aicc_url"], format!("{}/hacp", app.content_url));
+        let got = hacp(
+            &app,
+            &[
+                ("command", "GetParam"),
+                ("version", "4.0"),
+                ("session_id", &sid),
+            ],
+        )
+        .await;
+        assert!(got.starts_with("error=0\r\n"), "{got}");
+        assert!(
+            got.to_ascii_lowercase()
+                .contains("student_name=lovelace, ada"),
+            "{got}"
+        );
+        let data = "[Core]\r\nLesson_Status=passed\r\nScore=90\r\nTime=00:02:00\r\n[Core_Lesson]\r\nbookmark=4\r\n";
+        let put = hacp(
+            &app,
+            &[
+                ("COMMAND", "putparam"),
+                ("session_id", &sid),
+                ("AICC_Data", data),
+            ],
+        )
+        .await;
+        assert!(put.starts_with("error=0"), "{put}");
+        let exit = hacp(&app, &[("command", "ExitAU"), ("session_id", &sid)]).await;
+        assert!(exit.starts_with("error=0"), "{exit}");
+        let forged = hacp(
+            &app,
+            &[("command", "GetParam"), ("session_id", "nope.nope")],
+        )
+        .await;
+        assert!(forged.starts_with("error=3"), "{forged}");
+        let unknown = hacp(&app, &[("command", "Dance"), ("session_id", &sid)]).await;
+        assert!(unknown.starts_with("error=1"), "{unknown}");
+        let progress: Value = app
+            .get("/v1/registrations/r/progress")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            progress["success_status"],
+            "passed",
+            "{} {progress}",
+            app.kind()
+        );
+        assert_eq!(progress["score"]["raw"], 90.0);
+    }
+}

@@ -1,0 +1,263 @@
+//! `larch bench runtime`: sustained run-time commits against a running Larch, the way the
+//! browser shim sends them. It registers `sessions` learners on an imported SCORM 1.2 or
+//! AICC/2004 course, opens each launch URL as a browser would (player session, state), then
+//! every session commits in a loop (`seq` 1, 2, …, five SetValues each: location, suspend data,
+//! score, status, session time) for the duration. Prints commits/s and p50/p99 latency per
+//! concurrency level.
+
+use clap::Args as ClapArgs;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Where and how hard to push.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct RuntimeArgs {
+    /// The API origin, e.g. `http://127.0.0.1:8080`.
+    #[arg(long, env = "LARCH_URL")]
+    pub url: String,
+    /// An API key of the environment holding the course.
+    #[arg(long, env = "LARCH_API_KEY")]
+    pub key: String,
+    /// An imported course with a SCORM/AICC run-time.
+    #[arg(long)]
+    pub course: String,
+    /// Concurrent sessions, one run per value (comma-separated). By default, 8,64,512.
+    #[arg(long, value_delimiter = ',', default_value = "8,64,512")]
+    pub sessions: Vec<usize>,
+    /// Seconds per run. By default, 10.
+    #[arg(long, default_value_t = 10)]
+    pub duration: u64,
+}
+
+/// One opened player session.
+struct Session {
+    commit_url: String,
+    secret: String,
+    runtime_session: Value,
+    activity: Value,
+}
+
+/// Runs the benchmark for every concurrency level.
+pub(super) async fn bench(args: RuntimeArgs) -> anyhow::Result<std::process::ExitCode> {
+    let client = Client::builder().pool_max_idle_per_host(1024).build()?;
+    println!(
+        "{:<10} {:>9} {:>7} {:>12} {:>9} {:>9}",
+        "sessions", "commits", "errors", "commits/s", "p50 ms", "p99 ms"
+    );
+    let run = format!(
+        "{:x}",
+        std::process::id() ^ (Instant::now().elapsed().subsec_nanos())
+    );
+    let mut failed = false;
+    for &count in &args.sessions {
+        let sessions = open_sessions(&client, &args, &run, count).await?;
+        let report = measure(&client, sessions, Duration::from_secs(args.duration)).await;
+        failed |= report.errors > 0;
+        report.print(&format!("{count}"));
+    }
+    Ok(if failed {
+        std::process::ExitCode::from(1)
+    } else {
+        std::process::ExitCode::SUCCESS
+    })
+}
+
+/// Registers and launches `count` learners, a few at a time.
+async fn open_sessions(
+    client: &Client,
+    args: &RuntimeArgs,
+    run: &str,
+    count: usize,
+) -> anyhow::Result<Vec<Arc<Session>>> {
+    let mut sessions = Vec::with_capacity(count);
+    for chunk in (0..count).collect::<Vec<_>>().chunks(16) {
+        let opened = chunk
+            .iter()
+            .map(|i| open_one(client, args, format!("bench-{run}-{count}-{i}")));
+        for session in futures_join(opened).await {
+            sessions.push(Arc::new(session?));
+        }
+    }
+    Ok(sessions)
+}
+
+async fn futures_join<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::with_capacity(handles.len());
+    for handle in handles {
+        out.push(handle.await.expect("task"));
+    }
+    out
+}
+
+fn open_one(
+    client: &Client,
+    args: &RuntimeArgs,
+    id: String,
+) -> impl Future<Output = anyhow::Result<Session>> + Send + 'static {
+    let (client, args) = (client.clone(), args.clone());
+    async move {
+        let body = json!({"id": id, "course_id": args.course,
+            "learner": {"id": id, "first_name": "Bench", "last_name": "Learner"}});
+        api(&client, &args, "/v1/registrations", &body).await?;
+        let launch = api(
+            &client,
+            &args,
+            &format!("/v1/registrations/{id}/launch"),
+            &json!({}),
+        )
+        .await?;
+        let url = launch["url"].as_str().unwrap_or_default().to_owned();
+        let html = client
+            .get(&url)
+            .send()
+            .await?
+            .error_for_status()?
+            .text()
+            .await?;
+        let (pid, secret) = (
+            attribute(&html, "data-pid")?,
+            attribute(&html, "data-secret")?,
+        );
+        let origin = url.split("/launch/").next().unwrap_or_default().to_owned();
+        let state: Value = client
+            .get(format!("{origin}/p/{pid}/api/state"))
+            .header("x-larch-session", &secret)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let next = &state["step"]["next"];
+        anyhow::ensure!(
+            next["next"] == "deliver",
+            "the course delivered nothing: {next}"
+        );
+        Ok(Session {
+            commit_url: format!("{origin}/p/{pid}/api/commit"),
+            secret,
+            runtime_session: next["session"].clone(),
+            activity: next["activity"].clone(),
+        })
+    }
+}
+
+/// A POST to the API, waiting out rate limits.
+async fn api(
+    client: &Client,
+    args: &RuntimeArgs,
+    path: &str,
+    body: &Value,
+) -> anyhow::Result<Value> {
+    loop {
+        let res = client
+            .post(format!("{}{path}", args.url.trim_end_matches('/')))
+            .bearer_auth(&args.key)
+            .json(body)
+            .send()
+            .await?;
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            continue;
+        }
+        return Ok(res.error_for_status()?.json().await?);
+    }
+}
+
+fn attribute(html: &str, name: &str) -> anyhow::Result<String> {
+    let marker = format!("{name}=\"");
+    let start = html
+        .find(&marker)
+        .ok_or_else(|| anyhow::anyhow!("no {name} in the player page"))?;
+    let rest = &html[start + marker.len()..];
+    Ok(rest[..rest.find('"').unwrap_or(0)].to_owned())
+}
+
+/// What one run measured.
+struct Report {
+    latencies: Vec<Duration>,
+    errors: usize,
+    elapsed: Duration,
+}
+
+impl Report {
+    fn percentile(&self, p: f64) -> f64 {
+        super::percentile(&self.latencies, p)
+    }
+
+    fn print(&self, label: &str) {
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "commit counts are far below 2^52"
+        )]
+        let rate = self.latencies.len() as f64 / self.elapsed.as_secs_f64().max(1e-9);
+        println!(
+            "{label:<10} {:>9} {:>7} {rate:>12.1} {:>9.2} {:>9.2}",
+            self.latencies.len(),
+            self.errors,
+            self.percentile(0.50),
+            self.percentile(0.99),
+        );
+    }
+}
+
+/// Every session commits in a loop until the duration is up.
+async fn measure(client: &Client, sessions: Vec<Arc<Session>>, duration: Duration) -> Report {
+    let start = Instant::now();
+    let deadline = start + duration;
+    let workers: Vec<_> = sessions
+        .into_iter()
+        .map(|session| {
+            let client = client.clone();
+            tokio::spawn(async move { commit_loop(&client, &session, deadline).await })
+        })
+        .collect();
+    let mut report = Report {
+        latencies: Vec::new(),
+        errors: 0,
+        elapsed: Duration::ZERO,
+    };
+    for worker in workers {
+        if let Ok((latencies, errors)) = worker.await {
+            report.latencies.extend(latencies);
+            report.errors += errors;
+        }
+    }
+    report.elapsed = start.elapsed();
+    report.latencies.sort();
+    report
+}
+
+async fn commit_loop(client: &Client, s: &Session, deadline: Instant) -> (Vec<Duration>, usize) {
+    let (mut latencies, mut errors) = (Vec::new(), 0);
+    let mut seq = 0_u64;
+    while Instant::now() < deadline {
+        seq += 1;
+        let body = json!({"session": s.runtime_session, "seq": seq, "activity": s.activity,
+        "terminate": false, "nav_request": null, "changes": [
+            {"element": "cmi.core.lesson_location", "value": format!("page-{seq}")},
+            {"element": "cmi.suspend_data", "value": format!("{seq:0>200}")},
+            {"element": "cmi.core.score.raw", "value": format!("{}", seq % 100)},
+            {"element": "cmi.core.lesson_status", "value": "incomplete"},
+            {"element": "cmi.core.session_time", "value": "00:00:01"},
+        ]});
+        let began = Instant::now();
+        let sent = client
+            .post(&s.commit_url)
+            .header("x-larch-session", &s.secret)
+            .json(&body)
+            .send()
+            .await;
+        match sent {
+            Ok(res) if res.status().is_success() => latencies.push(began.elapsed()),
+            _ => errors += 1,
+        }
+    }
+    (latencies, errors)
+}
