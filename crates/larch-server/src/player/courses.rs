@@ -26,6 +26,17 @@ pub(crate) struct CourseCache {
 pub(crate) enum NotPlayable {
     /// cmi5, xAPI or media: another runtime, or none yet.
     Standard(CourseError),
+    /// The stored course model cannot be read (written by an older or foreign importer).
+    Unreadable(String),
+}
+
+impl std::fmt::Display for NotPlayable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Standard(err) => err.fmt(f),
+            Self::Unreadable(err) => write!(f, "the stored course model cannot be read: {err}"),
+        }
+    }
 }
 
 impl CourseCache {
@@ -49,8 +60,13 @@ impl CourseCache {
                 what: "course version",
                 id: Some(format!("{course}@{version}")),
             })?;
-        let parsed: larch_package::Course = serde_json::from_value(structure)
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored course model: {e}")))?;
+        let parsed: larch_package::Course = match serde_json::from_value(structure) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                tracing::error!(course.id = %course, version, error = %e, "stored course model unreadable");
+                return Ok(Err(NotPlayable::Unreadable(e.to_string())));
+            }
+        };
         let built = match RuntimeCourse::from_course(&parsed) {
             Ok(built) => Arc::new(built),
             Err(err) => return Ok(Err(NotPlayable::Standard(err))),

@@ -3,7 +3,6 @@
 
 use crate::error::ApiError;
 use crate::player::api::step_record;
-use crate::player::courses::NotPlayable;
 use crate::player::page::player_page;
 use crate::player::service::{Computed, Target, unix_ms, unix_now};
 use crate::player::session::{SESSION_TTL, new_session_ids, secret_hash};
@@ -34,7 +33,7 @@ pub(crate) async fn open(
         .await?
     {
         Ok(course) => course,
-        Err(NotPlayable::Standard(reason)) => {
+        Err(reason) => {
             tracing::info!(registration.id = %reg.id, %reason, "launch of a course without a SCORM/AICC run-time");
             return Ok(Opened::NotPlayable);
         }
