@@ -252,6 +252,7 @@ impl Settings {
                 .orphan_min_age
                 .or(file.orphan_min_age)
                 .map_or(defaults.orphan_blob_age, Duration::from_secs),
+            session_sweep_interval: defaults.session_sweep_interval,
         };
         let log_format = args
             .log_format
