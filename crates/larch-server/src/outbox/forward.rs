@@ -3,7 +3,9 @@
 //! credentials (xAPI-Communication 2.1.2), as `multipart/mixed` when they have stored
 //! attachments (Communication 1.5.2). Only a 2xx counts as delivered, and a 409: the target
 //! already stores a statement with one of these ids (Communication 2.1.2), so retrying the
-//! same batch cannot succeed and the statements are there.
+//! same batch cannot succeed. An LRS refuses such a batch whole, so after a 409 on a JSON
+//! batch of several statements each is sent again on its own (PUT with `statementId`, 2.1.1):
+//! the others get stored, and the batch counts as delivered once every PUT is a 2xx or 409.
 
 use super::{Report, Verdict};
 use crate::error::ApiError;
@@ -12,6 +14,7 @@ use crate::state::AppState;
 use larch_store::ids::LrsForwardingRuleId;
 use larch_store::{ForwardingRule, Message, StoredStatement};
 use larch_xapi::multipart::{self, AttachmentPart};
+use reqwest::StatusCode;
 use serde_json::Value;
 use std::time::Duration;
 use url::Url;
@@ -115,11 +118,16 @@ fn retry(error: String) -> Report {
     }
 }
 
-/// What to send: the rule (still there and enabled) and the body with its content type.
-async fn prepare(
-    state: &AppState,
-    message: &Message,
-) -> Result<(ForwardingRule, (String, Vec<u8>)), Report> {
+/// A batch ready to send: the statements, and the request body with its content type.
+#[derive(Debug)]
+struct Batch {
+    statements: Vec<Value>,
+    content_type: String,
+    bytes: Vec<u8>,
+}
+
+/// What to send: the rule (still there and enabled) and the batch.
+async fn prepare(state: &AppState, message: &Message) -> Result<(ForwardingRule, Batch), Report> {
     let scope = message.scope;
     let id = LrsForwardingRuleId::parse(&message.target)
         .map_err(|_| give_up("the message names no forwarding rule"))?;
@@ -163,7 +171,7 @@ async fn body(
     state: &AppState,
     message: &Message,
     rows: &[StoredStatement],
-) -> Result<(String, Vec<u8>), larch_store::StoreError> {
+) -> Result<Batch, larch_store::StoreError> {
     let statements: Vec<Value> = rows
         .iter()
         .filter_map(|r| serde_json::from_str(&r.body).ok())
@@ -176,7 +184,7 @@ async fn body(
         .collect();
     hashes.sort();
     hashes.dedup();
-    let json = Value::Array(statements).to_string().into_bytes();
+    let json = Value::Array(statements.clone()).to_string().into_bytes();
     let parts: Vec<AttachmentPart> = state
         .store
         .statements()
@@ -190,34 +198,78 @@ async fn body(
         })
         .collect();
     if parts.is_empty() {
-        return Ok(("application/json".to_owned(), json));
+        let content_type = "application/json".to_owned();
+        return Ok(Batch {
+            statements,
+            content_type,
+            bytes: json,
+        });
     }
-    let content_type = format!("multipart/mixed; boundary={BOUNDARY}");
-    Ok((
-        content_type,
-        multipart::write_multipart(BOUNDARY, &json, &parts),
-    ))
+    Ok(Batch {
+        statements,
+        content_type: format!("multipart/mixed; boundary={BOUNDARY}"),
+        bytes: multipart::write_multipart(BOUNDARY, &json, &parts),
+    })
 }
 
-async fn post(
+async fn post(client: &reqwest::Client, rule: &ForwardingRule, batch: Batch) -> Report {
+    let url = format!("{}/statements", rule.url);
+    let sent = send(rule, client.post(&url), &batch.content_type, batch.bytes).await;
+    let status = match sent {
+        Ok(status) => status,
+        Err(report) => return report,
+    };
+    let json = batch.content_type == "application/json";
+    if status == StatusCode::CONFLICT && json && batch.statements.len() > 1 {
+        return one_by_one(client, rule, &url, &batch.statements).await;
+    }
+    judge(status)
+}
+
+/// After a 409 on a batch: each statement again, alone (PUT, Communication 2.1.1).
+async fn one_by_one(
     client: &reqwest::Client,
     rule: &ForwardingRule,
-    (content_type, body): (String, Vec<u8>),
+    url: &str,
+    statements: &[Value],
 ) -> Report {
-    let sent = client
-        .post(format!("{}/statements", rule.url))
+    for statement in statements {
+        let id = statement["id"].as_str().unwrap_or_default();
+        let put = client.put(url).query(&[("statementId", id)]);
+        let body = statement.to_string().into_bytes();
+        match send(rule, put, "application/json", body).await {
+            Ok(status) if status.is_success() || status == StatusCode::CONFLICT => {}
+            Ok(status) => return judge(status),
+            Err(report) => return report,
+        }
+    }
+    Report {
+        status_code: Some(StatusCode::CONFLICT.as_u16()),
+        error: None,
+        verdict: Verdict::Delivered,
+    }
+}
+
+/// Sends one request with the rule's credentials and version; the status, or a retry report.
+async fn send(
+    rule: &ForwardingRule,
+    request: reqwest::RequestBuilder,
+    content_type: &str,
+    body: Vec<u8>,
+) -> Result<StatusCode, Report> {
+    let sent = request
         .basic_auth(&rule.auth.username, Some(rule.auth.password.expose()))
         .header("X-Experience-API-Version", &rule.version)
         .header(reqwest::header::CONTENT_TYPE, content_type)
         .body(body)
         .send()
         .await;
-    let response = match sent {
-        Ok(r) => r,
-        Err(e) => return retry(describe(&e)),
-    };
-    let status = response.status();
-    let delivered = status.is_success() || status == reqwest::StatusCode::CONFLICT;
+    sent.map(|r| r.status()).map_err(|e| retry(describe(&e)))
+}
+
+/// A 2xx or a 409 is delivered; anything else is retried.
+fn judge(status: StatusCode) -> Report {
+    let delivered = status.is_success() || status == StatusCode::CONFLICT;
     Report {
         status_code: Some(status.as_u16()),
         error: (!delivered).then(|| format!("the target answered HTTP {status}")),

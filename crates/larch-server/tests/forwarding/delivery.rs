@@ -151,25 +151,43 @@ async fn failed_attempts_are_retried_with_back_off_until_delivered_once() {
 }
 
 #[tokio::test]
-async fn a_conflict_at_the_target_counts_as_delivered() {
+async fn a_conflict_at_the_target_counts_as_delivered_after_resending_a_batch_one_by_one() {
     for app in TestApp::each_store_with(fast()).await {
         let target = Target::start(0, 409).await;
         let cred = lrs_credential(&app).await;
         let rule = create_rule(&app, &target.url, ("u", "p"), json!({})).await;
-        let post = xapi(&app, &cred, Method::POST, "/statements").json(&statement(
-            "4a000000-0000-4000-8000-000000000000",
-            "attempted",
-            GOLF,
-        ));
+        let one = statement("4a000000-0000-4000-8000-000000000000", "attempted", GOLF);
+        let post = xapi(&app, &cred, Method::POST, "/statements").json(&one);
         assert_eq!(post.send().await.unwrap().status(), 200);
         eventually("the 409 attempt", || async {
             !deliveries(&app, &rule).await.is_empty()
         })
         .await;
         let log = deliveries(&app, &rule).await;
+        let first = (log[0]["status_code"].clone(), log[0]["outcome"].clone());
+        assert_eq!(first, (json!(409), json!("delivered")), "{}", app.kind());
+        // A batch refused whole with 409 is sent again statement by statement.
+        let batch = json!([
+            statement("4b000000-0000-4000-8000-000000000000", "attempted", GOLF),
+            statement("4c000000-0000-4000-8000-000000000000", "attempted", GOLF),
+        ]);
+        let post = xapi(&app, &cred, Method::POST, "/statements").json(&batch);
+        assert_eq!(post.send().await.unwrap().status(), 200);
+        eventually("the batch", || async {
+            deliveries(&app, &rule).await.len() == 2
+        })
+        .await;
+        let log = deliveries(&app, &rule).await;
+        assert_eq!(log[0]["outcome"], "delivered", "{}", app.kind());
+        let methods: Vec<String> = target.received().iter().map(|r| r.method.clone()).collect();
+        assert_eq!(methods, ["POST", "POST", "PUT", "PUT"], "{}", app.kind());
+        let ids = target.statement_ids();
         assert_eq!(
-            (log[0]["status_code"].clone(), log[0]["outcome"].clone()),
-            (json!(409), json!("delivered"))
+            ids[3..],
+            [
+                "4b000000-0000-4000-8000-000000000000",
+                "4c000000-0000-4000-8000-000000000000"
+            ]
         );
     }
 }

@@ -106,6 +106,7 @@ where
 /// What a [`Target`] received.
 #[derive(Debug, Clone)]
 struct Received {
+    method: String,
     version: Option<String>,
     authorization: Option<String>,
     statements: Value,
@@ -122,7 +123,7 @@ impl Target {
     async fn start(failures: usize, then: u16) -> Self {
         let received: Arc<Mutex<Vec<Received>>> = Arc::default();
         let seen = received.clone();
-        let handler = move |headers: axum::http::HeaderMap, body: String| {
+        let handler = move |method: Method, headers: axum::http::HeaderMap, body: String| {
             let seen = seen.clone();
             async move {
                 let header = |name: &str| {
@@ -133,6 +134,7 @@ impl Target {
                 };
                 let mut all = seen.lock().unwrap();
                 all.push(Received {
+                    method: method.to_string(),
                     version: header("x-experience-api-version"),
                     authorization: header("authorization"),
                     statements: serde_json::from_str(&body).unwrap_or(Value::Null),
@@ -141,7 +143,10 @@ impl Target {
                 (axum::http::StatusCode::from_u16(status).unwrap(), "[]")
             }
         };
-        let router = axum::Router::new().route("/xapi/statements", axum::routing::post(handler));
+        let router = axum::Router::new().route(
+            "/xapi/statements",
+            axum::routing::post(handler.clone()).put(handler),
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/xapi", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
@@ -152,11 +157,14 @@ impl Target {
         self.received.lock().unwrap().clone()
     }
 
-    /// The ids of every statement received, in order.
+    /// The ids of every statement received, in order (a PUT carries one).
     fn statement_ids(&self) -> Vec<String> {
         self.received()
             .iter()
-            .flat_map(|r| r.statements.as_array().cloned().unwrap_or_default())
+            .flat_map(|r| match &r.statements {
+                Value::Array(all) => all.clone(),
+                one => vec![one.clone()],
+            })
             .map(|s| s["id"].as_str().unwrap_or_default().to_owned())
             .collect()
     }
