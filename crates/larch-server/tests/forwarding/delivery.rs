@@ -66,6 +66,11 @@ async fn statements_stored_in_one_larch_arrive_in_another() {
         })
         .await;
         assert_eq!(read(ids[0].clone(), "statementId").await.status(), 404);
+        // The target has them a moment before the worker records its last attempt.
+        eventually("three logged deliveries", || async {
+            deliveries(&app, &rule).await.len() >= 3
+        })
+        .await;
         let log = deliveries(&app, &rule).await;
         assert_eq!(
             log.len(),
