@@ -1,0 +1,380 @@
+//! The player and the SCORM API shim in a real headless Chromium, against the real server
+//! on SQLite: a golf SCORM 1.2 package from `../shared/fixtures` is uploaded, launched and
+//! clicked through (pages, quiz, the player's buttons) as a learner would, and the results
+//! API must show what the content reported. Needs /usr/bin/chromium and chromedriver
+//! (`.ci/run` installs them); fails loudly without them.
+
+#[path = "e2e/webdriver.rs"]
+mod webdriver;
+
+use larch_server::testing::TestApp;
+use serde_json::{Value, json};
+use std::time::Duration;
+use webdriver::Browser;
+
+const GOLF12: &str = "scorm12/golf_RuntimeBasicCalls_SCORM12.zip";
+const GOLF2004_FORCED: &str =
+    "scorm2004-3rd/golf_SequencingForcedSequential_SCORM20043rdEdition.zip";
+
+/// Uploads a fixture as course `id` and waits for its import.
+async fn import(app: &TestApp, path: &str, id: &str) {
+    let file = format!(
+        "{}/../../../shared/fixtures/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("fixture {file}: {e}"));
+    let part = reqwest::multipart::Part::bytes(bytes).file_name("package.zip");
+    let form = reqwest::multipart::Form::new()
+        .part("file", part)
+        .text("id", id.to_owned());
+    let res = app
+        .request(reqwest::Method::POST, "/v1/courses")
+        .multipart(form);
+    let job: Value = res.send().await.expect("upload").json().await.expect("job");
+    let job_path = format!("/v1/import_jobs/{}", job["id"].as_str().expect("job id"));
+    for _ in 0..600 {
+        let now = get(app, &job_path).await;
+        match now["status"].as_str() {
+            Some("succeeded") => return,
+            Some("failed") => panic!("import of {path} failed: {now}"),
+            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    panic!("import of {path} did not finish");
+}
+
+async fn get(app: &TestApp, path: &str) -> Value {
+    app.get(path)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json")
+}
+
+/// Registers learner `ada` as registration `reg` and returns a launch URL.
+async fn register(app: &TestApp, reg: &str, course: &str) {
+    let body = json!({"id": reg, "course_id": course,
+        "learner": {"id": "ada", "first_name": "Ada", "last_name": "Lovelace"}});
+    let res = app
+        .post("/v1/registrations", &body)
+        .send()
+        .await
+        .expect("register");
+    assert_eq!(
+        res.status(),
+        201,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+}
+
+async fn launch(app: &TestApp, reg: &str) -> String {
+    let path = format!("/v1/registrations/{reg}/launch");
+    let res = app.post(&path, &json!({})).send().await.expect("launch");
+    let launch: Value = res.json().await.expect("launch json");
+    launch["url"].as_str().expect("launch url").to_owned()
+}
+
+/// Polls the progress of `reg` until `done` holds, or panics with the last answer.
+async fn progress_until(app: &TestApp, reg: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let path = format!("/v1/registrations/{reg}/progress");
+    let mut last = Value::Null;
+    for _ in 0..100 {
+        last = get(app, &path).await;
+        if done(&last) {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("progress of {reg} never matched: {last}");
+}
+
+/// Opens the launch URL and steps into the golf SCO's frame once it has started.
+async fn open_sco(b: &Browser, url: &str) {
+    b.goto(url).await;
+    b.wait_for(
+        "the content frame",
+        "var f = document.querySelector('.lp-frame'); return !!f && f.src.indexOf('/a/') >= 0",
+        30,
+    )
+    .await;
+    // Into the SCO's frame, again after any prompt (the resume question) reset the context.
+    for _ in 0..300 {
+        b.frame(None).await;
+        let frame = b.find(".lp-frame").await;
+        b.frame(Some(&frame)).await;
+        let started = b
+            .try_eval(
+                "return typeof currentPage === 'number' && !!document.getElementById('butNext')",
+            )
+            .await;
+        if started == true {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the golf SCO did not start");
+}
+
+/// Clicks the SCO's own "Next" button `n` times.
+async fn next_pages(b: &Browser, n: usize) {
+    let next = b.find("#butNext").await;
+    for _ in 0..n {
+        b.click(&next).await;
+    }
+}
+
+/// In the SCO's quiz frame: the right answer to every question, then "Submit Answers".
+async fn pass_the_quiz(b: &Browser) {
+    b.wait_for(
+        "the quiz",
+        "var f = document.getElementById('contentFrame'); return !!f && !!f.contentWindow.test && f.contentWindow.document.readyState === 'complete'",
+        30,
+    )
+    .await;
+    let inner = b.find("#contentFrame").await;
+    b.frame(Some(&inner)).await;
+    let answers = b
+        .eval(
+            "return test.Questions.map(function (q) {
+               var id = 'question_' + q.Id + '_';
+               if (q.Type === 'choice') return [id + q.Answers.indexOf(q.CorrectAnswer), ''];
+               if (q.Type === 'true-false') return [id + (q.CorrectAnswer ? 'True' : 'False'), ''];
+               return [id + 'Text', String(q.CorrectAnswer)];
+             });",
+            json!([]),
+        )
+        .await;
+    for a in answers.as_array().expect("answers") {
+        let el = b
+            .find(&format!("[id='{}']", a[0].as_str().expect("id")))
+            .await;
+        match a[1].as_str().unwrap_or_default() {
+            "" => b.click(&el).await,
+            text => b.type_text(&el, text).await,
+        }
+    }
+    b.click(&b.find("input[value='Submit Answers']").await)
+        .await;
+}
+
+#[tokio::test]
+async fn golf_scorm12_is_clicked_through_passed_and_exited_in_chromium() {
+    let app = TestApp::sqlite().await;
+    import(&app, GOLF12, "golf12").await;
+    register(&app, "reg-golf", "golf12").await;
+    let url = launch(&app, "reg-golf").await;
+    let b = Browser::start().await;
+    open_sco(&b, &url).await;
+    b.frame(None).await;
+    // The spent token left the address bar and the secret left the DOM.
+    let page = b
+        .eval("return [location.pathname, document.body.hasAttribute('data-secret'), !!window.API, !!window.API_1484_11]", json!([]))
+        .await;
+    assert!(
+        page[0]
+            .as_str()
+            .is_some_and(|p| p.starts_with("/p/") && p.ends_with('/')),
+        "{page}"
+    );
+    assert_eq!(
+        (page[1].clone(), page[2].clone(), page[3].clone()),
+        (json!(false), json!(true), json!(false))
+    );
+    let frame = b.find(".lp-frame").await;
+    b.frame(Some(&frame)).await;
+    next_pages(&b, 14).await;
+    pass_the_quiz(&b).await;
+    b.frame(None).await;
+    // The player's Exit unloads the SCO, whose unload handler calls LMSFinish: its last
+    // values and the learner's exit travel together and the course ends.
+    b.click(&b.find(".lp-exit").await).await;
+    let heading = b
+        .wait_for(
+            "the course-complete page",
+            "return document.body.classList.contains('lp-over') && document.querySelector('.lp-msg h2').textContent",
+            30,
+        )
+        .await;
+    assert_eq!(heading, "Course complete");
+    let p = progress_until(&app, "reg-golf", |p| p["success_status"] == "passed").await;
+    assert_eq!(p["completion_status"], "completed", "{p}");
+    assert_eq!(p["score"]["raw"].as_f64(), Some(100.0), "{p}");
+}
+
+#[tokio::test]
+async fn closing_the_tab_right_after_completion_keeps_the_completion() {
+    let app = TestApp::sqlite().await;
+    import(&app, GOLF12, "golf12").await;
+    register(&app, "reg-close", "golf12").await;
+    let b = Browser::start().await;
+    open_sco(&b, &launch(&app, "reg-close").await).await;
+    // The last page sets lesson_status "completed"; the tab goes before the debounce ends.
+    next_pages(&b, 14).await;
+    b.frame(None).await;
+    b.goto("about:blank").await;
+    let p = progress_until(&app, "reg-close", |p| p["completion_status"] == "completed").await;
+    assert_eq!(p["completion_status"], "completed");
+}
+
+#[tokio::test]
+async fn suspend_and_resume_across_launches() {
+    let app = TestApp::sqlite().await;
+    import(&app, GOLF12, "golf12").await;
+    register(&app, "reg-resume", "golf12").await;
+    let b = Browser::start().await;
+    open_sco(&b, &launch(&app, "reg-resume").await).await;
+    next_pages(&b, 3).await;
+    b.frame(None).await;
+    // "Save and exit": the SCO sets cmi.core.exit = suspend as it unloads.
+    b.click(&b.find(".lp-suspend").await).await;
+    b.wait_for(
+        "the end page",
+        "return document.body.classList.contains('lp-over')",
+        30,
+    )
+    .await;
+    // A new launch resumes at page 3 (the SCO asks with confirm(), which the browser accepts).
+    open_sco(&b, &launch(&app, "reg-resume").await).await;
+    let page = b
+        .wait_for(
+            "the resumed page",
+            "return currentPage === 3 && currentPage",
+            30,
+        )
+        .await;
+    assert_eq!(page, 3);
+    // Without its secret (another tab, storage cleared) the page offers a relaunch.
+    b.frame(None).await;
+    b.eval("sessionStorage.clear(); location.reload()", json!([]))
+        .await;
+    let heading = b
+        .wait_for(
+            "the relaunch page",
+            "var h = document.querySelector('.lp-msg h2'); return !!h && h.textContent",
+            30,
+        )
+        .await;
+    assert_eq!(heading, "This session has ended");
+}
+
+#[tokio::test]
+async fn scorm2004_sequencing_moves_on_with_the_players_next_button_on_a_phone() {
+    let app = TestApp::sqlite().await;
+    import(&app, GOLF2004_FORCED, "forced").await;
+    register(&app, "reg-seq", "forced").await;
+    let b = Browser::start().await;
+    b.resize(390, 844).await;
+    open_sco(&b, &launch(&app, "reg-seq").await).await;
+    let sco = b.eval("return location.search", json!([])).await;
+    assert_eq!(sco, "?content=playing");
+    // The last page completes and passes the SCO and commits.
+    next_pages(&b, 4).await;
+    b.frame(None).await;
+    // A phone: 44 px tap targets, the frame fills the rest, the TOC is a drawer.
+    let layout = b
+        .eval(
+            "var r = function (s) { return document.querySelector(s).getBoundingClientRect(); };
+             return [r('.lp-next').height, r('.lp-frame').height, window.API_1484_11 !== undefined,
+                     !!window.API, document.body.classList.contains('lp-has-toc'), r('.lp-menu').height];",
+            json!([]),
+        )
+        .await;
+    assert!(layout[0].as_f64() >= Some(44.0), "{layout}");
+    assert!(layout[1].as_f64() >= Some(500.0), "{layout}");
+    assert_eq!(
+        (&layout[2], &layout[3], &layout[4]),
+        (&json!(true), &json!(false), &json!(true)),
+        "{layout}"
+    );
+    assert!(layout[5].as_f64() >= Some(44.0), "{layout}");
+    b.click(&b.find(".lp-menu").await).await;
+    let drawer = b
+        .wait_for("the TOC drawer", "var r = document.querySelector('.lp-side').getBoundingClientRect(); return document.body.classList.contains('lp-toc-open') && r.left >= 0 && r.width", 10)
+        .await;
+    assert!(drawer.as_f64() > Some(200.0), "{drawer}");
+    let titles = b
+        .eval("return Array.from(document.querySelectorAll('.lp-item')).map(function (e) { return e.textContent; })", json!([]))
+        .await;
+    assert!(titles.to_string().contains("Etiquette"), "{titles}");
+    b.click(&b.find(".lp-menu").await).await;
+    // The player's Next: the SCO unloads (Terminate), `continue` delivers the next SCO.
+    b.click(&b.find(".lp-next").await).await;
+    b.wait_for(
+        "the second SCO",
+        "var f = document.querySelector('.lp-frame'); return !!f && f.src.indexOf('content=etiquette') >= 0",
+        30,
+    )
+    .await;
+    let frame = b.find(".lp-frame").await;
+    b.frame(Some(&frame)).await;
+    b.wait_for(
+        "the second SCO to start",
+        "return typeof currentPage === 'number'",
+        30,
+    )
+    .await;
+    let p = progress_until(&app, "reg-seq", |p| {
+        p["activities"].as_array().is_some_and(|a| {
+            a.iter()
+                .any(|x| x["id"] == "playing_item" && x["completion_status"] == "completed")
+        })
+    })
+    .await;
+    let playing = p["activities"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["id"] == "playing_item"))
+        .cloned();
+    assert_eq!(
+        playing.map(|x| x["success_status"].clone()),
+        Some(json!("passed")),
+        "{p}"
+    );
+}
+
+#[tokio::test]
+async fn a_completion_made_offline_is_kept_and_replayed_at_the_next_launch() {
+    let app = TestApp::sqlite().await;
+    import(&app, GOLF12, "golf12").await;
+    register(&app, "reg-offline", "golf12").await;
+    let b = Browser::start().await;
+    open_sco(&b, &launch(&app, "reg-offline").await).await;
+    b.frame(None).await;
+    b.offline(true).await;
+    let frame = b.find(".lp-frame").await;
+    b.frame(Some(&frame)).await;
+    // The last page sets "completed"; every commit fails and waits in localStorage.
+    next_pages(&b, 14).await;
+    b.frame(None).await;
+    let kept = b
+        .wait_for(
+            "the commit kept in localStorage",
+            "var q = localStorage.getItem('larch.pending.reg-offline.0'); return !!q && q.indexOf('completed') >= 0 && q",
+            10,
+        )
+        .await;
+    assert!(
+        kept.as_str()
+            .is_some_and(|q| q.contains("cmi.core.lesson_status")),
+        "{kept}"
+    );
+    let path = "/v1/registrations/reg-offline/progress";
+    assert_ne!(
+        get(&app, path).await["completion_status"],
+        "completed",
+        "the network was not off"
+    );
+    // The tab dies without unloading; the learner comes back in another tab, online.
+    let other = b.new_tab().await;
+    b.crash().await;
+    b.switch_to(&other).await;
+    // The next launch in this browser replays what localStorage kept.
+    b.goto(&launch(&app, "reg-offline").await).await;
+    let p = progress_until(&app, "reg-offline", |p| {
+        p["completion_status"] == "completed"
+    })
+    .await;
+    assert_eq!(p["completion_status"], "completed");
+}
