@@ -176,7 +176,7 @@ async fn a_lapsed_lease_hands_the_message_over_and_the_old_holder_cannot_resched
             .id;
         let first = store
             .outbox()
-            .claim(&["t"], "crashed", 50)
+            .claim(&["t"], "crashed", 600)
             .await
             .unwrap()
             .unwrap();
@@ -185,7 +185,7 @@ async fn a_lapsed_lease_hands_the_message_over_and_the_old_holder_cannot_resched
             store.outbox().claim(&["t"], "w2", 60_000).await.unwrap(),
             None
         );
-        tokio::time::sleep(Duration::from_millis(80)).await;
+        tokio::time::sleep(Duration::from_millis(700)).await;
         let second = store
             .outbox()
             .claim(&["t"], "w2", 60_000)
@@ -259,13 +259,13 @@ async fn a_retry_waits_for_its_time() {
             .await
             .unwrap()
             .unwrap();
-        let later = attempt(1, None, AttemptOutcome::RetryAt(now_ms() + 150));
+        let later = attempt(1, None, AttemptOutcome::RetryAt(now_ms() + 1_000));
         assert!(store.outbox().record(scope, &id, "w", later).await.unwrap());
         assert_eq!(
             store.outbox().claim(&["t"], "w", 60_000).await.unwrap(),
             None
         );
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        tokio::time::sleep(Duration::from_millis(1_100)).await;
         let again = store
             .outbox()
             .claim(&["t"], "w", 60_000)
