@@ -192,3 +192,53 @@ async fn alternate_request_syntax_is_a_1_0_3_feature() {
         );
     }
 }
+
+/// If-Match and the write it guards are one atomic step: of concurrent PUTs that all match the
+/// same ETag exactly one wins (the others get 412), and concurrent POST merges lose no key.
+#[tokio::test]
+async fn concurrent_document_writes_are_atomic() {
+    const WRITERS: usize = 8;
+    for app in TestApp::each_store().await {
+        let lrs = Lrs::new(&app, &["all"]).await;
+        let path = "/activities/state?activityId=http%3A%2F%2Fexample.com%2F1&agent=%7B%22mbox%22%3A%22mailto%3Aa%40example.com%22%7D&stateId=race";
+        let put = lrs.req(Method::PUT, path, "2.0.0").json(&json!({}));
+        assert_eq!(put.send().await.unwrap().status(), 204);
+        let got = lrs.req(Method::GET, path, "2.0.0").send().await.unwrap();
+        let etag = got.headers()["etag"].to_str().unwrap().to_owned();
+        let puts = (0..WRITERS).map(|i| {
+            let req = lrs
+                .req(Method::PUT, path, "2.0.0")
+                .header("If-Match", &etag);
+            tokio::spawn(req.json(&json!({"winner": i})).send())
+        });
+        let mut statuses = Vec::new();
+        for task in puts.collect::<Vec<_>>() {
+            statuses.push(task.await.unwrap().unwrap().status());
+        }
+        let won = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::NO_CONTENT)
+            .count();
+        let failed = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::PRECONDITION_FAILED)
+            .count();
+        assert_eq!(
+            (won, failed),
+            (1, WRITERS - 1),
+            "{} {statuses:?}",
+            app.kind()
+        );
+        let merges = (0..WRITERS).map(|i| {
+            let req = lrs.req(Method::POST, path, "2.0.0");
+            tokio::spawn(req.json(&json!({format!("k{i}"): i})).send())
+        });
+        for task in merges.collect::<Vec<_>>() {
+            assert_eq!(task.await.unwrap().unwrap().status(), 204);
+        }
+        let merged = lrs.get_json(path).await;
+        for i in 0..WRITERS {
+            assert_eq!(merged[format!("k{i}")], json!(i), "{} {merged}", app.kind());
+        }
+    }
+}

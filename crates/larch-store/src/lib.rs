@@ -67,10 +67,10 @@ pub use traits::{
 };
 
 pub use xapi::{
-    AgentRow, Attachment, CreatedLrsCredential, DocumentKey, DocumentKind, IssuedLaunchToken,
-    LaunchToken, LaunchTokenStore, LrsCredential, LrsCredentialStore, LrsSecret, NewDocument,
-    NewLaunchToken, NewStatement, StatementQuery, StatementStore, StoredDocument, StoredStatement,
-    XapiDocumentStore,
+    AgentRow, Attachment, CreatedLrsCredential, DocumentChange, DocumentKey, DocumentKind,
+    IssuedLaunchToken, LaunchToken, LaunchTokenStore, LrsCredential, LrsCredentialStore, LrsSecret,
+    NewDocument, NewLaunchToken, NewStatement, StatementQuery, StatementStore, StoredDocument,
+    StoredStatement, XapiDocumentStore,
 };
 
 use std::path::PathBuf;

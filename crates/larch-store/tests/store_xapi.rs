@@ -3,8 +3,8 @@
 
 use larch_store::testing::{self, TestDb};
 use larch_store::{
-    AgentRow, Attachment, DocumentKey, DocumentKind, Environment, LrsSecret, NewDocument,
-    NewStatement, PageRequest, Scope, StatementQuery, Store, StoreError,
+    AgentRow, Attachment, Environment, LrsSecret, NewStatement, PageRequest, Scope, StatementQuery,
+    Store, StoreError,
 };
 
 async fn new_scope(store: &Store, env: Environment) -> Scope {
@@ -349,50 +349,5 @@ async fn attachments_definitions_and_agents_are_kept_per_scope() {
                 .is_empty()
         );
         assert!(s.agents(other, "mbox:mailto:a@x").await.unwrap().is_empty());
-    }
-}
-
-#[tokio::test]
-async fn documents_are_replaced_listed_since_and_deleted() {
-    for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, Environment::Test).await;
-        let key = DocumentKey {
-            kind: DocumentKind::State,
-            activity_id: "http://x/1".into(),
-            agent_key: "mbox:mailto:a@x".into(),
-            registration: String::new(),
-        };
-        let doc = |id: &str, body: &str, at: i64| NewDocument {
-            id: id.into(),
-            content: body.as_bytes().to_vec(),
-            content_type: "application/json".into(),
-            updated_nanos: at,
-        };
-        let d = store.xapi_documents();
-        d.put(scope, &key, doc("s1", "{}", 10)).await.unwrap();
-        d.put(scope, &key, doc("s1", "{\"a\":1}", 20))
-            .await
-            .unwrap();
-        d.put(scope, &key, doc("s2", "x", 30)).await.unwrap();
-        let got = d.get(scope, &key, "s1").await.unwrap().unwrap();
-        assert_eq!(
-            (got.content, got.updated_nanos),
-            (b"{\"a\":1}".to_vec(), 20),
-            "{}",
-            store.kind()
-        );
-        assert_eq!(d.ids(scope, &key, None).await.unwrap(), ["s1", "s2"]);
-        assert_eq!(d.ids(scope, &key, Some(20)).await.unwrap(), ["s2"]);
-        let profile = DocumentKey {
-            kind: DocumentKind::ActivityProfile,
-            ..key.clone()
-        };
-        assert!(d.get(scope, &profile, "s1").await.unwrap().is_none());
-        let other = new_scope(&store, Environment::Test).await;
-        assert!(d.get(other, &key, "s1").await.unwrap().is_none());
-        d.delete(scope, &key, Some("s1")).await.unwrap();
-        assert_eq!(d.ids(scope, &key, None).await.unwrap(), ["s2"]);
-        d.delete(scope, &key, None).await.unwrap();
-        assert!(d.ids(scope, &key, None).await.unwrap().is_empty());
     }
 }

@@ -9,7 +9,7 @@ use super::{XapiState, json, now_nanos, versioned};
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse as _, Response};
-use larch_store::{DocumentKey, NewDocument, StoredDocument};
+use larch_store::{DocumentChange, DocumentKey, NewDocument, StoredDocument};
 use larch_xapi::documents::{
     self, DocumentKind, DocumentMethod, DocumentParams, Precondition, check_preconditions,
 };
@@ -65,13 +65,40 @@ async fn serve(
             _ => Err(req.bad("a document id is required")),
         };
     };
-    let current = store.get(req.scope(), &key, id).await?;
     if method == DocumentMethod::Get {
-        return current
+        return store
+            .get(req.scope(), &key, id)
+            .await?
             .map(document_response)
             .ok_or_else(XapiError::not_found);
     }
-    let etag = current.as_ref().map(|d| documents::etag(&d.content));
+    // Read, check the preconditions, write only if the document is still as read; when a
+    // concurrent writer got there first, read again (its change may now fail them).
+    for _ in 0..MAX_ATTEMPTS {
+        let current = store.get(req.scope(), &key, id).await?;
+        check(kind, method, req, current.as_ref())?;
+        let expected = current.as_ref().map(|d| d.version);
+        let change = change(req, id, method, current)?;
+        if store.write_if(req.scope(), &key, expected, change).await? {
+            return Ok(StatusCode::NO_CONTENT.into_response());
+        }
+    }
+    Err(XapiError::conflict(
+        "the document kept changing during the request; retry",
+    ))
+}
+
+/// Writes of one document that lose the race this many times in a row get a 409.
+const MAX_ATTEMPTS: usize = 16;
+
+/// `If-Match` / `If-None-Match` against the document as it is now (Communication 3.1).
+fn check(
+    kind: DocumentKind,
+    method: DocumentMethod,
+    req: &XapiRequest,
+    current: Option<&StoredDocument>,
+) -> Result<(), XapiError> {
+    let etag = current.map(|d| documents::etag(&d.content));
     match check_preconditions(
         kind,
         method,
@@ -80,33 +107,26 @@ async fn serve(
         req.header("if-match"),
         req.header("if-none-match"),
     ) {
-        Precondition::Proceed => {}
-        Precondition::Failed => return Err(XapiError::precondition_failed()),
-        Precondition::Conflict => {
-            return Err(XapiError::conflict(
-                "the document exists: send If-Match with its ETag",
-            ));
-        }
+        Precondition::Proceed => Ok(()),
+        Precondition::Failed => Err(XapiError::precondition_failed()),
+        Precondition::Conflict => Err(XapiError::conflict(
+            "the document exists: send If-Match with its ETag",
+        )),
         Precondition::Required => {
-            return Err(req.bad("send If-Match or If-None-Match with a profile document PUT"));
+            Err(req.bad("send If-Match or If-None-Match with a profile document PUT"))
         }
     }
-    write(state, req, &key, id, method, current).await
 }
 
-/// PUT, POST or DELETE of one document, preconditions passed.
-async fn write(
-    state: &XapiState,
+/// The change a PUT, POST or DELETE makes to the document as it is now.
+fn change(
     req: &XapiRequest,
-    key: &DocumentKey,
     id: &str,
     method: DocumentMethod,
     current: Option<StoredDocument>,
-) -> Result<Response, XapiError> {
-    let store = state.app.store.xapi_documents();
+) -> Result<DocumentChange, XapiError> {
     if method == DocumentMethod::Delete {
-        store.delete(req.scope(), key, Some(id)).await?;
-        return Ok(StatusCode::NO_CONTENT.into_response());
+        return Ok(DocumentChange::Delete(id.to_owned()));
     }
     let content_type = req
         .header("content-type")
@@ -130,14 +150,12 @@ async fn write(
         documents::post_document(existing.as_ref(), &req.body, &content_type)
             .map_err(|e| req.bad(e))?
     };
-    let new = NewDocument {
+    Ok(DocumentChange::Write(NewDocument {
         id: id.to_owned(),
         content: doc.content,
         content_type: doc.content_type,
         updated_nanos: now_nanos(),
-    };
-    store.put(req.scope(), key, new).await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    }))
 }
 
 fn resource(kind: DocumentKind) -> Resource {

@@ -43,6 +43,18 @@ pub struct StoredDocument {
     pub content_type: String,
     /// Last change, Unix nanoseconds.
     pub updated_nanos: i64,
+    /// 1 when created, one more at each change: what
+    /// [`XapiDocumentStore::write_if`](crate::XapiDocumentStore::write_if) compares.
+    pub version: i64,
+}
+
+/// A change to one document, applied only if the document is still as it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocumentChange {
+    /// Create or replace it.
+    Write(NewDocument),
+    /// Delete the document with this id.
+    Delete(String),
 }
 
 /// A document to write.

@@ -13,7 +13,7 @@ mod tokens;
 
 pub use credentials::{CreatedLrsCredential, LrsCredential, LrsSecret};
 pub(crate) use credentials::{generate_key, pair_hash};
-pub use documents::{DocumentKey, DocumentKind, NewDocument, StoredDocument};
+pub use documents::{DocumentChange, DocumentKey, DocumentKind, NewDocument, StoredDocument};
 pub use statements::{AgentRow, Attachment, NewStatement, StatementQuery, StoredStatement};
 pub use tokens::{IssuedLaunchToken, LaunchToken, NewLaunchToken};
 
@@ -157,6 +157,18 @@ pub trait XapiDocumentStore: Send + Sync {
         key: &DocumentKey,
         doc: NewDocument,
     ) -> Result<(), StoreError>;
+
+    /// Applies `change` only if the document is still as read: absent (`expected` is `None`)
+    /// or at version `expected`. `false` when it changed in between: the caller reads it
+    /// again and re-checks its `If-Match` / `If-None-Match` (xAPI-Communication 3.1), so a
+    /// precondition and the write it guards are atomic.
+    async fn write_if(
+        &self,
+        scope: Scope,
+        key: &DocumentKey,
+        expected: Option<i64>,
+        change: DocumentChange,
+    ) -> Result<bool, StoreError>;
 
     /// Deletes one document (`Some(id)`) or all under `key` (`None`).
     async fn delete(

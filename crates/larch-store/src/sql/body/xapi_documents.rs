@@ -20,6 +20,48 @@ fn xapi_doc_query(sql: &'static str, scope: Scope, key: &crate::DocumentKey) -> 
         .bind(key.registration.clone())
 }
 
+/// One conditional statement, so that the check and the change are atomic: INSERT … DO
+/// NOTHING when the document was absent, else UPDATE / DELETE at the version read (on
+/// PostgreSQL a concurrent writer waits for the row lock, then sees the new version and
+/// changes nothing).
+async fn xapi_doc_change(
+    tx: &mut Tx,
+    scope: Scope,
+    key: &crate::DocumentKey,
+    expected: Option<i64>,
+    change: crate::DocumentChange,
+) -> Result<bool, StoreError> {
+    const INSERT: &str = "INSERT INTO xapi_documents (tenant_id, app_id, env, kind, activity_id, \
+        agent_key, registration, doc_id, content, content_type, updated_nanos, version) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1) ON CONFLICT DO NOTHING";
+    const UPDATE: &str = xapi_doc_sql!(
+        "UPDATE xapi_documents SET content = $9, content_type = $10, updated_nanos = $11, \
+         version = version + 1 WHERE ",
+        " AND doc_id = $8 AND version = $12"
+    );
+    const DELETE: &str =
+        xapi_doc_sql!("DELETE FROM xapi_documents WHERE ", " AND doc_id = $8 AND version = $9");
+    let query = match (change, expected) {
+        (crate::DocumentChange::Write(doc), None) => xapi_doc_query(INSERT, scope, key)
+            .bind(doc.id)
+            .bind(doc.content)
+            .bind(doc.content_type)
+            .bind(doc.updated_nanos),
+        (crate::DocumentChange::Write(doc), Some(version)) => xapi_doc_query(UPDATE, scope, key)
+            .bind(doc.id)
+            .bind(doc.content)
+            .bind(doc.content_type)
+            .bind(doc.updated_nanos)
+            .bind(version),
+        // Deleting what is not there: nothing to race with.
+        (crate::DocumentChange::Delete(_), None) => return Ok(true),
+        (crate::DocumentChange::Delete(id), Some(version)) => {
+            xapi_doc_query(DELETE, scope, key).bind(id).bind(version)
+        }
+    };
+    Ok(query.execute(&mut **tx).await?.rows_affected() == 1)
+}
+
 #[async_trait]
 impl crate::XapiDocumentStore for This {
     async fn get(
@@ -29,7 +71,7 @@ impl crate::XapiDocumentStore for This {
         id: &str,
     ) -> Result<Option<crate::StoredDocument>, StoreError> {
         const SQL: &str = xapi_doc_sql!(
-            "SELECT content, content_type, updated_nanos FROM xapi_documents WHERE ",
+            "SELECT content, content_type, updated_nanos, version FROM xapi_documents WHERE ",
             " AND doc_id = $8"
         );
         let mut tx = self.read(scope).await?;
@@ -43,6 +85,7 @@ impl crate::XapiDocumentStore for This {
                 content: r.try_get("content")?,
                 content_type: r.try_get("content_type")?,
                 updated_nanos: r.try_get("updated_nanos")?,
+                version: r.try_get("version")?,
             })
         })
         .transpose()
@@ -80,7 +123,7 @@ impl crate::XapiDocumentStore for This {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
              ON CONFLICT (tenant_id, app_id, env, kind, activity_id, agent_key, registration, doc_id) \
              DO UPDATE SET content = excluded.content, content_type = excluded.content_type, \
-             updated_nanos = excluded.updated_nanos",
+             updated_nanos = excluded.updated_nanos, version = xapi_documents.version + 1",
             scope,
             key,
         )
@@ -92,6 +135,19 @@ impl crate::XapiDocumentStore for This {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn write_if(
+        &self,
+        scope: Scope,
+        key: &crate::DocumentKey,
+        expected: Option<i64>,
+        change: crate::DocumentChange,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.write(scope).await?;
+        let done = xapi_doc_change(&mut tx, scope, key, expected, change).await?;
+        tx.commit().await?;
+        Ok(done)
     }
 
     async fn delete(
