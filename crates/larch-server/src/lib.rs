@@ -14,6 +14,7 @@ pub mod api;
 pub mod auth;
 pub mod config;
 mod content;
+mod credential_cache;
 pub mod error;
 pub mod extract;
 pub mod idempotency;

@@ -1,6 +1,7 @@
 //! What every handler shares.
 
 use crate::config::ServerConfig;
+use crate::credential_cache::CredentialCache;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
 use larch_store::{Blobs, Store};
@@ -23,6 +24,8 @@ pub struct AppState {
     pub(crate) outbox_wake: Arc<tokio::sync::Notify>,
     /// The run-time service's caches and signing key.
     pub(crate) runtime: Arc<crate::player::RuntimeService>,
+    /// LRS credentials verified in the last seconds.
+    pub(crate) lrs_credentials: Arc<CredentialCache>,
 }
 
 impl AppState {
@@ -37,6 +40,7 @@ impl AppState {
             limiter: Arc::new(limiter),
             outbox_wake: Arc::default(),
             runtime: Arc::default(),
+            lrs_credentials: Arc::default(),
         }
     }
 }

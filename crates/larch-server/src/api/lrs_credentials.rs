@@ -159,6 +159,7 @@ pub(crate) async fn revoke(
         .lrs_credentials()
         .revoke(caller.scope, &id)
         .await?;
+    state.lrs_credentials.forget(&id);
     tracing::info!(lrs_credential.id = %raw, "LRS credential revoked");
     revoked
         .map(|c| axum::Json(c.into()))

@@ -167,7 +167,8 @@ fn unwrap_alternate(mut raw: Raw) -> Result<Raw, XapiError> {
 }
 
 /// HTTP Basic `key:secret` (Communication 4.1): an LRS credential, or a launch token (user
-/// `lrst_…`); anything else is a 401.
+/// `lrst_…`); anything else is a 401. A credential verified in the last seconds is taken from
+/// the in-process cache (`credential_cache`); launch tokens always ask the store.
 async fn authenticate(
     state: &XapiState,
     headers: &HashMap<String, String>,
@@ -187,13 +188,24 @@ async fn authenticate(
     let (key, secret) = decoded
         .split_once(':')
         .ok_or_else(XapiError::unauthorized)?;
-    let secret = LrsSecret::presented(secret);
+    if let Some(credential) = state.app.lrs_credentials.get(key, secret) {
+        return Ok((credential, None));
+    }
+    let presented = LrsSecret::presented(secret);
     let store = &state.app.store;
     if key.starts_with(larch_store::ids::LrsLaunchTokenId::PREFIX) {
-        let token = store.launch_tokens().authenticate(key, &secret).await?;
+        let token = store.launch_tokens().authenticate(key, &presented).await?;
         let token = token.ok_or_else(XapiError::unauthorized)?;
         return Ok((super::launch::as_credential(&token)?, Some(token)));
     }
-    let credential = store.lrs_credentials().authenticate(key, &secret).await?;
-    Ok((credential.ok_or_else(XapiError::unauthorized)?, None))
+    let credential = store
+        .lrs_credentials()
+        .authenticate(key, &presented)
+        .await?;
+    let credential = credential.ok_or_else(XapiError::unauthorized)?;
+    state
+        .app
+        .lrs_credentials
+        .insert(key, secret, credential.clone());
+    Ok((credential, None))
 }
