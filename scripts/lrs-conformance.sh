@@ -19,6 +19,8 @@ shift 4
 versions=("$@")
 [ ${#versions[@]} -gt 0 ] || versions=(1.0.3 2.0.0)
 
+# The suite creates logs/ on its first run; without it, `ls` below would end the script.
+mkdir -p "$suite/logs"
 status=0
 for version in "${versions[@]}"; do
     before=$(ls "$suite/logs" 2>/dev/null | sort)

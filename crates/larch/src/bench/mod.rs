@@ -6,6 +6,7 @@
 
 mod runtime;
 mod scenarios;
+mod seed;
 
 use clap::{Args as ClapArgs, Subcommand};
 use scenarios::Scenario;
@@ -52,6 +53,10 @@ pub struct LrsArgs {
     /// Only these scenarios (repeatable): post, batch, get, agent, activity, state.
     #[arg(long = "scenario")]
     pub scenarios: Vec<String>,
+    /// First store this many background statements (other agents and courses, in batches
+    /// of 500), so the scenarios' reads find their matches under them. By default, none.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
 }
 
 /// Runs `larch bench`.
@@ -76,6 +81,9 @@ async fn bench_lrs(args: LrsArgs) -> anyhow::Result<ExitCode> {
         "no such scenario; use post, batch, get, agent, activity or state"
     );
     target.seed().await?;
+    if args.seed > 0 {
+        seed::seed(&target, args.seed, args.concurrency).await?;
+    }
     println!(
         "{:<28} {:>9} {:>7} {:>10} {:>9} {:>9}",
         "scenario", "requests", "errors", "req/s", "p50 ms", "p99 ms"

@@ -135,6 +135,11 @@ impl Target {
         check(status)
     }
 
+    /// POSTs statements; an error unless the LRS accepts them.
+    pub(super) async fn post_ok(&self, body: &Value) -> anyhow::Result<()> {
+        check(self.post(body).await?)
+    }
+
     /// POSTs statements; the status once the whole answer is read.
     async fn post(&self, body: &Value) -> reqwest::Result<StatusCode> {
         let res = self
