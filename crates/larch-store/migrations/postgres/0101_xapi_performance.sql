@@ -33,7 +33,3 @@ CREATE INDEX xapi_statements_refs
 
 ALTER TABLE xapi_documents ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
 
--- Fresh statistics for the planner (autovacuum keeps them fresh afterwards, when it is on).
-ANALYZE xapi_statements;
-ANALYZE xapi_statement_keys;
-ANALYZE xapi_documents;

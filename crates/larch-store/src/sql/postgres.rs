@@ -53,6 +53,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 #[derive(Debug)]
 pub(crate) struct PgBackend {
     pool: PgPool,
+    /// Set when autovacuum is off: when to analyze the LRS tables.
+    analyze: Option<super::pg_analyze::AnalyzeSchedule>,
 }
 
 impl PgBackend {
@@ -64,8 +66,8 @@ impl PgBackend {
             .connect(url)
             .await?;
         super::migrator(MIGRATIONS).run(&pool).await?;
-        warn_without_autovacuum(&pool).await?;
-        Ok(Self { pool })
+        let analyze = super::pg_analyze::AnalyzeSchedule::if_needed(&pool).await?;
+        Ok(Self { pool, analyze })
     }
 
     async fn read(&self, scope: Scope) -> Result<Transaction<'static, Postgres>, StoreError> {
@@ -152,22 +154,13 @@ impl PgBackend {
     fn kind_name(&self) -> &'static str {
         "postgres"
     }
-}
 
-/// Without autovacuum, tables are never analyzed: the planner keeps guessing one row per
-/// scope and picks nested loops that scan whole tables (GET /statements took 130 ms instead
-/// of 0.3 ms at ten thousand statements). Larch cannot turn it on; it says so once.
-async fn warn_without_autovacuum(pool: &PgPool) -> Result<(), StoreError> {
-    let autovacuum: String = sqlx::query_scalar("SELECT current_setting('autovacuum')")
-        .fetch_one(pool)
-        .await?;
-    if autovacuum != "on" {
-        tracing::warn!(
-            "PostgreSQL autovacuum is off: tables are never analyzed and queries slow down as \
-             they grow; turn it on, or run ANALYZE regularly (docs/configuration.md)"
-        );
+    /// `n` statements were stored (keeps planner statistics when autovacuum is off).
+    fn statements_stored(&self, n: usize) {
+        if let Some(schedule) = &self.analyze {
+            schedule.stored(&self.pool, n);
+        }
     }
-    Ok(())
 }
 
 /// The aggregates' shared implementation, compiled for PostgreSQL.

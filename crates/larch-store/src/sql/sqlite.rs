@@ -142,6 +142,9 @@ impl SqliteBackend {
     fn kind_name(&self) -> &'static str {
         "sqlite"
     }
+
+    /// `n` statements were stored: nothing to do (SQLite's planner needs no statistics here).
+    fn statements_stored(&self, _n: usize) {}
 }
 
 /// The aggregates' shared implementation, compiled for SQLite.

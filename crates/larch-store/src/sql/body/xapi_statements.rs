@@ -59,6 +59,7 @@ impl crate::StatementStore for This {
         xapi_insert_agents(&mut tx, scope, agents).await?;
         forward_statements(&mut tx, scope, &statements).await?;
         tx.commit().await?;
+        self.statements_stored(statements.len());
         Ok(())
     }
 
