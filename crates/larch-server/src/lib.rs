@@ -42,6 +42,13 @@ pub use metrics::Metrics;
 pub use state::AppState;
 pub use telemetry::REQUEST_ID_HEADER;
 
+/// The player script (`player.js`, the SCORM API shim) exactly as served, for size budgets
+/// and `larch bench runtime`.
+#[must_use]
+pub fn player_js() -> &'static str {
+    player::PLAYER_JS
+}
+
 use larch_store::{Blobs, Store};
 use std::future::{Future, IntoFuture as _};
 use tokio::net::TcpListener;

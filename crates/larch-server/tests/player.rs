@@ -334,3 +334,76 @@ async fn results_of_another_tenant_are_not_found() {
         }
     }
 }
+
+/// The progress of `reg-1` as the results API reports it.
+async fn progress(app: &TestApp) -> Value {
+    let res = app.get("/v1/registrations/reg-1/progress").send().await;
+    res.unwrap().json().await.unwrap()
+}
+
+#[tokio::test]
+async fn nodes_caching_sessions_and_states_never_lose_or_misapply_a_commit() {
+    for app in TestApp::each_store().await {
+        app.import_fixture(SINGLE_SCO, "golf").await;
+        let url = app.register_and_launch("reg-1", "golf", "ada").await;
+        let player = Player::open(&app, &url).await;
+        let state = player.state(&app).await;
+        let other = app.another_node().await;
+        let on_other = Player {
+            pid: player.pid.clone(),
+            secret: player.secret.clone(),
+            base: other.content_url.clone(),
+        };
+        // One session whose commits alternate between two nodes (no sticky balancing): each
+        // node's cached state goes stale and is reloaded.
+        let score = |s: &'static str| [("cmi.core.score.raw", s)];
+        let (_, first) = player
+            .commit(&app, commit_body(&state, 1, &score("10"), false))
+            .await;
+        let (_, second) = on_other
+            .commit(&other, commit_body(&state, 2, &score("20"), false))
+            .await;
+        let (_, replay) = player
+            .commit(&app, commit_body(&state, 2, &score("99"), false))
+            .await;
+        let (_, third) = player
+            .commit(
+                &app,
+                commit_body(&state, 3, &[("cmi.core.lesson_location", "p3")], false),
+            )
+            .await;
+        let statuses = [&first, &second, &replay, &third].map(|r| r["status"].clone());
+        assert_eq!(
+            statuses,
+            ["applied", "applied", "duplicate", "applied"],
+            "{}",
+            app.kind()
+        );
+        assert_eq!(progress(&app).await["score"]["raw"], 20.0, "{}", app.kind());
+        // A relaunch on the other node ends this session: this node, which verified and cached
+        // it a moment ago, refuses its next write and records nothing of it.
+        let relaunched = other.launch_url("reg-1").await;
+        Player::open(&other, &relaunched).await;
+        let done = [
+            ("cmi.core.lesson_status", "completed"),
+            ("cmi.core.score.raw", "95"),
+        ];
+        let (status, refused) = player
+            .commit(&app, commit_body(&state, 4, &done, true))
+            .await;
+        assert_eq!(
+            (status, refused["error"]["code"].as_str()),
+            (401, Some("session_invalid")),
+            "{refused}"
+        );
+        let after = progress(&app).await;
+        // The refused 95 is not recorded (the relaunch itself closed the delivery, which the
+        // SCORM 1.2 rules may have completed: the completion is not the point here).
+        assert_eq!(after["score"]["raw"], 20.0, "{} {after}", app.kind());
+        // And from now on it refuses even a replay that would write nothing.
+        let (status, _) = player
+            .commit(&app, commit_body(&state, 3, &[], false))
+            .await;
+        assert_eq!(status, 401);
+    }
+}

@@ -57,8 +57,8 @@ pub use registrations::{
     ValidLaunch,
 };
 pub use runtime::{
-    NewPlayerSession, PlayerSession, Rollup, RuntimeSave, RuntimeStore, RuntimeWrite, SessionWrite,
-    StaleSession, StoredRuntime, TranscriptRow,
+    NewPlayerSession, OpenDelivery, PlayerSession, Rollup, RuntimeSave, RuntimeStore, RuntimeWrite,
+    SessionWrite, StaleSession, StoredRuntime, TranscriptRow,
 };
 pub use scope::{AppId, Environment, Scope, TenantId};
 pub use traits::{

@@ -127,10 +127,21 @@ pub enum SessionWrite {
         /// The new step to show on reload, when it changed.
         step: Option<String>,
         /// The open delivery's run-time session number.
-        runtime_session: Option<i64>,
+        runtime_session: OpenDelivery,
         /// Set: the session ends with this reason.
         ended: Option<String>,
     },
+}
+
+/// What a session update does to its open delivery's run-time session number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenDelivery {
+    /// Left as stored: the call did not change which SCO is loaded (a commit without
+    /// navigation). Written as such rather than as the number the caller last read, so a
+    /// caller working from a cached session never writes back a stale number.
+    Unchanged,
+    /// Now this one (`None`: no SCO is loaded).
+    Set(Option<i64>),
 }
 
 /// One state write: the new state, what changed, and the session bookkeeping, in one
@@ -164,6 +175,11 @@ pub enum RuntimeSave {
     Saved(i64),
     /// Another writer got there first (or the registration is gone): nothing was written.
     Conflict,
+    /// The player session of a [`SessionWrite::Update`] has ended (course over, relaunched,
+    /// abandoned) or is gone: nothing was written. Checked in the write's own transaction, so
+    /// a caller that verified the session earlier (or cached it) never writes through an
+    /// ended one.
+    SessionEnded,
 }
 
 /// An open player session the abandoned-session timeout should close.

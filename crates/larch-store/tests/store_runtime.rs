@@ -3,8 +3,8 @@
 use larch_store::ids::{CourseId, LearnerId, RegistrationId};
 use larch_store::testing::{self, TestDb, sample_course};
 use larch_store::{
-    Environment, LearnerRef, NewLearner, NewPlayerSession, NewRegistration, PageRequest, Rollup,
-    RuntimeSave, RuntimeWrite, Scope, SessionWrite, Store, TranscriptRow,
+    Environment, LearnerRef, NewLearner, NewPlayerSession, NewRegistration, OpenDelivery,
+    PageRequest, Rollup, RuntimeSave, RuntimeWrite, Scope, SessionWrite, Store, TranscriptRow,
 };
 
 async fn setup(store: &Store, env: Environment) -> (Scope, RegistrationId) {
@@ -96,7 +96,7 @@ fn commit_write(registration: &RegistrationId, session: &str, expected: i64) -> 
         session: SessionWrite::Update {
             id: session.into(),
             step: None,
-            runtime_session: Some(1),
+            runtime_session: OpenDelivery::Unchanged,
             ended: None,
         },
         now: 1_100,
@@ -266,5 +266,88 @@ async fn the_server_secret_is_created_once_and_shared() {
             "{}",
             store.kind()
         );
+    }
+}
+
+#[tokio::test]
+async fn a_write_through_an_ended_session_writes_nothing() {
+    for TestDb { store, .. } in testing::each().await {
+        let (scope, reg) = setup(&store, Environment::Test).await;
+        let rt = store.runtime();
+        rt.save(scope, open_write(&reg, "h1", None)).await.unwrap();
+        // A relaunch (here or on another node) ends ps_h1 while its tab still commits.
+        rt.save(scope, open_write(&reg, "h2", Some(1)))
+            .await
+            .unwrap();
+        let late = rt
+            .save(scope, commit_write(&reg, "ps_h1", 2))
+            .await
+            .unwrap();
+        assert_eq!(late, RuntimeSave::SessionEnded, "{}", store.kind());
+        let stored = rt.load(scope, &reg, 0).await.unwrap().unwrap();
+        assert_eq!(stored.revision, 2, "the state write was rolled back");
+        let page = rt
+            .transcript(scope, &reg, PageRequest::default())
+            .await
+            .unwrap();
+        assert!(page.items.is_empty(), "nor its transcript");
+        let r = store
+            .registrations()
+            .get(scope, &reg)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.completion_status, "incomplete", "nor its rollup");
+    }
+}
+
+#[tokio::test]
+async fn a_commit_keeps_or_sets_the_open_delivery_and_stores_every_transcript_row() {
+    for TestDb { store, .. } in testing::each().await {
+        let (scope, reg) = setup(&store, Environment::Test).await;
+        let rt = store.runtime();
+        rt.save(scope, open_write(&reg, "h1", None)).await.unwrap();
+        // 150 changes: more than one multi-row INSERT.
+        let mut write = commit_write(&reg, "ps_h1", 1);
+        let row = write.transcript[0].clone();
+        write.transcript = (0..150)
+            .map(|i| TranscriptRow {
+                new_value: format!("v{i}"),
+                old_value: (i % 2 == 0).then(|| format!("o{i}")),
+                ..row.clone()
+            })
+            .collect();
+        assert_eq!(rt.save(scope, write).await.unwrap(), RuntimeSave::Saved(2));
+        let session = rt.session(scope, "ps_h1").await.unwrap().unwrap();
+        assert_eq!(session.runtime_session, Some(1), "{}", store.kind());
+        let mut write = commit_write(&reg, "ps_h1", 2);
+        write.session = SessionWrite::Update {
+            id: "ps_h1".into(),
+            step: Some("{\"next\":\"menu\"}".into()),
+            runtime_session: OpenDelivery::Set(None),
+            ended: None,
+        };
+        rt.save(scope, write).await.unwrap();
+        let session = rt.session(scope, "ps_h1").await.unwrap().unwrap();
+        assert_eq!(session.runtime_session, None);
+        let (mut values, mut after) = (Vec::new(), None);
+        loop {
+            let request = PageRequest { limit: 100, after };
+            let page = rt.transcript(scope, &reg, request).await.unwrap();
+            values.extend(
+                page.items
+                    .iter()
+                    .map(|t| (t.new_value.clone(), t.old_value.clone())),
+            );
+            after = page.next;
+            if after.is_none() {
+                break;
+            }
+        }
+        let mut expected: Vec<_> = (0..150)
+            .map(|i| (format!("v{i}"), (i % 2 == 0).then(|| format!("o{i}"))))
+            .collect();
+        expected.push(("passed".into(), None));
+        assert_eq!(values, expected);
     }
 }

@@ -5,7 +5,7 @@ use crate::error::ApiError;
 use crate::extract::Json;
 use crate::player::present::{PlayerState, player_state, present_next, present_step};
 use crate::player::service::{Computed, runtime_error, unix_ms};
-use crate::player::session::{PlayerCtx, authenticate};
+use crate::player::session::{PlayerCtx, authenticate, authenticate_cached};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -13,7 +13,7 @@ use larch_runtime::{
     Commit, CommitResult, CommitStatus, NavigationRequest, Next, RegistrationState, RuntimeCourse,
     Step,
 };
-use larch_store::{SessionWrite, TranscriptRow};
+use larch_store::{OpenDelivery, SessionWrite, TranscriptRow};
 use std::sync::Arc;
 
 /// `GET /p/{pid}/api/state`: what the player shows now.
@@ -71,7 +71,7 @@ async fn relaunch(
                 step.clone(),
                 state,
                 Vec::new(),
-                session_update(&id, &step, None),
+                session_update(&id, &step),
             ))
         })
         .await
@@ -84,10 +84,9 @@ pub(crate) async fn commit(
     headers: HeaderMap,
     Json(commit): Json<Commit>,
 ) -> Result<axum::Json<CommitResult>, ApiError> {
-    let ctx = authenticate(&app, &pid, &headers).await?;
+    let ctx = authenticate_cached(&app, &pid, &headers).await?;
     let course = playable(&app, &ctx).await?;
     let id = ctx.session.id.clone();
-    let current = ctx.session.runtime_session;
     let mut result = app
         .runtime
         .drive(&app, &ctx.target(), &course, None, |mut state| {
@@ -101,12 +100,12 @@ pub(crate) async fn commit(
                         next: next.clone(),
                         nav: result.nav.clone(),
                     };
-                    session_update(&id, &step, current)
+                    session_update(&id, &step)
                 }
                 None => SessionWrite::Update {
                     id: id.clone(),
                     step: None,
-                    runtime_session: current,
+                    runtime_session: OpenDelivery::Unchanged,
                     ended: None,
                 },
             };
@@ -141,16 +140,15 @@ pub(crate) async fn navigate(
     headers: HeaderMap,
     Json(body): Json<NavigateBody>,
 ) -> Result<axum::Json<Step>, ApiError> {
-    let ctx = authenticate(&app, &pid, &headers).await?;
+    let ctx = authenticate_cached(&app, &pid, &headers).await?;
     let course = playable(&app, &ctx).await?;
     let id = ctx.session.id.clone();
-    let current = ctx.session.runtime_session;
     let step = app
         .runtime
         .drive(&app, &ctx.target(), &course, None, |mut state| {
             let step = larch_runtime::navigate(&course, &mut state, &body.request, unix_ms())
                 .map_err(runtime_error)?;
-            let session = session_update(&id, &step, current);
+            let session = session_update(&id, &step);
             Ok(computed(step.clone(), state, Vec::new(), session))
         })
         .await?;
@@ -161,18 +159,19 @@ pub(crate) async fn navigate(
 pub(crate) struct StepRecord {
     /// The step, shown again on reload (JSON).
     pub(crate) step: String,
-    /// The open run-time session: the delivered one; none after a menu or the end.
-    pub(crate) runtime_session: Option<i64>,
+    /// The open run-time session: the delivered one; none after a menu or the end; as it
+    /// was after an invalid request.
+    pub(crate) runtime_session: OpenDelivery,
     /// The player session ends with the course.
     pub(crate) ended: Option<String>,
 }
 
-/// The record of `step`; `current` is the open run-time session before it.
-pub(crate) fn step_record(step: &Step, current: Option<i64>) -> StepRecord {
+/// The record of `step`.
+pub(crate) fn step_record(step: &Step) -> StepRecord {
     let runtime_session = match &step.next {
-        Next::Deliver(d) => i64::try_from(d.session).ok(),
-        Next::Invalid { .. } => current,
-        Next::Menu { .. } | Next::CourseOver => None,
+        Next::Deliver(d) => OpenDelivery::Set(i64::try_from(d.session).ok()),
+        Next::Invalid { .. } => OpenDelivery::Unchanged,
+        Next::Menu { .. } | Next::CourseOver => OpenDelivery::Set(None),
     };
     StepRecord {
         step: serde_json::to_string(step).unwrap_or_default(),
@@ -182,8 +181,8 @@ pub(crate) fn step_record(step: &Step, current: Option<i64>) -> StepRecord {
 }
 
 /// The session bookkeeping after `step`.
-pub(crate) fn session_update(id: &str, step: &Step, current: Option<i64>) -> SessionWrite {
-    let record = step_record(step, current);
+pub(crate) fn session_update(id: &str, step: &Step) -> SessionWrite {
+    let record = step_record(step);
     SessionWrite::Update {
         id: id.to_owned(),
         step: Some(record.step),

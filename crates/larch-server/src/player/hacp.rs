@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use larch_cmi::aicc::{self, AiccData};
 use larch_cmi::{Change, CmiState, ScormVersion};
 use larch_runtime::{Commit, RegistrationState, Step};
-use larch_store::{Environment, PlayerSession, Scope, SessionWrite};
+use larch_store::{Environment, OpenDelivery, PlayerSession, Scope, SessionWrite};
 use std::collections::HashMap;
 
 /// `POST /hacp`.
@@ -119,6 +119,7 @@ fn target(claims: &AiccClaims, session: &PlayerSession) -> Result<Target, Hacp> 
         instance: session.instance,
         course: session.course_id.clone(),
         version: session.course_version,
+        player_session: session.id.clone(),
     })
 }
 
@@ -190,7 +191,6 @@ async fn commit(
         .get(&app.store, t.scope, &t.course, t.version)
         .await?
         .map_err(|_| Hacp::Error(3, "Invalid Session ID"))?;
-    let current = session.runtime_session;
     app.runtime
         .drive(app, &t, &course, None, |mut state| {
             let seq = state.sessions.get(&claims.s).map_or(0, |s| s.last_seq) + 1;
@@ -212,12 +212,11 @@ async fn commit(
                         next: next.clone(),
                         nav: result.nav.clone(),
                     },
-                    current,
                 ),
                 None => SessionWrite::Update {
                     id: claims.ps.clone(),
                     step: None,
-                    runtime_session: current,
+                    runtime_session: OpenDelivery::Unchanged,
                     ended: None,
                 },
             };

@@ -9,7 +9,7 @@ use crate::player::session::{SESSION_TTL, new_session_ids, secret_hash};
 use crate::state::AppState;
 use axum::http::HeaderMap;
 use larch_runtime::{Learner, RegistrationState, Step};
-use larch_store::{NewPlayerSession, SessionWrite, ValidLaunch};
+use larch_store::{NewPlayerSession, OpenDelivery, SessionWrite, ValidLaunch};
 
 /// What opening a valid launch shows.
 pub(crate) enum Opened {
@@ -55,13 +55,14 @@ pub(crate) async fn open(
         instance: reg.instance,
         course: reg.course_id.clone(),
         version: reg.course_version,
+        player_session: pid.clone(),
     };
     let user_agent = headers
         .get(axum::http::header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(|ua| ua.chars().take(512).collect());
     let new_session = |step: &Step| {
-        let record = step_record(step, None);
+        let record = step_record(step);
         SessionWrite::Open(NewPlayerSession {
             id: pid.clone(),
             course_id: reg.course_id.clone(),
@@ -69,7 +70,11 @@ pub(crate) async fn open(
             user_agent: user_agent.clone(),
             expires_at: unix_now() + SESSION_TTL,
             step: record.step,
-            runtime_session: record.runtime_session,
+            // A launch has no delivery before it: an invalid first step loads none.
+            runtime_session: match record.runtime_session {
+                OpenDelivery::Set(n) => n,
+                OpenDelivery::Unchanged => None,
+            },
         })
     };
     app.runtime

@@ -4,6 +4,7 @@
 
 mod api;
 mod assets;
+mod cache;
 pub(crate) mod courses;
 mod hacp;
 mod launch;
@@ -19,7 +20,7 @@ use axum::Router;
 use axum::routing::{get, post};
 
 pub(crate) use launch::{Opened, open};
-pub(crate) use page::player_response;
+pub(crate) use page::{PLAYER_JS, player_response};
 pub(crate) use service::RuntimeService;
 
 /// The player's routes (merged into the content origin's router).

@@ -4,6 +4,7 @@
 //! the state the winner wrote, so two nodes never overwrite each other's commits.
 
 use crate::error::ApiError;
+use crate::player::cache::{SessionCache, StateCache, StateKey};
 use crate::player::courses::CourseCache;
 use crate::player::signing::Signer;
 use crate::state::AppState;
@@ -21,6 +22,10 @@ const MAX_ATTEMPTS: usize = 16;
 pub(crate) struct RuntimeService {
     /// Run-time courses by version.
     pub(crate) courses: CourseCache,
+    /// Verified player sessions (player/cache.rs).
+    pub(crate) sessions: SessionCache,
+    /// The states this node wrote last (player/cache.rs).
+    states: StateCache,
     /// The signing key, read from (or created in) the store on first use.
     signer: OnceCell<Signer>,
 }
@@ -38,6 +43,20 @@ pub(crate) struct Target {
     pub(crate) course: CourseId,
     /// The version played.
     pub(crate) version: i64,
+    /// The player session driving it (`ps_…`).
+    pub(crate) player_session: String,
+}
+
+impl Target {
+    fn state_key(&self) -> StateKey {
+        let t = self;
+        (
+            t.scope,
+            t.registration.clone(),
+            t.instance,
+            t.player_session.clone(),
+        )
+    }
 }
 
 /// What one run-time call produced, to be stored.
@@ -74,7 +93,8 @@ impl RuntimeService {
     }
 
     /// Runs `step` on the instance's state (`fresh` when it was never launched) and stores
-    /// what it produced; retried on a lost race.
+    /// what it produced; retried on a lost race. The state this node wrote last for the
+    /// session is tried first, without a read (player/cache.rs).
     pub(crate) async fn drive<T>(
         &self,
         app: &AppState,
@@ -83,46 +103,132 @@ impl RuntimeService {
         fresh: Option<&RegistrationState>,
         step: impl Fn(RegistrationState) -> Result<Computed<T>, ApiError>,
     ) -> Result<T, ApiError> {
-        let store = app.store.runtime();
+        let key = target.state_key();
+        let mut cached = self.states.get(&key);
         for _ in 0..MAX_ATTEMPTS {
-            let stored = store
-                .load(target.scope, &target.registration, target.instance)
-                .await?;
-            let (state, revision) = match (stored, fresh) {
-                (Some(s), _) => (decode(&s.state)?, Some(s.revision)),
-                (None, Some(fresh)) => (fresh.clone(), None),
-                // Sessions exist only after their launch stored a state: it was removed.
-                (None, None) => {
-                    return Err(ApiError::NotFound {
-                        what: "registration",
-                        id: Some(target.registration.to_string()),
-                    });
+            let (state, revision, from_cache) = match cached.take() {
+                Some((state, revision)) => (state, Some(revision), true),
+                None => {
+                    let (state, revision) = self.load(app, target, fresh).await?;
+                    (state, revision, false)
                 }
             };
-            let done = step(state)?;
+            let done = match step(state) {
+                Ok(done) => done,
+                // A cached state another node has since moved on from may refuse what the
+                // stored one accepts: decide on the stored one.
+                Err(_) if from_cache => {
+                    self.states.forget(&key);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             if !done.write {
                 return Ok(done.answer);
             }
-            let write = RuntimeWrite {
-                registration: target.registration.clone(),
-                instance: target.instance,
-                course_version: target.version,
-                expected_revision: revision,
-                state: serde_json::to_string(&done.state)
-                    .map_err(|e| ApiError::Internal(anyhow::anyhow!("state: {e}")))?,
-                transcript: done.transcript,
-                rollup: rollup(course, &done.state),
-                session: done.session,
-                now: unix_now(),
-            };
-            match store.save(target.scope, write).await? {
-                RuntimeSave::Saved(_) => return Ok(done.answer),
-                RuntimeSave::Conflict => continue,
+            let (opens, ends) = done.session_change();
+            let (write, state) = write_of(
+                course,
+                target,
+                revision,
+                done.state,
+                done.transcript,
+                done.session,
+            )?;
+            match app.store.runtime().save(target.scope, write).await? {
+                RuntimeSave::Saved(revision) => {
+                    if opens {
+                        self.sessions
+                            .forget_instance(&target.registration, target.instance);
+                        self.states
+                            .forget_instance(&target.registration, target.instance);
+                    }
+                    if ends {
+                        self.states.forget(&key);
+                        self.sessions.forget(&target.player_session);
+                    } else {
+                        self.states.put(key, revision, state);
+                    }
+                    return Ok(done.answer);
+                }
+                RuntimeSave::Conflict => self.states.forget(&key),
+                RuntimeSave::SessionEnded => {
+                    self.states.forget(&key);
+                    self.sessions.forget(&target.player_session);
+                    return Err(session_invalid());
+                }
             }
         }
         Err(ApiError::Unavailable(anyhow::anyhow!(
             "registration state contended by {MAX_ATTEMPTS} writers"
         )))
+    }
+
+    /// The stored state and its revision, or `fresh` (no revision) before the first launch.
+    async fn load(
+        &self,
+        app: &AppState,
+        target: &Target,
+        fresh: Option<&RegistrationState>,
+    ) -> Result<(RegistrationState, Option<i64>), ApiError> {
+        let stored = app
+            .store
+            .runtime()
+            .load(target.scope, &target.registration, target.instance)
+            .await?;
+        match (stored, fresh) {
+            (Some(s), _) => Ok((decode(&s.state)?, Some(s.revision))),
+            (None, Some(fresh)) => Ok((fresh.clone(), None)),
+            // Sessions exist only after their launch stored a state: it was removed.
+            (None, None) => Err(ApiError::NotFound {
+                what: "registration",
+                id: Some(target.registration.to_string()),
+            }),
+        }
+    }
+}
+
+impl<T> Computed<T> {
+    /// Whether the write opens a session (ending the instance's others) and whether it ends
+    /// this one: what is cached of them must go.
+    fn session_change(&self) -> (bool, bool) {
+        match &self.session {
+            SessionWrite::Open(_) => (true, false),
+            SessionWrite::Update { ended, .. } => (false, ended.is_some()),
+        }
+    }
+}
+
+/// The store write of a computed call; the state is handed back for the cache.
+fn write_of(
+    course: &RuntimeCourse,
+    target: &Target,
+    revision: Option<i64>,
+    state: RegistrationState,
+    transcript: Vec<TranscriptRow>,
+    session: SessionWrite,
+) -> Result<(RuntimeWrite, RegistrationState), ApiError> {
+    let json = serde_json::to_string(&state)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("state: {e}")))?;
+    let write = RuntimeWrite {
+        registration: target.registration.clone(),
+        instance: target.instance,
+        course_version: target.version,
+        expected_revision: revision,
+        state: json,
+        transcript,
+        rollup: rollup(course, &state),
+        session,
+        now: unix_now(),
+    };
+    Ok((write, state))
+}
+
+/// The refusal of a call through a player session that has ended (docs/runtime-protocol.md).
+pub(crate) fn session_invalid() -> ApiError {
+    ApiError::Unauthenticated {
+        code: "session_invalid",
+        message: "this player session has ended or is not valid; relaunch the course".into(),
     }
 }
 

@@ -3,7 +3,7 @@
 //! third-party iframes and never rides along with course asset requests.
 
 use crate::error::ApiError;
-use crate::player::service::{Target, unix_now};
+use crate::player::service::{Target, session_invalid, unix_now};
 use crate::state::AppState;
 use axum::http::HeaderMap;
 use larch_store::{PlayerSession, Scope};
@@ -33,6 +33,7 @@ impl PlayerCtx {
             instance: self.session.instance,
             course: self.session.course_id.clone(),
             version: self.session.course_version,
+            player_session: self.session.id.clone(),
         }
     }
 }
@@ -52,26 +53,47 @@ pub(crate) fn new_session_ids() -> (String, String) {
 }
 
 /// The session of a run-time request to `/p/{pid}/…`: 401 when the secret is missing, wrong,
-/// expired, ended, or belongs to another player session.
+/// expired, ended, or belongs to another player session. Always asks the store (the state
+/// request reads the session's stored step).
 pub(crate) async fn authenticate(
     app: &AppState,
     pid: &str,
     headers: &HeaderMap,
 ) -> Result<PlayerCtx, ApiError> {
-    let invalid = || ApiError::Unauthenticated {
-        code: "session_invalid",
-        message: "this player session has ended or is not valid; relaunch the course".into(),
-    };
-    let secret = headers
-        .get(SESSION_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|s| !s.is_empty() && s.len() <= 128)
-        .ok_or_else(invalid)?;
+    let hash = secret_hash(presented(headers)?);
     let found = app
         .store
         .runtime()
-        .session_by_secret(&secret_hash(secret), unix_now())
+        .session_by_secret(&hash, unix_now())
         .await?;
-    let (scope, session) = found.filter(|(_, s)| s.id == pid).ok_or_else(invalid)?;
+    let (scope, session) = found
+        .filter(|(_, s)| s.id == pid)
+        .ok_or_else(session_invalid)?;
+    app.runtime.sessions.put(hash, scope, session.clone());
     Ok(PlayerCtx { scope, session })
+}
+
+/// [`authenticate`] for commits and navigation, trusting a session verified within
+/// `cache::SESSION_TTL`: their writes check in the store that the session is still open
+/// (`RuntimeSave::SessionEnded`), and they read nothing of the session row that changes.
+pub(crate) async fn authenticate_cached(
+    app: &AppState,
+    pid: &str,
+    headers: &HeaderMap,
+) -> Result<PlayerCtx, ApiError> {
+    let hash = secret_hash(presented(headers)?);
+    match app.runtime.sessions.get(&hash, unix_now()) {
+        Some((scope, session)) if session.id == pid => Ok(PlayerCtx { scope, session }),
+        Some(_) => Err(session_invalid()),
+        None => authenticate(app, pid, headers).await,
+    }
+}
+
+/// The secret presented in the request.
+fn presented(headers: &HeaderMap) -> Result<&str, ApiError> {
+    headers
+        .get(SESSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|s| !s.is_empty() && s.len() <= 128)
+        .ok_or_else(session_invalid)
 }

@@ -5,7 +5,7 @@
 
 use crate::player::service::{Computed, Target, runtime_error, unix_ms, unix_now};
 use crate::state::AppState;
-use larch_store::{SessionWrite, StaleSession};
+use larch_store::{OpenDelivery, SessionWrite, StaleSession};
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -50,6 +50,7 @@ async fn close(app: &AppState, stale: &StaleSession) -> anyhow::Result<()> {
         instance: s.instance,
         course: s.course_id.clone(),
         version: s.course_version,
+        player_session: s.id.clone(),
     };
     let course = app
         .runtime
@@ -58,7 +59,8 @@ async fn close(app: &AppState, stale: &StaleSession) -> anyhow::Result<()> {
         .await?
         .map_err(|_| anyhow::anyhow!("player session on a course without a run-time"))?;
     let runtime_session = s.runtime_session.and_then(|r| u64::try_from(r).ok());
-    app.runtime
+    let closed = app
+        .runtime
         .drive(app, &target, &course, None, |mut state| {
             if let Some(open) = runtime_session {
                 larch_runtime::close_abandoned(&course, &mut state, open, unix_ms())
@@ -67,7 +69,7 @@ async fn close(app: &AppState, stale: &StaleSession) -> anyhow::Result<()> {
             let session = SessionWrite::Update {
                 id: s.id.clone(),
                 step: None,
-                runtime_session: None,
+                runtime_session: OpenDelivery::Set(None),
                 ended: Some("abandoned".to_owned()),
             };
             Ok(Computed {
@@ -78,7 +80,13 @@ async fn close(app: &AppState, stale: &StaleSession) -> anyhow::Result<()> {
                 write: true,
             })
         })
-        .await?;
+        .await;
+    match closed {
+        Ok(()) => {}
+        // Another node's sweeper, or the course's end, closed it first.
+        Err(crate::error::ApiError::Unauthenticated { .. }) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    }
     tracing::info!(registration.id = %s.registration_id, player_session = %s.id, "abandoned session closed");
     Ok(())
 }

@@ -131,6 +131,14 @@ impl PgBackend {
         self.with_secret("larch.token_hash", token_hash).await
     }
 
+    /// A read transaction allowed to see the launch token or session secret with this hash.
+    async fn token_read(
+        &self,
+        token_hash: &str,
+    ) -> Result<Transaction<'static, Postgres>, StoreError> {
+        self.token_write(token_hash).await
+    }
+
     /// A transaction in which rows carrying this secret's hash are visible (row-level security
     /// lets a credential find its own row before the scope is known).
     async fn with_secret(

@@ -134,6 +134,15 @@ impl SqliteBackend {
         self.write.begin().await.map_err(StoreError::unavailable)
     }
 
+    /// A read transaction allowed to see the launch token or session secret with this hash
+    /// (the read pool: finding a session must not queue behind the single writer).
+    async fn token_read(
+        &self,
+        _token_hash: &str,
+    ) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.read.begin().await.map_err(StoreError::unavailable)
+    }
+
     /// A read transaction needing no scope (health checks).
     async fn unscoped_read(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         self.read.begin().await.map_err(StoreError::unavailable)

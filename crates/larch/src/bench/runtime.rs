@@ -3,7 +3,7 @@
 //! AICC/2004 course, opens each launch URL as a browser would (player session, state), then
 //! every session commits in a loop (`seq` 1, 2, …, five SetValues each: location, suspend data,
 //! score, status, session time) for the duration. Prints commits/s and p50/p99 latency per
-//! concurrency level.
+//! concurrency level, and the size of the shim the browser downloads (gzipped as served).
 
 use clap::Args as ClapArgs;
 use reqwest::{Client, StatusCode};
@@ -42,6 +42,12 @@ struct Session {
 /// Runs the benchmark for every concurrency level.
 pub(super) async fn bench(args: RuntimeArgs) -> anyhow::Result<std::process::ExitCode> {
     let client = Client::builder().pool_max_idle_per_host(1024).build()?;
+    let js = larch_server::player_js();
+    println!(
+        "player.js: {} bytes, {} bytes gzipped (budget 15,000)",
+        js.len(),
+        gzipped_len(js.as_bytes())?
+    );
     println!(
         "{:<10} {:>9} {:>7} {:>12} {:>9} {:>9}",
         "sessions", "commits", "errors", "commits/s", "p50 ms", "p99 ms"
@@ -62,6 +68,14 @@ pub(super) async fn bench(args: RuntimeArgs) -> anyhow::Result<std::process::Exi
     } else {
         std::process::ExitCode::SUCCESS
     })
+}
+
+/// The gzipped size at the default level, as `tower-http` compression serves it.
+fn gzipped_len(bytes: &[u8]) -> std::io::Result<usize> {
+    use std::io::Write as _;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(bytes)?;
+    Ok(gz.finish()?.len())
 }
 
 /// Registers and launches `count` learners, a few at a time.

@@ -76,30 +76,62 @@ async fn write_state(
     Ok((updated.rows_affected() == 1).then_some(expected + 1))
 }
 
+/// Transcript rows per INSERT: a commit's changes go in one statement (one round trip on
+/// PostgreSQL), well below SQLite's 32,766 bound parameters.
+const TRANSCRIPT_ROWS_PER_INSERT: usize = 64;
+
 async fn write_transcript(
     tx: &mut Tx,
     scope: Scope,
     write: &crate::RuntimeWrite,
 ) -> Result<(), StoreError> {
-    for entry in &write.transcript {
-        scoped(
-            "INSERT INTO runtime_transcript (tenant_id, app_id, env, registration_id, instance, runtime_session, activity, element, old_value, new_value, warnings, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            scope,
-        )
-        .bind(write.registration.as_str().to_owned())
-        .bind(write.instance)
-        .bind(entry.runtime_session)
-        .bind(entry.activity.clone())
-        .bind(entry.element.clone())
-        .bind(entry.old_value.clone())
-        .bind(entry.new_value.clone())
-        .bind(entry.warnings.clone())
-        .bind(entry.at)
-        .execute(&mut **tx)
-        .await?;
+    for chunk in write.transcript.chunks(TRANSCRIPT_ROWS_PER_INSERT) {
+        let sql = transcript_insert(chunk.len());
+        let mut query = sqlx::query(&sql)
+            .bind(scope.tenant.0)
+            .bind(scope.app.0)
+            .bind(scope.env.as_str());
+        for entry in chunk {
+            query = query
+                .bind(write.registration.as_str().to_owned())
+                .bind(write.instance)
+                .bind(entry.runtime_session)
+                .bind(entry.activity.clone())
+                .bind(entry.element.clone())
+                .bind(entry.old_value.clone())
+                .bind(entry.new_value.clone())
+                .bind(entry.warnings.clone())
+                .bind(entry.at);
+        }
+        query.execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// `INSERT … VALUES (…), (…)` for `rows` transcript rows after the three scope parameters.
+fn transcript_insert(rows: usize) -> String {
+    use std::fmt::Write as _;
+    let mut sql = String::from(
+        "INSERT INTO runtime_transcript (tenant_id, app_id, env, registration_id, instance, runtime_session, activity, element, old_value, new_value, warnings, at) VALUES ",
+    );
+    for row in 0..rows {
+        let p = 4 + row * 9;
+        let sep = if row == 0 { "" } else { ", " };
+        let _ = write!(
+            sql,
+            "{sep}($1, $2, $3, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+            p,
+            p + 1,
+            p + 2,
+            p + 3,
+            p + 4,
+            p + 5,
+            p + 6,
+            p + 7,
+            p + 8
+        );
+    }
+    sql
 }
 
 /// Copies the results onto the registration; false when it is gone.
@@ -175,29 +207,37 @@ async fn open_session(
     Ok(())
 }
 
+/// Records a commit or navigation on an open session; false when it has ended (or is gone),
+/// so a session ended by another request or node is refused at the write.
 async fn update_session(
     tx: &mut Tx,
     scope: Scope,
     id: &str,
     step: Option<&String>,
-    runtime_session: Option<i64>,
+    delivery: crate::OpenDelivery,
     ended: Option<&String>,
     now: i64,
-) -> Result<(), StoreError> {
-    scoped(
-        "UPDATE player_sessions SET step = COALESCE($5, step), runtime_session = $6, last_seen_at = $7, \
-         ended_at = CASE WHEN $8 IS NULL THEN ended_at ELSE $7 END, exit_reason = COALESCE($8, exit_reason) \
-         WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4",
+) -> Result<bool, StoreError> {
+    let (keep, runtime_session) = match delivery {
+        crate::OpenDelivery::Unchanged => (true, None),
+        crate::OpenDelivery::Set(n) => (false, n),
+    };
+    let updated = scoped(
+        "UPDATE player_sessions SET step = COALESCE($5, step), \
+         runtime_session = CASE WHEN $6 THEN runtime_session ELSE $7 END, last_seen_at = $8, \
+         ended_at = CASE WHEN $9 IS NULL THEN ended_at ELSE $8 END, exit_reason = COALESCE($9, exit_reason) \
+         WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4 AND ended_at IS NULL",
         scope,
     )
     .bind(id.to_owned())
     .bind(step.cloned())
+    .bind(keep)
     .bind(runtime_session)
     .bind(now)
     .bind(ended.cloned())
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    Ok(updated.rows_affected() == 1)
 }
 
 #[async_trait]
@@ -254,8 +294,13 @@ impl crate::RuntimeStore for This {
                 ended,
             } => {
                 let (step, ended) = (step.as_ref(), ended.as_ref());
-                update_session(&mut tx, scope, id, step, *runtime_session, ended, write.now)
-                    .await?;
+                let open =
+                    update_session(&mut tx, scope, id, step, *runtime_session, ended, write.now)
+                        .await?;
+                if !open {
+                    // Dropping the transaction rolls the state write back.
+                    return Ok(crate::RuntimeSave::SessionEnded);
+                }
             }
         }
         tx.commit().await?;
@@ -267,7 +312,7 @@ impl crate::RuntimeStore for This {
         secret_hash: &str,
         now: i64,
     ) -> Result<Option<(Scope, crate::PlayerSession)>, StoreError> {
-        let mut tx = self.token_write(secret_hash).await?;
+        let mut tx = self.token_read(secret_hash).await?;
         let sql = format!(
             "SELECT tenant_id, app_id, env, {SESSION_COLUMNS} FROM player_sessions \
              WHERE secret_hash = $1 AND ended_at IS NULL AND expires_at > $2"
