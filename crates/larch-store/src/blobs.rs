@@ -37,6 +37,9 @@ impl Blobs {
             "s3" => {
                 let env: Vec<(String, String)> = std::env::vars()
                     .filter(|(k, _)| k.starts_with("AWS_"))
+                    // `object_store` knows its keys in lower case (`aws_access_key_id`) and
+                    // silently ignores any other spelling.
+                    .map(|(k, v)| (k.to_ascii_lowercase(), v))
                     .collect();
                 let (store, prefix) = object_store::parse_url_opts(&parsed, env)?;
                 let inner: Arc<dyn ObjectStore> =
