@@ -53,6 +53,9 @@ pub struct Course {
     pub warnings: serde_json::Value,
     /// The integrator's labels (set with PATCH).
     pub tags: Vec<String>,
+    /// When a launch of its registrations starts a new instance (`never`, `on_new_version`,
+    /// `on_new_version_or_completed`; `larch_runtime::InstancePolicy`). By default, `never`.
+    pub instance_policy: String,
     /// Unix seconds of the first import.
     pub created: i64,
     /// Unix seconds of the latest import or change.
@@ -107,6 +110,8 @@ pub struct CoursePatch {
     pub title: Option<String>,
     /// The new labels (replacing the old ones).
     pub tags: Option<Vec<String>>,
+    /// A new instance policy (validated by the caller).
+    pub instance_policy: Option<String>,
 }
 
 /// Which courses a list returns.

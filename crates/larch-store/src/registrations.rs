@@ -18,6 +18,8 @@ pub struct Registration {
     pub learner_id: LearnerId,
     /// Attempt instance on the course (a new one per new course version), from 0.
     pub instance: i64,
+    /// Its own instance policy; `None` follows the course's.
+    pub instance_policy: Option<String>,
     /// `unknown`, `not_attempted`, `incomplete` or `completed`.
     pub completion_status: String,
     /// `unknown`, `passed` or `failed`.
@@ -62,6 +64,8 @@ pub struct NewRegistration {
     pub course_id: CourseId,
     /// The learner.
     pub learner: LearnerRef,
+    /// Its own instance policy (validated by the caller); `None` follows the course's.
+    pub instance_policy: Option<String>,
 }
 
 /// Filters of a registration list; `None` matches everything.

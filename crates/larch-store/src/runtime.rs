@@ -22,6 +22,19 @@ pub struct StoredRuntime {
     pub revision: i64,
 }
 
+/// One registration instance's stored state, as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredInstance {
+    /// The instance, from 0.
+    pub instance: i64,
+    /// The course version it runs on.
+    pub course_version: i64,
+    /// `larch_runtime::RegistrationState` as JSON.
+    pub state: String,
+    /// Unix seconds of its latest write.
+    pub updated: i64,
+}
+
 /// The registration's results, copied onto the registration row with every state write (the
 /// registration object and its list filters read them without decoding the state).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -154,7 +167,7 @@ pub struct RuntimeWrite {
     pub instance: i64,
     /// The course version the state belongs to.
     pub course_version: i64,
-    /// The revision read, or `None` when no state existed.
+    /// The revision read, or `None` when no state existed (a new instance).
     pub expected_revision: Option<i64>,
     /// The new state (JSON).
     pub state: String,
@@ -202,8 +215,20 @@ pub trait RuntimeStore: Send + Sync {
         instance: i64,
     ) -> Result<Option<StoredRuntime>, StoreError>;
 
+    /// A registration's instances that were launched, newest first (the cursor is the
+    /// instance number).
+    async fn instances(
+        &self,
+        scope: Scope,
+        registration: &RegistrationId,
+        page: PageRequest,
+    ) -> Result<Page<StoredInstance>, StoreError>;
+
     /// Writes a new state, its transcript, the registration's rollup and the session
-    /// bookkeeping atomically, if the state's revision is still `expected_revision`.
+    /// bookkeeping atomically, if the state's revision is still `expected_revision`. The
+    /// rollup, the registration's `instance` and `course_version` follow the write only when
+    /// its instance is the registration's current one or a newer one (a new instance): a late
+    /// write to an earlier instance keeps that instance's state and leaves the registration.
     async fn save(&self, scope: Scope, write: RuntimeWrite) -> Result<RuntimeSave, StoreError>;
 
     /// The player session whose secret has this SHA-256 (hex), with its scope, if it exists,

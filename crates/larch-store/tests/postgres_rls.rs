@@ -41,6 +41,7 @@ async fn unscoped_queries_see_no_scoped_rows() {
             last_name: "D".into(),
             email: None,
         }),
+        instance_policy: None,
     };
     let reg = db.store.registrations().create(scope, reg).await.unwrap();
     db.store

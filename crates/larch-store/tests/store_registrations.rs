@@ -35,6 +35,7 @@ fn registration(id: &str, course: &str, learner: LearnerRef) -> NewRegistration 
         id: RegistrationId::parse(id).unwrap(),
         course_id: CourseId::parse(course).unwrap(),
         learner,
+        instance_policy: None,
     }
 }
 

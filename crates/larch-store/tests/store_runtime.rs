@@ -35,6 +35,7 @@ async fn setup(store: &Store, env: Environment) -> (Scope, RegistrationId) {
         id: id.clone(),
         course_id: CourseId::parse("golf").unwrap(),
         learner: LearnerRef::CreateIfAbsent(learner),
+        instance_policy: None,
     };
     store.registrations().create(scope, new).await.unwrap();
     (scope, id)

@@ -1,6 +1,7 @@
 //! `/v1/courses`: read, update and delete. Courses are written by the import worker, one version
 //! per import; the upload endpoint (`POST /v1/courses`) is in `imports`.
 
+use crate::api::instances::InstancePolicyName;
 use crate::api::{DeletedObject, validate};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
@@ -47,6 +48,9 @@ pub struct CourseObject {
     pub warnings: serde_json::Value,
     /// Your labels (set with PATCH).
     pub tags: Vec<String>,
+    /// When a launch of the course's registrations starts a new registration instance (a
+    /// registration's own policy, if it has one, wins). By default, `never`.
+    pub instance_policy: InstancePolicyName,
     /// First import, Unix seconds.
     pub created: i64,
     /// Latest import or change, Unix seconds.
@@ -74,6 +78,7 @@ impl From<Course> for CourseObject {
             launchables,
             warnings: c.warnings,
             tags: c.tags,
+            instance_policy: InstancePolicyName::parse(&c.instance_policy),
             created: c.created,
             updated: c.updated,
         }
@@ -138,6 +143,9 @@ pub struct UpdateCourse {
     pub title: Option<String>,
     /// Labels replacing the current ones: at most 50, each 1 to 64 characters.
     pub tags: Option<Vec<String>>,
+    /// When a launch starts a new registration instance, e.g. `on_new_version`: the next
+    /// launch of each registration plays the latest version in a new instance.
+    pub instance_policy: Option<InstancePolicyName>,
 }
 
 list_type!(
@@ -164,7 +172,7 @@ pub(crate) async fn get(
         .ok_or_else(|| ApiError::not_found("course", &raw))
 }
 
-/// Update a course's metadata (title, tags).
+/// Update a course's metadata (title, tags) and instance policy.
 #[utoipa::path(
     patch, path = "/v1/courses/{id}", tag = "courses", operation_id = "update_course",
     params(("id" = String, Path, description = "The course id")), request_body = UpdateCourse,
@@ -187,6 +195,7 @@ pub(crate) async fn update(
             .map(|t| validate::name("title", &t))
             .transpose()?,
         tags: body.tags.map(|t| tags(&t)).transpose()?,
+        instance_policy: body.instance_policy.map(|p| p.as_str().to_owned()),
     };
     let course = state
         .store

@@ -10,12 +10,14 @@
 pub mod api_keys;
 pub mod courses;
 mod forwarding_input;
+pub mod history;
 pub mod imports;
+pub mod instances;
 pub mod learners;
 pub mod lrs_credentials;
 pub mod lrs_forwarding;
+pub mod progress;
 pub mod registrations;
-pub mod results;
 mod validate;
 
 use crate::state::AppState;
@@ -100,9 +102,10 @@ pub(crate) fn v1_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(registrations::create, registrations::list))
         .routes(routes!(registrations::get, registrations::delete))
         .routes(routes!(registrations::launch))
-        .routes(routes!(results::progress))
-        .routes(routes!(results::transcript))
-        .routes(routes!(results::launches))
+        .routes(routes!(progress::progress))
+        .routes(routes!(instances::instances))
+        .routes(routes!(history::transcript))
+        .routes(routes!(history::launches))
         .routes(routes!(api_keys::create, api_keys::list))
         .routes(routes!(api_keys::get))
         .routes(routes!(api_keys::revoke))

@@ -1,5 +1,6 @@
 //! `/v1/registrations`: a learner on a course, and launching it.
 
+use crate::api::instances::InstancePolicyName;
 use crate::api::learners::CreateLearner;
 use crate::api::{DeletedObject, IdempotencyKeyParam, validate};
 use crate::auth::Caller;
@@ -30,8 +31,10 @@ pub struct RegistrationObject {
     pub course_version: i64,
     /// The learner.
     pub learner_id: String,
-    /// Attempt instance on the course, from 0.
+    /// Attempt instance on the course, from 0 (`GET …/instances` lists them).
     pub instance: i64,
+    /// Its own instance policy; `null` follows the course's `instance_policy`.
+    pub instance_policy: Option<InstancePolicyName>,
     /// `unknown`, `not_attempted`, `incomplete` or `completed`.
     pub completion_status: String,
     /// `unknown`, `passed` or `failed`.
@@ -67,6 +70,7 @@ impl From<Registration> for RegistrationObject {
             course_version: r.course_version,
             learner_id: r.learner_id.to_string(),
             instance: r.instance,
+            instance_policy: r.instance_policy.as_deref().map(InstancePolicyName::parse),
             completion_status: r.completion_status,
             success_status: r.success_status,
             score_scaled: r.score_scaled,
@@ -101,6 +105,8 @@ pub struct CreateRegistration {
     pub learner_id: Option<String>,
     /// A learner to create, or to use as is when one with this id exists.
     pub learner: Option<CreateLearner>,
+    /// When a launch starts a new instance; by default, the course's `instance_policy`.
+    pub instance_policy: Option<InstancePolicyName>,
 }
 
 /// Filters of `GET /v1/registrations`.
@@ -178,6 +184,7 @@ pub(crate) async fn create(
         },
         course_id: validate::client_id("course_id", &body.course_id, CourseId::parse)?,
         learner: learner_ref(&body)?,
+        instance_policy: body.instance_policy.map(|p| p.as_str().to_owned()),
     };
     let created = state
         .store

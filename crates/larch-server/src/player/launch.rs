@@ -3,12 +3,13 @@
 
 use crate::error::ApiError;
 use crate::player::api::step_record;
+use crate::player::instances;
 use crate::player::page::player_page;
 use crate::player::service::{Computed, Target, unix_ms, unix_now};
 use crate::player::session::{SESSION_TTL, new_session_ids, secret_hash};
 use crate::state::AppState;
 use axum::http::HeaderMap;
-use larch_runtime::{Learner, RegistrationState, Step};
+use larch_runtime::{Learner, Step};
 use larch_store::{NewPlayerSession, OpenDelivery, SessionWrite, ValidLaunch};
 
 /// What opening a valid launch shows.
@@ -26,18 +27,6 @@ pub(crate) async fn open(
     headers: &HeaderMap,
 ) -> Result<Opened, ApiError> {
     let (scope, reg) = (valid.scope, &valid.registration);
-    let course = match app
-        .runtime
-        .courses
-        .get(&app.store, scope, &reg.course_id, reg.course_version)
-        .await?
-    {
-        Ok(course) => course,
-        Err(reason) => {
-            tracing::info!(registration.id = %reg.id, %reason, "launch of a course without a SCORM/AICC run-time");
-            return Ok(Opened::NotPlayable);
-        }
-    };
     let learner = app.store.learners().get(scope, &reg.learner_id).await?;
     // RTE 4.2.14 (cmi.learner_name): "family name, given name".
     let name = learner.map_or_else(String::new, |l| {
@@ -47,14 +36,21 @@ pub(crate) async fn open(
         id: reg.learner_id.to_string(),
         name,
     };
-    let fresh = RegistrationState::new(&course, learner, rand::random());
+    let plan = match instances::plan(app, valid, learner).await? {
+        Ok(plan) => plan,
+        Err(reason) => {
+            tracing::info!(registration.id = %reg.id, %reason, "launch of a course without a SCORM/AICC run-time");
+            return Ok(Opened::NotPlayable);
+        }
+    };
+    let (course, fresh) = (plan.course, plan.fresh);
     let (pid, secret) = new_session_ids();
     let target = Target {
         scope,
         registration: reg.id.clone(),
-        instance: reg.instance,
+        instance: plan.instance,
         course: reg.course_id.clone(),
-        version: reg.course_version,
+        version: plan.version,
         player_session: pid.clone(),
     };
     let user_agent = headers
@@ -93,5 +89,6 @@ pub(crate) async fn open(
         .await?;
     tracing::info!(registration.id = %reg.id, player_session = %pid, "launch opened");
     let title = course.activities.first().map_or("", |a| a.title.as_str());
-    Ok(Opened::Player(player_page(title, &pid, Some(&secret), reg)))
+    let page = player_page(title, &pid, Some(&secret), (&reg.id, plan.instance));
+    Ok(Opened::Player(page))
 }

@@ -7,6 +7,7 @@ mod assets;
 mod cache;
 pub(crate) mod courses;
 mod hacp;
+mod instances;
 mod launch;
 mod page;
 mod present;

@@ -4,7 +4,7 @@
 use crate::content::escape;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use larch_store::Registration;
+use larch_store::ids::RegistrationId;
 use sha2::{Digest as _, Sha256};
 use std::sync::LazyLock;
 
@@ -31,13 +31,12 @@ pub(crate) fn player_page(
     title: &str,
     pid: &str,
     secret: Option<&str>,
-    registration: &Registration,
+    (registration, instance): (&RegistrationId, i64),
 ) -> String {
     let secret = secret.map_or_else(String::new, |s| format!(" data-secret=\"{}\"", escape(s)));
     let data = format!(
-        "{secret} data-registration=\"{}\" data-instance=\"{}\"",
-        escape(registration.id.as_str()),
-        registration.instance
+        "{secret} data-registration=\"{}\" data-instance=\"{instance}\"",
+        escape(registration.as_str()),
     );
     page_html(title, pid, &data)
 }

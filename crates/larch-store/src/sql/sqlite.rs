@@ -44,6 +44,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0007_xapi_launch_tokens.sql"),
     ),
     (
+        8,
+        "registration instances",
+        include_str!("../../migrations/sqlite/0008_registration_instances.sql"),
+    ),
+    (
         100,
         "xapi",
         include_str!("../../migrations/sqlite/0100_xapi.sql"),

@@ -15,6 +15,7 @@ fn course_from_row(row: &DbRow) -> Result<(i64, crate::Course), StoreError> {
         launchables: json_column(row, "launchables")?,
         warnings: json_column(row, "warnings")?,
         tags: json_column(row, "tags")?,
+        instance_policy: row.try_get("instance_policy")?,
         created: row.try_get("created_at")?,
         updated: row.try_get("updated_at")?,
     };
@@ -28,7 +29,7 @@ async fn fetch_course(
     id: &crate::ids::CourseId,
 ) -> Result<Option<crate::Course>, StoreError> {
     const SQL: &str = "SELECT c.seq, c.id, c.title, c.standard, c.edition, c.latest_version, c.created_at, \
-         c.updated_at, c.tags, v.launchables, v.warnings FROM courses c JOIN course_versions v \
+         c.updated_at, c.tags, c.instance_policy, v.launchables, v.warnings FROM courses c JOIN course_versions v \
          ON v.tenant_id = c.tenant_id AND v.app_id = c.app_id AND v.env = c.env \
          AND v.course_id = c.id AND v.version = c.latest_version \
          WHERE c.tenant_id = $1 AND c.app_id = $2 AND c.env = $3 AND c.id = $4";
@@ -144,14 +145,15 @@ async fn patch_course(
         .transpose()
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let done = scoped(
-        "UPDATE courses SET title = COALESCE($5, title), tags = COALESCE($6, tags), updated_at = $7 \
-         WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4",
+        "UPDATE courses SET title = COALESCE($5, title), tags = COALESCE($6, tags), updated_at = $7, \
+         instance_policy = COALESCE($8, instance_policy) WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4",
         scope,
     )
     .bind(id.as_str().to_owned())
     .bind(patch.title.clone())
     .bind(tags)
     .bind(crate::unix_now())
+    .bind(patch.instance_policy.clone())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -312,7 +314,7 @@ impl crate::CourseStore for This {
         page: crate::PageRequest,
     ) -> Result<crate::Page<crate::Course>, StoreError> {
         const SQL: &str = "SELECT c.seq, c.id, c.title, c.standard, c.edition, c.latest_version, c.created_at, \
-             c.updated_at, c.tags, v.launchables, v.warnings FROM courses c JOIN course_versions v \
+             c.updated_at, c.tags, c.instance_policy, v.launchables, v.warnings FROM courses c JOIN course_versions v \
              ON v.tenant_id = c.tenant_id AND v.app_id = c.app_id AND v.env = c.env \
              AND v.course_id = c.id AND v.version = c.latest_version \
              WHERE c.tenant_id = $1 AND c.app_id = $2 AND c.env = $3 AND c.seq < $4 \

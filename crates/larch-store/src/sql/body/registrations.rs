@@ -1,6 +1,6 @@
 // Registrations (included into each backend module).
 
-const REGISTRATION_COLUMNS: &str = "seq, id, course_id, course_version, learner_id, instance, completion_status, \
+const REGISTRATION_COLUMNS: &str = "seq, id, course_id, course_version, learner_id, instance, instance_policy, completion_status, \
      success_status, score_scaled, score_raw, score_min, score_max, total_time_seconds, attempts, first_access_at, last_access_at, created_at, updated_at";
 
 fn registration_from_row(row: &DbRow) -> Result<(i64, crate::Registration), StoreError> {
@@ -10,6 +10,7 @@ fn registration_from_row(row: &DbRow) -> Result<(i64, crate::Registration), Stor
         course_version: row.try_get("course_version")?,
         learner_id: super::super::id_of(row.try_get("learner_id")?, crate::ids::LearnerId::parse)?,
         instance: row.try_get("instance")?,
+        instance_policy: row.try_get("instance_policy")?,
         completion_status: row.try_get("completion_status")?,
         success_status: row.try_get("success_status")?,
         score_scaled: row.try_get("score_scaled")?,
@@ -98,8 +99,8 @@ impl crate::RegistrationStore for This {
         let learner_id = ensure_learner(&mut tx, scope, new.learner, now).await?;
         scoped(
             "INSERT INTO registrations (tenant_id, app_id, env, id, course_id, course_version, learner_id, instance, \
-             completion_status, success_status, total_time_seconds, attempts, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'unknown', 'unknown', 0, 0, $8, $8)",
+             completion_status, success_status, total_time_seconds, attempts, created_at, updated_at, instance_policy) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'unknown', 'unknown', 0, 0, $8, $8, $9)",
             scope,
         )
         .bind(new.id.as_str().to_owned())
@@ -107,6 +108,7 @@ impl crate::RegistrationStore for This {
         .bind(course.version)
         .bind(learner_id.as_str().to_owned())
         .bind(now)
+        .bind(new.instance_policy)
         .execute(&mut *tx)
         .await?;
         let registration = fetch_registration(&mut tx, scope, &new.id).await?;

@@ -134,7 +134,9 @@ fn transcript_insert(rows: usize) -> String {
     sql
 }
 
-/// Copies the results onto the registration; false when it is gone.
+/// Copies the results onto the registration, which moves to the write's instance and course
+/// version; false when it is gone. A write to an instance older than the registration's
+/// current one changes nothing here (its results stay with that instance's state).
 async fn write_rollup(
     tx: &mut Tx,
     scope: Scope,
@@ -146,8 +148,9 @@ async fn write_rollup(
     let updated = scoped(
         "UPDATE registrations SET completion_status = $5, success_status = $6, score_scaled = $7, score_raw = $8, \
          score_min = $9, score_max = $10, total_time_seconds = $11, attempts = $12, \
-         first_access_at = COALESCE(first_access_at, $13), last_access_at = $14, updated_at = $14 \
-         WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4",
+         first_access_at = COALESCE(first_access_at, $13), last_access_at = $14, updated_at = $14, \
+         instance = $15, course_version = $16 \
+         WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4 AND instance <= $15",
         scope,
     )
     .bind(write.registration.as_str().to_owned())
@@ -161,9 +164,21 @@ async fn write_rollup(
     .bind(r.attempts)
     .bind(first_access)
     .bind(write.now)
+    .bind(write.instance)
+    .bind(write.course_version)
     .execute(&mut **tx)
     .await?;
-    Ok(updated.rows_affected() == 1)
+    if updated.rows_affected() == 1 {
+        return Ok(true);
+    }
+    let exists = scoped(
+        "SELECT 1 FROM registrations WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4",
+        scope,
+    )
+    .bind(write.registration.as_str().to_owned())
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(exists.is_some())
 }
 
 async fn open_session(
@@ -267,6 +282,41 @@ impl crate::RuntimeStore for This {
             })
         })
         .transpose()
+    }
+
+    async fn instances(
+        &self,
+        scope: Scope,
+        registration: &crate::ids::RegistrationId,
+        page: crate::PageRequest,
+    ) -> Result<crate::Page<crate::StoredInstance>, StoreError> {
+        let mut tx = self.read(scope).await?;
+        let rows = scoped(
+            "SELECT instance, course_version, state, updated_at FROM runtime_states \
+             WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND registration_id = $4 AND instance < $5 \
+             ORDER BY instance DESC LIMIT $6",
+            scope,
+        )
+        .bind(registration.as_str().to_owned())
+        .bind(crate::model::cursor_bound(page))
+        .bind(crate::model::fetch_limit(page))
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let rows = rows
+            .iter()
+            .map(|r| {
+                let instance: i64 = r.try_get("instance")?;
+                let stored = crate::StoredInstance {
+                    instance,
+                    course_version: r.try_get("course_version")?,
+                    state: r.try_get("state")?,
+                    updated: r.try_get("updated_at")?,
+                };
+                Ok((instance, stored))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(crate::Page::from_rows(rows, page))
     }
 
     async fn save(

@@ -1,16 +1,15 @@
-//! Results of a registration: `GET /v1/registrations/{id}/progress`, `/transcript` and
-//! `/launches` — one vocabulary for every standard (docs/runtime.md "Progress").
+//! A registration's results: `GET /v1/registrations/{id}/progress`, one vocabulary for every
+//! standard (docs/runtime.md "Progress"), of the current instance or an earlier one.
 
 use crate::api::validate;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{PathId, Query};
-use crate::pagination::{ListParams, list_type};
 use crate::state::AppState;
 use axum::extract::State;
 use larch_runtime::{ActivityProgress, Progress, ProgressScore, RegistrationState};
+use larch_store::Registration;
 use larch_store::ids::RegistrationId;
-use larch_store::{PlayerSession, Registration, TranscriptRow};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -86,6 +85,10 @@ pub struct ProgressObject {
     pub object: &'static str,
     /// The registration.
     pub registration_id: String,
+    /// The registration instance reported (the current one unless `?instance=` names another).
+    pub instance: i64,
+    /// The course version that instance runs on.
+    pub course_version: i64,
     /// `unknown`, `incomplete` or `completed`.
     pub completion_status: String,
     /// `unknown`, `passed` or `failed`.
@@ -111,9 +114,12 @@ pub struct ProgressParams {
     /// Add each activity's data-model values, objectives and interactions.
     #[serde(default)]
     pub include_runtime: bool,
+    /// An earlier registration instance (`GET …/instances` lists them). By default, the
+    /// current one.
+    pub instance: Option<i64>,
 }
 
-/// A registration's progress.
+/// A registration's progress: the current instance's, or the one `instance` names.
 #[utoipa::path(
     get, path = "/v1/registrations/{id}/progress", tag = "registrations",
     operation_id = "get_registration_progress",
@@ -126,56 +132,95 @@ pub(crate) async fn progress(
     PathId(raw): PathId,
     Query(params): Query<ProgressParams>,
 ) -> Result<axum::Json<ProgressObject>, ApiError> {
-    let (registration, state) = load(&app, &caller, &raw).await?;
+    let registration = existing(&app, &caller, &raw).await?;
+    let instance = params.instance.unwrap_or(registration.instance);
+    let stored = app
+        .store
+        .runtime()
+        .load(caller.scope, &registration.id, instance)
+        .await?;
+    let (version, state) = match stored {
+        Some(s) => (s.course_version, Some(decode(&s.state)?)),
+        // Not launched yet: the registered version, nothing recorded.
+        None if instance == registration.instance => (registration.course_version, None),
+        None => {
+            return Err(ApiError::NotFound {
+                what: "registration instance",
+                id: Some(format!("{raw} instance {instance}")),
+            });
+        }
+    };
     let course = app
         .runtime
         .courses
-        .get(
-            &app.store,
-            caller.scope,
-            &registration.course_id,
-            registration.course_version,
-        )
+        .get(&app.store, caller.scope, &registration.course_id, version)
         .await?;
     let Ok(course) = course else {
         return Ok(axum::Json(from_registration(&registration)));
     };
-    let state = state.unwrap_or_else(|| {
-        RegistrationState::new(
-            &course,
-            larch_runtime::Learner {
-                id: String::new(),
-                name: String::new(),
-            },
-            0,
-        )
-    });
+    let state = state.unwrap_or_else(|| blank_state(&course));
     let progress = larch_runtime::progress(&course, &state);
     let runtime = params.include_runtime.then_some(&state);
-    Ok(axum::Json(progress_object(raw, progress, runtime)))
+    let at = (instance, version);
+    Ok(axum::Json(progress_object(raw, at, progress, runtime)))
 }
 
-async fn load(
+/// The progress of one instance's `state` on `course` version `version` (no runtime values).
+pub(crate) async fn progress_of(
+    app: &AppState,
+    caller: &Caller,
+    registration: &Registration,
+    at: (i64, i64),
+    state: &RegistrationState,
+) -> Result<ProgressObject, ApiError> {
+    let course = app
+        .runtime
+        .courses
+        .get(&app.store, caller.scope, &registration.course_id, at.1)
+        .await?;
+    let Ok(course) = course else {
+        return Ok(from_registration(registration));
+    };
+    let progress = larch_runtime::progress(&course, state);
+    Ok(progress_object(
+        registration.id.to_string(),
+        at,
+        progress,
+        None,
+    ))
+}
+
+fn blank_state(course: &larch_runtime::RuntimeCourse) -> RegistrationState {
+    let nobody = larch_runtime::Learner {
+        id: String::new(),
+        name: String::new(),
+    };
+    RegistrationState::new(course, nobody, 0)
+}
+
+/// A stored run-time state.
+pub(crate) fn decode(json: &str) -> Result<RegistrationState, ApiError> {
+    serde_json::from_str(json)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored run-time state: {e}")))
+}
+
+/// The registration `raw` names in the caller's scope (404 otherwise).
+pub(crate) async fn existing(
     app: &AppState,
     caller: &Caller,
     raw: &str,
-) -> Result<(Registration, Option<RegistrationState>), ApiError> {
+) -> Result<Registration, ApiError> {
     let id = validate::path_id("registration", raw, RegistrationId::parse)?;
-    let registration = app.store.registrations().get(caller.scope, &id).await?;
-    let registration = registration.ok_or_else(|| ApiError::not_found("registration", raw))?;
-    let stored = app
-        .store
-        .runtime()
-        .load(caller.scope, &id, registration.instance)
-        .await?;
-    let state = stored
-        .map(|s| serde_json::from_str(&s.state))
-        .transpose()
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored run-time state: {e}")))?;
-    Ok((registration, state))
+    let found = app.store.registrations().get(caller.scope, &id).await?;
+    found.ok_or_else(|| ApiError::not_found("registration", raw))
 }
 
-fn progress_object(id: String, p: Progress, state: Option<&RegistrationState>) -> ProgressObject {
+fn progress_object(
+    id: String,
+    (instance, course_version): (i64, i64),
+    p: Progress,
+    state: Option<&RegistrationState>,
+) -> ProgressObject {
     let activities = p
         .activities
         .into_iter()
@@ -184,6 +229,8 @@ fn progress_object(id: String, p: Progress, state: Option<&RegistrationState>) -
     ProgressObject {
         object: "progress",
         registration_id: id,
+        instance,
+        course_version,
         completion_status: name(&p.completion_status),
         success_status: name(&p.success_status),
         score: p.score.into(),
@@ -247,6 +294,8 @@ fn from_registration(r: &Registration) -> ProgressObject {
     ProgressObject {
         object: "progress",
         registration_id: r.id.to_string(),
+        instance: r.instance,
+        course_version: r.course_version,
         completion_status: r.completion_status.clone(),
         success_status: r.success_status.clone(),
         score: ScoreObject {
@@ -267,151 +316,5 @@ fn name<T: Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
         _ => "unknown".to_owned(),
-    }
-}
-
-/// One data-model change.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TranscriptEntryObject {
-    /// Always `transcript_entry`.
-    #[schema(value_type = String, example = "transcript_entry")]
-    pub object: &'static str,
-    /// The activity whose data changed.
-    pub activity_id: String,
-    /// The run-time session (one delivery of the activity).
-    pub session: i64,
-    /// Element name in the course's data model.
-    pub element: String,
-    /// The value before, `null` when unset.
-    pub old_value: Option<String>,
-    /// The value set.
-    pub new_value: String,
-    /// What forgiving mode let through (`[{kind, message}]`).
-    #[schema(value_type = Vec<Object>)]
-    pub warnings: serde_json::Value,
-    /// When, Unix milliseconds.
-    pub at_ms: i64,
-}
-
-impl From<TranscriptRow> for TranscriptEntryObject {
-    fn from(t: TranscriptRow) -> Self {
-        Self {
-            object: "transcript_entry",
-            activity_id: t.activity,
-            session: t.runtime_session,
-            element: t.element,
-            old_value: t.old_value,
-            new_value: t.new_value,
-            warnings: serde_json::from_str(&t.warnings).unwrap_or_default(),
-            at_ms: t.at,
-        }
-    }
-}
-
-list_type!(
-    /// A page of transcript entries, oldest first.
-    TranscriptList,
-    TranscriptEntryObject
-);
-
-/// Every data-model change of a registration, oldest first.
-#[utoipa::path(
-    get, path = "/v1/registrations/{id}/transcript", tag = "registrations",
-    operation_id = "list_registration_transcript",
-    params(("id" = String, Path, description = "The registration id"), ListParams),
-    responses((status = 200, body = TranscriptList), (status = 404, body = ErrorBody)),
-)]
-pub(crate) async fn transcript(
-    State(app): State<AppState>,
-    caller: Caller,
-    PathId(raw): PathId,
-    Query(list): Query<ListParams>,
-) -> Result<axum::Json<TranscriptList>, ApiError> {
-    let id = existing(&app, &caller, &raw).await?;
-    let page = app
-        .store
-        .runtime()
-        .transcript(caller.scope, &id, list.page()?)
-        .await?;
-    Ok(axum::Json(TranscriptList::from_page(page, Into::into)))
-}
-
-/// One opening of a launch URL.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LaunchRecordObject {
-    /// Always `launch_record`.
-    #[schema(value_type = String, example = "launch_record")]
-    pub object: &'static str,
-    /// The player session, `ps_…`.
-    pub id: String,
-    /// The registration instance.
-    pub instance: i64,
-    /// The course version played.
-    pub course_version: i64,
-    /// The browser's `User-Agent`.
-    pub browser: Option<String>,
-    /// Opened, Unix seconds.
-    pub started: i64,
-    /// Latest request, Unix seconds.
-    pub last_seen: i64,
-    /// Seconds from opening to the latest request.
-    pub duration_seconds: i64,
-    /// Ended, Unix seconds (`null` while open).
-    pub ended: Option<i64>,
-    /// `course_over`, `abandoned` (closed by the timeout), `relaunched`, or `null` while open.
-    pub exit: Option<String>,
-}
-
-impl From<PlayerSession> for LaunchRecordObject {
-    fn from(s: PlayerSession) -> Self {
-        Self {
-            object: "launch_record",
-            duration_seconds: s.last_seen - s.started,
-            id: s.id,
-            instance: s.instance,
-            course_version: s.course_version,
-            browser: s.user_agent,
-            started: s.started,
-            last_seen: s.last_seen,
-            ended: s.ended,
-            exit: s.exit_reason,
-        }
-    }
-}
-
-list_type!(
-    /// A page of launches, newest first.
-    LaunchRecordList,
-    LaunchRecordObject
-);
-
-/// A registration's launch history, newest first.
-#[utoipa::path(
-    get, path = "/v1/registrations/{id}/launches", tag = "registrations",
-    operation_id = "list_registration_launches",
-    params(("id" = String, Path, description = "The registration id"), ListParams),
-    responses((status = 200, body = LaunchRecordList), (status = 404, body = ErrorBody)),
-)]
-pub(crate) async fn launches(
-    State(app): State<AppState>,
-    caller: Caller,
-    PathId(raw): PathId,
-    Query(list): Query<ListParams>,
-) -> Result<axum::Json<LaunchRecordList>, ApiError> {
-    let id = existing(&app, &caller, &raw).await?;
-    let page = app
-        .store
-        .runtime()
-        .sessions(caller.scope, &id, list.page()?)
-        .await?;
-    Ok(axum::Json(LaunchRecordList::from_page(page, Into::into)))
-}
-
-/// The id of a registration that exists in the caller's scope (404 otherwise).
-async fn existing(app: &AppState, caller: &Caller, raw: &str) -> Result<RegistrationId, ApiError> {
-    let id = validate::path_id("registration", raw, RegistrationId::parse)?;
-    match app.store.registrations().get(caller.scope, &id).await? {
-        Some(_) => Ok(id),
-        None => Err(ApiError::not_found("registration", raw)),
     }
 }
