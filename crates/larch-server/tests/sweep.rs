@@ -62,6 +62,7 @@ impl Targets {
             ("POST", "/v1/registrations") => {
                 Some(json!({"course_id": "sweep-course", "learner_id": "sweep-learner"}))
             }
+            ("PUT", "/v1/player/branding") => Some(json!({"name": "Intruder"})),
             _ => None,
         }
     }
@@ -114,6 +115,14 @@ async fn no_route_reaches_another_scope() {
             .json()
             .await
             .unwrap();
+        let branding = json!({"name": "Owner Brand", "primary_color": "#123456"});
+        let res = app
+            .request(Method::PUT, "/v1/player/branding")
+            .json(&branding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
         app.seed_course("sweep-course").await;
         let import = json!({"url": "http://127.0.0.1:9/none.zip", "id": "sweep-course"});
         let import: Value = app
@@ -235,6 +244,18 @@ async fn no_route_reaches_another_scope() {
             (rule["enabled"].clone(), rule["url"].clone()),
             (json!(true), json!("https://owner.example.com/xapi")),
             "the owner's forwarding rule survived the sweep"
+        );
+        let branding: Value = app
+            .get("/v1/player/branding")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            branding["name"], "Owner Brand",
+            "the owner's branding survived the sweep"
         );
         let reg = app.get("/v1/registrations/sweep-reg").send().await.unwrap();
         assert_eq!(

@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 mod blobs;
+mod branding;
 mod courses;
 mod error;
 mod forwarding;
@@ -31,6 +32,7 @@ mod xapi;
 pub mod testing;
 
 pub use blobs::Blobs;
+pub use branding::{BrandingStore, PlayerBranding};
 pub use courses::{
     Course, CourseDeletion, CourseDetail, CourseFilter, CoursePatch, CourseVersionSummary,
     Launchable, NewCourseVersion,
@@ -155,6 +157,11 @@ impl Store {
 
     /// Run-time states, player sessions and transcripts.
     pub fn runtime(&self) -> &dyn RuntimeStore {
+        &*self.backend
+    }
+
+    /// The player's branding per environment.
+    pub fn branding(&self) -> &dyn BrandingStore {
         &*self.backend
     }
 

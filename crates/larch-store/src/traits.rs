@@ -242,6 +242,7 @@ pub(crate) trait Backend:
     + crate::xapi::LaunchTokenStore
     + crate::forwarding::ForwardingRuleStore
     + crate::runtime::RuntimeStore
+    + crate::branding::BrandingStore
     + std::fmt::Debug
 {
     /// Checks that the database answers.

@@ -828,7 +828,7 @@
     p.nav = st.step.nav;
     p.title.textContent = b.title || (st.course && st.course.title) || '';
     p.doc.title = p.title.textContent || 'Course';
-    if (b.logo_url) p.logo.src = b.logo_url; else p.logo.hidden = true;
+    if (b.logo_url) { p.logo.src = b.logo_url; p.logo.alt = b.name || ''; } else p.logo.hidden = true;
     // Branding through the CSSOM, which the CSP allows (no style attribute).
     if (/^#[0-9a-fA-F]{3,8}$/.test(b.color || '')) p.doc.documentElement.style.setProperty('--lp-brand', b.color);
     var env = {

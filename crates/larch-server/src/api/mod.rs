@@ -8,6 +8,7 @@
 //! [`Caller`]: crate::auth::Caller
 
 pub mod api_keys;
+pub mod branding;
 pub mod courses;
 mod forwarding_input;
 pub mod history;
@@ -68,6 +69,7 @@ pub struct IdempotencyKeyParam {
         (name = "learners", description = "The people who take courses"),
         (name = "courses", description = "Imported courses and their versions"),
         (name = "registrations", description = "Learners on courses, and launch URLs"),
+        (name = "player", description = "The player's look in the environment"),
         (name = "api_keys", description = "Keys of the caller's environment"),
         (name = "lrs", description = "Credentials and statement forwarding rules of the environment's xAPI LRS (`/xapi/`)"),
     ),
@@ -106,6 +108,7 @@ pub(crate) fn v1_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(instances::instances))
         .routes(routes!(history::transcript))
         .routes(routes!(history::launches))
+        .routes(routes!(branding::get, branding::put))
         .routes(routes!(api_keys::create, api_keys::list))
         .routes(routes!(api_keys::get))
         .routes(routes!(api_keys::revoke))

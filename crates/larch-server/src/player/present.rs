@@ -44,13 +44,15 @@ struct CourseInfo {
     standard: RuntimeStandard,
 }
 
-/// Per-application look of the player frame.
+/// Per-environment look of the player frame (`/v1/player/branding`).
 #[derive(Debug, Serialize)]
 struct Branding {
-    /// Accent colour (CSS hex).
-    color: &'static str,
-    /// Logo URL, when the application has one.
+    /// Accent colour (`#rrggbb`).
+    color: String,
+    /// Logo URL (`https:` or `data:image/…`, validated by the API), when set.
     logo_url: Option<String>,
+    /// The organisation's name (the logo's text), when set.
+    name: Option<String>,
     /// Title shown in the frame.
     title: String,
 }
@@ -81,12 +83,24 @@ pub(crate) async fn player_state(
         schema: larch_cmi::export_schema(course.version),
         asset_base: asset_base(app, ctx).await?,
         step,
-        branding: Branding {
-            color: "#1f6feb",
-            logo_url: None,
-            title,
-        },
+        branding: branding(app, ctx, title).await?,
         commit_debounce_ms: 500,
+    })
+}
+
+async fn branding(app: &AppState, ctx: &PlayerCtx, title: String) -> Result<Branding, ApiError> {
+    let stored = app
+        .store
+        .branding()
+        .get(ctx.scope)
+        .await?
+        .unwrap_or_default();
+    let default = crate::api::branding::DEFAULT_COLOR;
+    Ok(Branding {
+        color: stored.primary_color.unwrap_or_else(|| default.to_owned()),
+        logo_url: stored.logo_url,
+        name: stored.name,
+        title,
     })
 }
 

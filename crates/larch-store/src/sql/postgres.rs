@@ -43,6 +43,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/postgres/0008_registration_instances.sql"),
     ),
     (
+        9,
+        "player branding",
+        include_str!("../../migrations/postgres/0009_player_branding.sql"),
+    ),
+    (
         100,
         "xapi",
         include_str!("../../migrations/postgres/0100_xapi.sql"),
@@ -193,6 +198,7 @@ mod body {
     include!("body/launches.rs");
     include!("body/idempotency.rs");
     include!("body/runtime.rs");
+    include!("body/branding.rs");
     include!("body/xapi_credentials.rs");
     include!("body/xapi_query.rs");
     include!("body/xapi_insert.rs");

@@ -49,6 +49,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0008_registration_instances.sql"),
     ),
     (
+        9,
+        "player branding",
+        include_str!("../../migrations/sqlite/0009_player_branding.sql"),
+    ),
+    (
         100,
         "xapi",
         include_str!("../../migrations/sqlite/0100_xapi.sql"),
@@ -179,6 +184,7 @@ mod body {
     include!("body/launches.rs");
     include!("body/idempotency.rs");
     include!("body/runtime.rs");
+    include!("body/branding.rs");
     include!("body/xapi_credentials.rs");
     include!("body/xapi_query.rs");
     include!("body/xapi_insert.rs");
