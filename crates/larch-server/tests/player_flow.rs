@@ -53,6 +53,68 @@ fn commit(next: &Value, seq: u64, changes: &[(&str, &str)], terminate: bool, nav
 }
 
 #[tokio::test]
+async fn a_reload_after_the_course_ended_shows_the_end_not_a_relaunch() {
+    for app in TestApp::each_store().await {
+        app.import_fixture("scorm12/golf_ContentPackagingSingleSCO_SCORM12.zip", "golf")
+            .await;
+        let player = Player::open(&app, &app.register_and_launch("r", "golf", "ada").await).await;
+        let first = player.send(&app, "state", None).await;
+        let next = &first["step"]["next"];
+        let passed = [("cmi.core.lesson_status", "passed")];
+        let done = player
+            .send(
+                &app,
+                "commit",
+                Some(commit(next, 1, &passed, true, &Value::Null)),
+            )
+            .await;
+        assert_eq!(done["next"]["next"], "course_over", "{done}");
+        // The player session ended with the course; a reload of the tab reads the end.
+        let reloaded = player.send(&app, "state", None).await;
+        assert_eq!(
+            reloaded["step"]["next"]["next"],
+            "course_over",
+            "{}",
+            app.kind()
+        );
+        // Read-only: nothing more can be written through it.
+        let url = format!("{}/p/{}/api/commit", player.base, player.pid);
+        let late = commit(
+            next,
+            2,
+            &[("cmi.core.lesson_status", "failed")],
+            true,
+            &Value::Null,
+        );
+        let res = app
+            .client
+            .post(&url)
+            .header("x-larch-session", &player.secret)
+            .json(&late)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+        // A wrong secret for that page still gets the relaunch answer.
+        let state = format!("{}/p/{}/api/state", player.base, player.pid);
+        let forged = app.client.get(&state).header("x-larch-session", "forged");
+        assert_eq!(forged.send().await.unwrap().status(), 401);
+        // A session ended otherwise (superseded by a relaunch) is not the end of the course.
+        let other = Player::open(&app, &app.launch_url("r").await).await;
+        other.send(&app, "state", None).await;
+        Player::open(&app, &app.launch_url("r").await).await;
+        let res = app
+            .client
+            .get(format!("{}/p/{}/api/state", other.base, other.pid))
+            .header("x-larch-session", &other.secret)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401, "{}", app.kind());
+    }
+}
+
+#[tokio::test]
 async fn a_reload_after_commits_resumes_from_the_server_data() {
     for app in TestApp::each_store().await {
         app.import_fixture("scorm12/golf_ContentPackagingSingleSCO_SCORM12.zip", "golf")

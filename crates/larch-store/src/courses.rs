@@ -56,6 +56,10 @@ pub struct Course {
     /// When a launch of its registrations starts a new instance (`never`, `on_new_version`,
     /// `on_new_version_or_completed`; `larch_runtime::InstancePolicy`). By default, `never`.
     pub instance_policy: String,
+    /// Data-model validation at run time: `forgiving` (the default) or `strict`.
+    pub strictness: String,
+    /// Where the player opens the content: `frame` (the default) or `new_window`.
+    pub content_window: String,
     /// Unix seconds of the first import.
     pub created: i64,
     /// Unix seconds of the latest import or change.
@@ -112,6 +116,10 @@ pub struct CoursePatch {
     pub tags: Option<Vec<String>>,
     /// A new instance policy (validated by the caller).
     pub instance_policy: Option<String>,
+    /// A new strictness (validated by the caller).
+    pub strictness: Option<String>,
+    /// A new content window (validated by the caller).
+    pub content_window: Option<String>,
 }
 
 /// Which courses a list returns.

@@ -105,6 +105,10 @@ pub struct PlayerSession {
     pub exit_reason: Option<String>,
     /// Unix seconds after which its secret is refused.
     pub expires_at: i64,
+    /// The course's strictness when it was launched (`forgiving`, `strict`).
+    pub strictness: String,
+    /// The course's content window when it was launched (`frame`, `new_window`).
+    pub content_window: String,
 }
 
 /// A new player session, written with the launch's state.
@@ -124,6 +128,10 @@ pub struct NewPlayerSession {
     pub step: String,
     /// The delivery's run-time session number, when the launch delivered a SCO.
     pub runtime_session: Option<i64>,
+    /// The course's strictness now (kept for the session's life).
+    pub strictness: String,
+    /// The course's content window now (kept for the session's life).
+    pub content_window: String,
 }
 
 /// What a state write does to player sessions.
@@ -234,6 +242,15 @@ pub trait RuntimeStore: Send + Sync {
     /// The player session whose secret has this SHA-256 (hex), with its scope, if it exists,
     /// has not ended, and has not expired at `now`.
     async fn session_by_secret(
+        &self,
+        secret_hash: &str,
+        now: i64,
+    ) -> Result<Option<(Scope, PlayerSession)>, StoreError>;
+
+    /// The player session whose secret has this SHA-256 (hex), ended or not, with its scope, if
+    /// it exists and has not expired at `now` (a reload after the course ended shows the end,
+    /// read-only).
+    async fn any_session_by_secret(
         &self,
         secret_hash: &str,
         now: i64,

@@ -67,6 +67,8 @@ fn open_write(
             expires_at: i64::MAX / 2,
             step: "{\"next\":\"menu\"}".into(),
             runtime_session: Some(1),
+            strictness: "strict".into(),
+            content_window: "new_window".into(),
         }),
         now: 1_000,
     }
@@ -199,6 +201,19 @@ async fn a_relaunch_ends_the_open_session_and_ended_or_expired_secrets_are_refus
             None,
             "expired"
         );
+        // Ended sessions are found by `any_session_by_secret` (until they expire), with the
+        // settings their launch recorded.
+        let (_, ended) = rt.any_session_by_secret("h1", 0).await.unwrap().unwrap();
+        assert_eq!(ended.exit_reason.as_deref(), Some("relaunched"));
+        assert_eq!(
+            (ended.strictness.as_str(), ended.content_window.as_str()),
+            ("strict", "new_window")
+        );
+        assert_eq!(
+            rt.any_session_by_secret("h1", i64::MAX / 2).await.unwrap(),
+            None
+        );
+        assert_eq!(rt.any_session_by_secret("nope", 0).await.unwrap(), None);
         let launches = rt
             .sessions(scope, &reg, PageRequest::default())
             .await

@@ -866,18 +866,18 @@
       p.blank(function () {
         p.api = new Api(p.model, n.cmi, st.config, oracle(function () { return p.nav; }), hooks(p));
         p.tr.start(n.session, n.activity);
-        if (!n.new_window) return (p.frame.src = url);
+        if (!n.new_window && st.window !== 'new_window') return (p.frame.src = url);
         // OwnWindow: content that cannot be framed finds the API through `opener`.
-        var open = function () { p.win.open(url, 'larch_content'); };
+        var open = function () { p.cw = p.win.open(url, 'larch_content'); };
         open();
         p.show('The course opened in a new window', 'Keep this window open while you learn.', ['Open it again', open]);
       });
     } else if (n.next === 'course_over') {
-      p.frame.src = 'about:blank';
+      p.blank(function () {});
       d.add('lp-over');
       p.show('Course complete', 'You can close this window.');
     } else if (n.next === 'menu') {
-      p.frame.src = 'about:blank';
+      p.blank(function () {});
       d.add('lp-toc-open');
       p.show('Choose where to go next', n.message || '');
     } else {
@@ -888,7 +888,15 @@
   };
   /** Empties the content frame, then runs `then` (at once when it is empty already). */
   P.blank = function (then) {
-    var f = this.frame, done = false, go = function () { if (!done) { done = true; then(); } };
+    var f = this.frame, w = this.cw, done = false, go = function () { if (!done) { done = true; then(); } };
+    // A content window is closed, and its unload handlers have run, before `then`.
+    if (w && !w.closed) {
+      this.cw = null;
+      w.close();
+      var poll = function () { if (w.closed) go(); else setTimeout(poll, 50); };
+      poll();
+      return this.win.setTimeout(go, 3000);
+    }
     if (!f.getAttribute('src') || f.getAttribute('src') === 'about:blank') return go();
     f.addEventListener('load', go, { once: true });
     this.win.setTimeout(go, 3000);

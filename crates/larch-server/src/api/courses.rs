@@ -1,6 +1,7 @@
 //! `/v1/courses`: read, update and delete. Courses are written by the import worker, one version
 //! per import; the upload endpoint (`POST /v1/courses`) is in `imports`.
 
+use crate::api::course_settings::{ContentWindow, StrictnessName};
 use crate::api::instances::InstancePolicyName;
 use crate::api::{DeletedObject, validate};
 use crate::auth::Caller;
@@ -51,6 +52,10 @@ pub struct CourseObject {
     /// When a launch of the course's registrations starts a new registration instance (a
     /// registration's own policy, if it has one, wins). By default, `never`.
     pub instance_policy: InstancePolicyName,
+    /// How the run-time validates what the content sets. By default, `forgiving`.
+    pub strictness: StrictnessName,
+    /// Where the player opens the content. By default, `frame`.
+    pub content_window: ContentWindow,
     /// First import, Unix seconds.
     pub created: i64,
     /// Latest import or change, Unix seconds.
@@ -79,6 +84,8 @@ impl From<Course> for CourseObject {
             warnings: c.warnings,
             tags: c.tags,
             instance_policy: InstancePolicyName::parse(&c.instance_policy),
+            strictness: StrictnessName::parse(&c.strictness),
+            content_window: ContentWindow::parse(&c.content_window),
             created: c.created,
             updated: c.updated,
         }
@@ -146,6 +153,13 @@ pub struct UpdateCourse {
     /// When a launch starts a new registration instance, e.g. `on_new_version`: the next
     /// launch of each registration plays the latest version in a new instance.
     pub instance_policy: Option<InstancePolicyName>,
+    /// `strict`: the run-time refuses what the specification refuses; `forgiving` (the
+    /// default) keeps over-long and loosely formatted values with a warning. From the next
+    /// launch.
+    pub strictness: Option<StrictnessName>,
+    /// `new_window`: the player opens the content in its own window (content that cannot be
+    /// framed). From the next launch.
+    pub content_window: Option<ContentWindow>,
 }
 
 list_type!(
@@ -172,7 +186,8 @@ pub(crate) async fn get(
         .ok_or_else(|| ApiError::not_found("course", &raw))
 }
 
-/// Update a course's metadata (title, tags) and instance policy.
+/// Update a course's metadata (title, tags) and player settings (instance policy,
+/// strictness, content window).
 #[utoipa::path(
     patch, path = "/v1/courses/{id}", tag = "courses", operation_id = "update_course",
     params(("id" = String, Path, description = "The course id")), request_body = UpdateCourse,
@@ -196,6 +211,8 @@ pub(crate) async fn update(
             .transpose()?,
         tags: body.tags.map(|t| tags(&t)).transpose()?,
         instance_policy: body.instance_policy.map(|p| p.as_str().to_owned()),
+        strictness: body.strictness.map(|s| s.as_str().to_owned()),
+        content_window: body.content_window.map(|w| w.as_str().to_owned()),
     };
     let course = state
         .store

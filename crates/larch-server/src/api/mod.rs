@@ -9,6 +9,7 @@
 
 pub mod api_keys;
 pub mod branding;
+pub mod course_settings;
 pub mod courses;
 mod forwarding_input;
 pub mod history;

@@ -5,7 +5,7 @@ use crate::error::ApiError;
 use crate::extract::Json;
 use crate::player::present::{PlayerState, player_state, present_next, present_step};
 use crate::player::service::{Computed, runtime_error, unix_ms};
-use crate::player::session::{PlayerCtx, authenticate, authenticate_cached};
+use crate::player::session::{PlayerCtx, authenticate, authenticate_cached, finished};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -22,12 +22,17 @@ pub(crate) async fn state(
     Path(pid): Path<String>,
     headers: HeaderMap,
 ) -> Result<axum::Json<PlayerState>, ApiError> {
-    let ctx = authenticate(&app, &pid, &headers).await?;
+    let ctx = match authenticate(&app, &pid, &headers).await {
+        Ok(ctx) => ctx,
+        // A reload after the course ended: its stored step is the end.
+        Err(refused) => finished(&app, &pid, &headers).await?.ok_or(refused)?,
+    };
     let course = playable(&app, &ctx).await?;
     let stored: Step = serde_json::from_str(&ctx.session.step)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored step: {e}")))?;
+    let open = ctx.session.ended.is_none();
     let step = match stored.next.delivery() {
-        Some(d) if needs_redelivery(&app, &ctx, d.session).await? => {
+        Some(d) if open && needs_redelivery(&app, &ctx, d.session).await? => {
             relaunch(&app, &ctx, &course).await?
         }
         _ => stored,
@@ -228,7 +233,7 @@ async fn playable(app: &AppState, ctx: &PlayerCtx) -> Result<Arc<RuntimeCourse>,
     let t = ctx.target();
     app.runtime
         .courses
-        .get(&app.store, t.scope, &t.course, t.version)
+        .get(&app.store, t.scope, &t.course, (t.version, t.strictness))
         .await?
         .map_err(|_| ApiError::Conflict {
             code: "not_playable",

@@ -2,6 +2,7 @@
 //! changes after import, so every node may cache it without coordination.
 
 use crate::error::ApiError;
+use larch_cmi::{RuntimeConfig, Strictness};
 use larch_runtime::{CourseError, RuntimeCourse};
 use larch_store::ids::CourseId;
 use larch_store::{Scope, Store};
@@ -11,8 +12,8 @@ use std::sync::{Arc, Mutex};
 /// Versions kept; past this the cache starts over (cheap to rebuild, rare to reach).
 const CAPACITY: usize = 512;
 
-/// Cache key: the scope and the course version.
-type Key = (Scope, CourseId, i64);
+/// Cache key: the scope, the course version and whether it validates strictly.
+type Key = (Scope, CourseId, i64, bool);
 
 /// Built run-time courses by version.
 #[derive(Debug, Default)]
@@ -40,15 +41,16 @@ impl std::fmt::Display for NotPlayable {
 }
 
 impl CourseCache {
-    /// The run-time course of `course` version `version`.
+    /// The run-time course of `course` version `version`, validating with `strictness`.
     pub(crate) async fn get(
         &self,
         store: &Store,
         scope: Scope,
         course: &CourseId,
-        version: i64,
+        (version, strictness): (i64, Strictness),
     ) -> Result<Result<Arc<RuntimeCourse>, NotPlayable>, ApiError> {
-        let key = (scope, course.clone(), version);
+        let strict = strictness == Strictness::Strict;
+        let key = (scope, course.clone(), version, strict);
         if let Some(hit) = self.lock().get(&key) {
             return Ok(Ok(hit.clone()));
         }
@@ -68,7 +70,12 @@ impl CourseCache {
             }
         };
         let built = match RuntimeCourse::from_course(&parsed) {
-            Ok(built) => Arc::new(built),
+            Ok(mut built) => {
+                if strict {
+                    built.config = RuntimeConfig::strict();
+                }
+                Arc::new(built)
+            }
             Err(err) => return Ok(Err(NotPlayable::Standard(err))),
         };
         let mut cache = self.lock();

@@ -113,14 +113,8 @@ fn scope_of(claims: &AiccClaims) -> Option<Scope> {
 }
 
 fn target(claims: &AiccClaims, session: &PlayerSession) -> Result<Target, Hacp> {
-    Ok(Target {
-        scope: scope_of(claims).ok_or(Hacp::Error(3, "Invalid Session ID"))?,
-        registration: session.registration_id.clone(),
-        instance: session.instance,
-        course: session.course_id.clone(),
-        version: session.course_version,
-        player_session: session.id.clone(),
-    })
+    let scope = scope_of(claims).ok_or(Hacp::Error(3, "Invalid Session ID"))?;
+    Ok(Target::of(scope, session))
 }
 
 /// `GetParam`: the AU's data as last committed (CMI001 6.4.2).
@@ -188,7 +182,7 @@ async fn commit(
     let course = app
         .runtime
         .courses
-        .get(&app.store, t.scope, &t.course, t.version)
+        .get(&app.store, t.scope, &t.course, (t.version, t.strictness))
         .await?
         .map_err(|_| Hacp::Error(3, "Invalid Session ID"))?;
     app.runtime

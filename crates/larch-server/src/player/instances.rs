@@ -93,8 +93,14 @@ async fn course(
     version: i64,
 ) -> Result<Result<Arc<RuntimeCourse>, NotPlayable>, ApiError> {
     let reg = &valid.registration;
+    let strictness = crate::player::service::strictness_of(&valid.course.strictness);
     app.runtime
         .courses
-        .get(&app.store, valid.scope, &reg.course_id, version)
+        .get(
+            &app.store,
+            valid.scope,
+            &reg.course_id,
+            (version, strictness),
+        )
         .await
 }

@@ -52,6 +52,7 @@ pub(crate) async fn open(
         course: reg.course_id.clone(),
         version: plan.version,
         player_session: pid.clone(),
+        strictness: course.config.strictness,
     };
     let user_agent = headers
         .get(axum::http::header::USER_AGENT)
@@ -71,6 +72,8 @@ pub(crate) async fn open(
                 OpenDelivery::Set(n) => n,
                 OpenDelivery::Unchanged => None,
             },
+            strictness: valid.course.strictness.clone(),
+            content_window: valid.course.content_window.clone(),
         })
     };
     app.runtime

@@ -25,6 +25,11 @@ pub(crate) struct PlayerState {
     data_model: &'static str,
     /// `larch_cmi::export_schema` of that data model: the shim validates from it.
     schema: larch_cmi::SchemaExport,
+    /// The data-model validation (`strictness`, `forgiving_max_len`, `hard_max_len`): the shim
+    /// validates exactly as the server will.
+    config: larch_cmi::RuntimeConfig,
+    /// Where the content opens: `frame` (the player's iframe) or `new_window`.
+    window: String,
     /// Prefix of every course file (signed).
     asset_base: String,
     /// What is delivered now.
@@ -81,6 +86,8 @@ pub(crate) async fn player_state(
         },
         data_model: data_model_name(course.version),
         schema: larch_cmi::export_schema(course.version),
+        config: course.config.clone(),
+        window: ctx.session.content_window.clone(),
         asset_base: asset_base(app, ctx).await?,
         step,
         branding: branding(app, ctx, title).await?,

@@ -8,9 +8,12 @@ use crate::player::cache::{SessionCache, StateCache, StateKey};
 use crate::player::courses::CourseCache;
 use crate::player::signing::Signer;
 use crate::state::AppState;
+use larch_cmi::Strictness;
 use larch_runtime::{RegistrationState, RuntimeCourse, RuntimeError};
 use larch_store::ids::{CourseId, RegistrationId};
-use larch_store::{Rollup, RuntimeSave, RuntimeWrite, Scope, SessionWrite, TranscriptRow};
+use larch_store::{
+    PlayerSession, Rollup, RuntimeSave, RuntimeWrite, Scope, SessionWrite, TranscriptRow,
+};
 use std::sync::Arc;
 use tokio::sync::OnceCell;
 
@@ -45,9 +48,24 @@ pub(crate) struct Target {
     pub(crate) version: i64,
     /// The player session driving it (`ps_…`).
     pub(crate) player_session: String,
+    /// The data-model validation its launch chose (the course's setting then).
+    pub(crate) strictness: Strictness,
 }
 
 impl Target {
+    /// The instance player session `s` drives.
+    pub(crate) fn of(scope: Scope, s: &PlayerSession) -> Self {
+        Self {
+            scope,
+            registration: s.registration_id.clone(),
+            instance: s.instance,
+            course: s.course_id.clone(),
+            version: s.course_version,
+            player_session: s.id.clone(),
+            strictness: strictness_of(&s.strictness),
+        }
+    }
+
     fn state_key(&self) -> StateKey {
         let t = self;
         (
@@ -222,6 +240,15 @@ fn write_of(
         now: unix_now(),
     };
     Ok((write, state))
+}
+
+/// A stored strictness (`strict`; anything else is the forgiving default).
+pub(crate) fn strictness_of(stored: &str) -> Strictness {
+    if stored == "strict" {
+        Strictness::Strict
+    } else {
+        Strictness::Forgiving
+    }
 }
 
 /// The refusal of a call through a player session that has ended (docs/runtime-protocol.md).

@@ -27,14 +27,7 @@ pub(crate) struct PlayerCtx {
 impl PlayerCtx {
     /// The registration instance this session drives.
     pub(crate) fn target(&self) -> Target {
-        Target {
-            scope: self.scope,
-            registration: self.session.registration_id.clone(),
-            instance: self.session.instance,
-            course: self.session.course_id.clone(),
-            version: self.session.course_version,
-            player_session: self.session.id.clone(),
-        }
+        Target::of(self.scope, &self.session)
     }
 }
 
@@ -71,6 +64,27 @@ pub(crate) async fn authenticate(
         .ok_or_else(session_invalid)?;
     app.runtime.sessions.put(hash, scope, session.clone());
     Ok(PlayerCtx { scope, session })
+}
+
+/// The session of a state request that [`authenticate`] refused, if it ended because the
+/// course is over: a reload then shows "course complete" (read-only: commits and navigation
+/// stay refused), not "relaunch".
+pub(crate) async fn finished(
+    app: &AppState,
+    pid: &str,
+    headers: &HeaderMap,
+) -> Result<Option<PlayerCtx>, ApiError> {
+    let Ok(secret) = presented(headers) else {
+        return Ok(None);
+    };
+    let found = app
+        .store
+        .runtime()
+        .any_session_by_secret(&secret_hash(secret), unix_now())
+        .await?;
+    Ok(found
+        .filter(|(_, s)| s.id == pid && s.exit_reason.as_deref() == Some("course_over"))
+        .map(|(scope, session)| PlayerCtx { scope, session }))
 }
 
 /// [`authenticate`] for commits and navigation, trusting a session verified within

@@ -44,18 +44,16 @@ pub(crate) async fn close_stale(app: &AppState) -> anyhow::Result<usize> {
 
 async fn close(app: &AppState, stale: &StaleSession) -> anyhow::Result<()> {
     let s = &stale.session;
-    let target = Target {
-        scope: stale.scope,
-        registration: s.registration_id.clone(),
-        instance: s.instance,
-        course: s.course_id.clone(),
-        version: s.course_version,
-        player_session: s.id.clone(),
-    };
+    let target = Target::of(stale.scope, s);
     let course = app
         .runtime
         .courses
-        .get(&app.store, target.scope, &target.course, target.version)
+        .get(
+            &app.store,
+            target.scope,
+            &target.course,
+            (target.version, target.strictness),
+        )
         .await?
         .map_err(|_| anyhow::anyhow!("player session on a course without a run-time"))?;
     let runtime_session = s.runtime_session.and_then(|r| u64::try_from(r).ok());

@@ -48,6 +48,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/postgres/0009_player_branding.sql"),
     ),
     (
+        10,
+        "course player settings",
+        include_str!("../../migrations/postgres/0010_course_player_settings.sql"),
+    ),
+    (
         100,
         "xapi",
         include_str!("../../migrations/postgres/0100_xapi.sql"),

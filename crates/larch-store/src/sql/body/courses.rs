@@ -16,6 +16,8 @@ fn course_from_row(row: &DbRow) -> Result<(i64, crate::Course), StoreError> {
         warnings: json_column(row, "warnings")?,
         tags: json_column(row, "tags")?,
         instance_policy: row.try_get("instance_policy")?,
+        strictness: row.try_get("strictness")?,
+        content_window: row.try_get("content_window")?,
         created: row.try_get("created_at")?,
         updated: row.try_get("updated_at")?,
     };
@@ -29,7 +31,7 @@ async fn fetch_course(
     id: &crate::ids::CourseId,
 ) -> Result<Option<crate::Course>, StoreError> {
     const SQL: &str = "SELECT c.seq, c.id, c.title, c.standard, c.edition, c.latest_version, c.created_at, \
-         c.updated_at, c.tags, c.instance_policy, v.launchables, v.warnings FROM courses c JOIN course_versions v \
+         c.updated_at, c.tags, c.instance_policy, c.strictness, c.content_window, v.launchables, v.warnings FROM courses c JOIN course_versions v \
          ON v.tenant_id = c.tenant_id AND v.app_id = c.app_id AND v.env = c.env \
          AND v.course_id = c.id AND v.version = c.latest_version \
          WHERE c.tenant_id = $1 AND c.app_id = $2 AND c.env = $3 AND c.id = $4";
@@ -146,7 +148,8 @@ async fn patch_course(
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let done = scoped(
         "UPDATE courses SET title = COALESCE($5, title), tags = COALESCE($6, tags), updated_at = $7, \
-         instance_policy = COALESCE($8, instance_policy) WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4",
+         instance_policy = COALESCE($8, instance_policy), strictness = COALESCE($9, strictness), \
+         content_window = COALESCE($10, content_window) WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4",
         scope,
     )
     .bind(id.as_str().to_owned())
@@ -154,6 +157,8 @@ async fn patch_course(
     .bind(tags)
     .bind(crate::unix_now())
     .bind(patch.instance_policy.clone())
+    .bind(patch.strictness.clone())
+    .bind(patch.content_window.clone())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -314,7 +319,7 @@ impl crate::CourseStore for This {
         page: crate::PageRequest,
     ) -> Result<crate::Page<crate::Course>, StoreError> {
         const SQL: &str = "SELECT c.seq, c.id, c.title, c.standard, c.edition, c.latest_version, c.created_at, \
-             c.updated_at, c.tags, c.instance_policy, v.launchables, v.warnings FROM courses c JOIN course_versions v \
+             c.updated_at, c.tags, c.instance_policy, c.strictness, c.content_window, v.launchables, v.warnings FROM courses c JOIN course_versions v \
              ON v.tenant_id = c.tenant_id AND v.app_id = c.app_id AND v.env = c.env \
              AND v.course_id = c.id AND v.version = c.latest_version \
              WHERE c.tenant_id = $1 AND c.app_id = $2 AND c.env = $3 AND c.seq < $4 \

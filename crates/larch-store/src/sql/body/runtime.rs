@@ -1,7 +1,7 @@
 // The run-time service's storage (included into each backend module).
 
 const SESSION_COLUMNS: &str = "seq, id, registration_id, instance, course_id, course_version, step, runtime_session, \
-     user_agent, started_at, last_seen_at, ended_at, exit_reason, expires_at";
+     user_agent, started_at, last_seen_at, ended_at, exit_reason, expires_at, strictness, content_window";
 
 fn session_from_row(row: &DbRow) -> Result<(i64, crate::PlayerSession), StoreError> {
     let session = crate::PlayerSession {
@@ -21,6 +21,8 @@ fn session_from_row(row: &DbRow) -> Result<(i64, crate::PlayerSession), StoreErr
         ended: row.try_get("ended_at")?,
         exit_reason: row.try_get("exit_reason")?,
         expires_at: row.try_get("expires_at")?,
+        strictness: row.try_get("strictness")?,
+        content_window: row.try_get("content_window")?,
     };
     Ok((row.try_get("seq")?, session))
 }
@@ -202,8 +204,8 @@ async fn open_session(
     .await?;
     scoped(
         "INSERT INTO player_sessions (tenant_id, app_id, env, id, secret_hash, registration_id, instance, course_id, course_version, \
-         step, runtime_session, user_agent, started_at, last_seen_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)",
+         step, runtime_session, user_agent, started_at, last_seen_at, expires_at, strictness, content_window) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16)",
         scope,
     )
     .bind(new.id.clone())
@@ -217,6 +219,8 @@ async fn open_session(
     .bind(new.user_agent.clone())
     .bind(write.now)
     .bind(new.expires_at)
+    .bind(new.strictness.clone())
+    .bind(new.content_window.clone())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -253,6 +257,31 @@ async fn update_session(
     .execute(&mut **tx)
     .await?;
     Ok(updated.rows_affected() == 1)
+}
+
+impl This {
+    /// The unexpired player session with this secret hash (only an open one when `open`).
+    async fn session_by_hash(
+        &self,
+        secret_hash: &str,
+        now: i64,
+        open: bool,
+    ) -> Result<Option<(Scope, crate::PlayerSession)>, StoreError> {
+        let mut tx = self.token_read(secret_hash).await?;
+        let sql = format!(
+            "SELECT tenant_id, app_id, env, {SESSION_COLUMNS} FROM player_sessions \
+             WHERE secret_hash = $1 AND expires_at > $2 AND (ended_at IS NULL OR NOT $3)"
+        );
+        let row = sqlx::query(&sql)
+            .bind(secret_hash.to_owned())
+            .bind(now)
+            .bind(open)
+            .fetch_optional(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        row.map(|r| Ok((scope_of(&r)?, session_from_row(&r)?.1)))
+            .transpose()
+    }
 }
 
 #[async_trait]
@@ -362,19 +391,15 @@ impl crate::RuntimeStore for This {
         secret_hash: &str,
         now: i64,
     ) -> Result<Option<(Scope, crate::PlayerSession)>, StoreError> {
-        let mut tx = self.token_read(secret_hash).await?;
-        let sql = format!(
-            "SELECT tenant_id, app_id, env, {SESSION_COLUMNS} FROM player_sessions \
-             WHERE secret_hash = $1 AND ended_at IS NULL AND expires_at > $2"
-        );
-        let row = sqlx::query(&sql)
-            .bind(secret_hash.to_owned())
-            .bind(now)
-            .fetch_optional(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        row.map(|r| Ok((scope_of(&r)?, session_from_row(&r)?.1)))
-            .transpose()
+        self.session_by_hash(secret_hash, now, true).await
+    }
+
+    async fn any_session_by_secret(
+        &self,
+        secret_hash: &str,
+        now: i64,
+    ) -> Result<Option<(Scope, crate::PlayerSession)>, StoreError> {
+        self.session_by_hash(secret_hash, now, false).await
     }
 
     async fn session(
