@@ -186,3 +186,100 @@ async fn the_course_policy_applies_to_its_registrations() {
         assert_eq!(res.status(), 400);
     }
 }
+
+/// The page's player session and its state.
+async fn player(app: &TestApp, registration: &str) -> (String, String, Value) {
+    let url = app.launch_url(registration).await;
+    let html = app.content_get(&url).await.text().await.unwrap();
+    let (pid, secret) = (
+        attribute(&html, "data-pid"),
+        attribute(&html, "data-secret"),
+    );
+    let res = app
+        .client
+        .get(format!("{}/p/{pid}/api/state", app.content_url))
+        .header("x-larch-session", &secret)
+        .send()
+        .await
+        .unwrap();
+    (pid, secret, res.json().await.unwrap())
+}
+
+async fn commit_as(app: &TestApp, (pid, secret): (&str, &str), body: &Value) -> (u16, Value) {
+    let res = app
+        .client
+        .post(format!("{}/p/{pid}/api/commit", app.content_url))
+        .header("x-larch-session", secret)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn commits_a_tab_left_for_an_earlier_instance_land_in_that_instance() {
+    for app in TestApp::each_store().await {
+        app.import_fixture(V1, "golf").await;
+        register(&app, "r", Some("on_new_version")).await;
+        let (pid, secret, old) = player(&app, "r").await;
+        let delivery = old["step"]["next"].clone();
+        let body = |seq: u64, element: &str, value: &str, instance: Value| {
+            json!({"session": delivery["session"], "seq": seq, "activity": delivery["activity"],
+                   "changes": [{"element": element, "value": value}], "terminate": seq > 1,
+                   "nav_request": null, "instance": instance})
+        };
+        let first = body(1, "cmi.core.lesson_location", "p2", Value::Null);
+        let (status, _) = commit_as(&app, (&pid, &secret), &first).await;
+        assert_eq!(status, 200);
+        app.import_fixture(V2, "golf").await;
+        // The tab died with its last commit unsent; the next launch starts instance 1 and its
+        // player replays the commit, naming instance 0.
+        let (pid, secret, new) = player(&app, "r").await;
+        assert_eq!(new["instance"], 1, "{}", app.kind());
+        let late = body(2, "cmi.core.lesson_status", "passed", json!(0));
+        let (status, result) = commit_as(&app, (&pid, &secret), &late).await;
+        assert_eq!(status, 200, "{result}");
+        assert_eq!(result["status"], "applied", "{result}");
+        assert_eq!(
+            result["next"],
+            Value::Null,
+            "the earlier instance's next stays there"
+        );
+        let old = get(&app, "/v1/registrations/r/progress?instance=0").await;
+        assert_eq!(old["success_status"], "passed", "{} {old}", app.kind());
+        let current = get(&app, "/v1/registrations/r/progress").await;
+        assert_eq!(
+            (&current["instance"], &current["success_status"]),
+            (&json!(1), &json!("unknown"))
+        );
+        let reg = get(&app, "/v1/registrations/r").await;
+        assert_eq!(
+            (&reg["instance"], &reg["success_status"]),
+            (&json!(1), &json!("unknown"))
+        );
+        // The player still shows the current instance's delivery.
+        let again = app
+            .client
+            .get(format!("{}/p/{pid}/api/state", app.content_url))
+            .header("x-larch-session", &secret)
+            .send()
+            .await
+            .unwrap();
+        let again: Value = again.json().await.unwrap();
+        assert_eq!(
+            (&again["instance"], &again["step"]["next"]["next"]),
+            (&json!(1), &json!("deliver"))
+        );
+        // An instance the registration does not have (or not yet) is not found.
+        for instance in [json!(7), json!(-1)] {
+            let (status, _) = commit_as(
+                &app,
+                (&pid, &secret),
+                &body(3, "cmi.core.lesson_location", "x", instance),
+            )
+            .await;
+            assert_eq!(status, 404);
+        }
+    }
+}

@@ -674,6 +674,27 @@
     this.save();
     if (this.o.result) this.o.result(r, c);
   };
+  /** Unsent commits of earlier instances (keys `prefix` + 0 … n-1), sent to their instance. */
+  T.adopt = function (prefix, n) {
+    var t = this, s = t.env.storage, old = [];
+    for (var i = 0; i < n; i++) {
+      try { JSON.parse(s.getItem(prefix + i)).q.forEach(function (c) { c.instance = i; old.push(c); }); } catch (x) { /* none */ }
+    }
+    var keep = function (i) {
+      var q = old.filter(function (d) { return d.instance === i; });
+      try { if (q.length) s.setItem(prefix + i, JSON.stringify({ q: q })); else s.removeItem(prefix + i); } catch (x) { /* blocked */ }
+    }, go = function () {
+      var c = old[0];
+      if (c) t.req(c).then(function (res) {
+        var r = res.status;
+        if (r === 401 || r === 408 || r === 429 || r >= 500) return;
+        old.shift();
+        keep(c.instance);
+        go();
+      }).catch(function () { /* kept */ });
+    };
+    go();
+  };
   /** One commit with everything unacknowledged of the current session (highest seq). */
   T.merge = function () {
     var s = this.cur && this.cur.session, mine = this.q.filter(function (d) { return d.session === s; });
@@ -842,6 +863,7 @@
       auth: function () { p.ended(); }
     });
     p.tr.pump();
+    p.tr.adopt('larch.pending.' + st.registration_id + '.', st.instance);
     p.go(st.step.next);
   };
   function store(w) { try { return w.localStorage; } catch (x) { return null; } }
@@ -889,7 +911,7 @@
   /** Empties the content frame, then runs `then` (at once when it is empty already). */
   P.blank = function (then) {
     var f = this.frame, w = this.cw, done = false, go = function () { if (!done) { done = true; then(); } };
-    // A content window is closed, and its unload handlers have run, before `then`.
+    // A content window is closed (its unload handlers run) before `then`.
     if (w && !w.closed) {
       this.cw = null;
       w.close();

@@ -4,7 +4,7 @@
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::player::present::{PlayerState, player_state, present_next, present_step};
-use crate::player::service::{Computed, runtime_error, unix_ms};
+use crate::player::service::{Computed, Target, runtime_error, unix_ms};
 use crate::player::session::{PlayerCtx, authenticate, authenticate_cached, finished};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -82,38 +82,42 @@ async fn relaunch(
         .await
 }
 
+/// The body of `POST /p/{pid}/api/commit`: a `larch_runtime::Commit`, with `instance` when it
+/// belongs to an earlier instance of the registration (a tab left it unsent, and a launch has
+/// since started a newer instance).
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct CommitBody {
+    /// The commit.
+    #[serde(flatten)]
+    commit: Commit,
+    /// The earlier instance it belongs to; absent: the session's.
+    #[serde(default)]
+    instance: Option<i64>,
+}
+
 /// `POST /p/{pid}/api/commit`: SetValue calls, Terminate, or a learner's navigation.
 pub(crate) async fn commit(
     State(app): State<AppState>,
     Path(pid): Path<String>,
     headers: HeaderMap,
-    Json(commit): Json<Commit>,
+    Json(body): Json<CommitBody>,
 ) -> Result<axum::Json<CommitResult>, ApiError> {
     let ctx = authenticate_cached(&app, &pid, &headers).await?;
-    let course = playable(&app, &ctx).await?;
-    let id = ctx.session.id.clone();
+    let earlier = body.instance.filter(|i| *i != ctx.session.instance);
+    let target = match earlier {
+        Some(instance) => earlier_target(&app, &ctx, instance).await?,
+        None => ctx.target(),
+    };
+    let course = course_for(&app, &target).await?;
+    let (id, commit) = (ctx.session.id.clone(), &body.commit);
     let mut result = app
         .runtime
-        .drive(&app, &ctx.target(), &course, None, |mut state| {
+        .drive(&app, &target, &course, None, |mut state| {
             let now = unix_ms();
-            let result = larch_runtime::apply_commit(&course, &mut state, &commit, now)
+            let result = larch_runtime::apply_commit(&course, &mut state, commit, now)
                 .map_err(runtime_error)?;
-            let transcript = transcript_rows(&commit, &result);
-            let session = match &result.next {
-                Some(next) => {
-                    let step = Step {
-                        next: next.clone(),
-                        nav: result.nav.clone(),
-                    };
-                    session_update(&id, &step)
-                }
-                None => SessionWrite::Update {
-                    id: id.clone(),
-                    step: None,
-                    runtime_session: OpenDelivery::Unchanged,
-                    ended: None,
-                },
-            };
+            let transcript = transcript_rows(commit, &result);
+            let session = commit_session(&id, &result, earlier.is_some());
             let write = result.status != CommitStatus::Duplicate;
             Ok(Computed {
                 answer: result,
@@ -124,10 +128,58 @@ pub(crate) async fn commit(
             })
         })
         .await?;
-    if let Some(next) = result.next.take() {
-        result.next = Some(present_next(&app, &ctx, &course, next).await?);
+    match result.next.take() {
+        // An earlier instance's navigation stays there: the player shows the current one.
+        Some(_) if earlier.is_some() => {}
+        Some(next) => result.next = Some(present_next(&app, &ctx, &course, next).await?),
+        None => {}
     }
     Ok(axum::Json(result))
+}
+
+/// The player session's bookkeeping after a commit: what it shows next when the commit ended
+/// the delivery, else only that it was seen (always so for an earlier instance's commit).
+fn commit_session(id: &str, result: &CommitResult, earlier: bool) -> SessionWrite {
+    match &result.next {
+        Some(next) if !earlier => session_update(
+            id,
+            &Step {
+                next: next.clone(),
+                nav: result.nav.clone(),
+            },
+        ),
+        _ => SessionWrite::Update {
+            id: id.to_owned(),
+            step: None,
+            runtime_session: OpenDelivery::Unchanged,
+            ended: None,
+        },
+    }
+}
+
+/// The target of a commit for instance `instance`, earlier than the session's.
+async fn earlier_target(
+    app: &AppState,
+    ctx: &PlayerCtx,
+    instance: i64,
+) -> Result<Target, ApiError> {
+    let mut target = ctx.target();
+    let missing = || ApiError::NotFound {
+        what: "registration instance",
+        id: Some(instance.to_string()),
+    };
+    if !(0..target.instance).contains(&instance) {
+        return Err(missing());
+    }
+    let stored = app
+        .store
+        .runtime()
+        .load(target.scope, &target.registration, instance)
+        .await?
+        .ok_or_else(missing)?;
+    target.instance = instance;
+    target.version = stored.course_version;
+    Ok(target)
 }
 
 /// The body of `POST /p/{pid}/api/navigate`.
@@ -230,7 +282,11 @@ pub(crate) fn transcript_rows(commit: &Commit, result: &CommitResult) -> Vec<Tra
 }
 
 async fn playable(app: &AppState, ctx: &PlayerCtx) -> Result<Arc<RuntimeCourse>, ApiError> {
-    let t = ctx.target();
+    course_for(app, &ctx.target()).await
+}
+
+/// The run-time course `t` plays (409 when it has none).
+async fn course_for(app: &AppState, t: &Target) -> Result<Arc<RuntimeCourse>, ApiError> {
     app.runtime
         .courses
         .get(&app.store, t.scope, &t.course, (t.version, t.strictness))

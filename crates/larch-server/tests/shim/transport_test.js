@@ -74,7 +74,7 @@ function setup(opts = {}) {
   const c = clock(), s = server(c), st = opts.storage || storage();
   const results = [];
   const env = { fetch: s.fetch, XHR: s.XHR, storage: st, setTimeout: c.setTimeout, clearTimeout: c.clearTimeout };
-  const o = { base: '/p/ps_1/api/', secret: 'sec', key: 'larch.pending.reg_1.0', debounce: 500, result: (r, cm) => results.push([r, cm]), auth: () => { o.dead = true; } };
+  const o = { base: '/p/ps_1/api/', secret: 'sec', key: opts.key || 'larch.pending.reg_1.0', debounce: 500, result: (r, cm) => results.push([r, cm]), auth: () => { o.dead = true; } };
   const tr = new Transport(env, o);
   return { c, s, st, tr, o, results, env };
 }
@@ -262,6 +262,26 @@ const tests = {
     await t.c.advance(0);
     assert.deepStrictEqual([t.s.log[0].terminate, t.s.log[0].nav_request], [true, { request: 'continue' }]);
     assert.strictEqual(p.pending, null);
+  },
+  async 'an earlier instance\'s unsent commits go to that instance, then leave storage'() {
+    const st = storage(), done = ch('cmi.completion_status', 'completed');
+    const old = { session: 2, seq: 3, activity: 'A', changes: [done], terminate: true, nav_request: null };
+    st.setItem('larch.pending.reg_1.0', JSON.stringify({ q: [old, { ...old, seq: 4 }], s: { 2: 4 } }));
+    const t = setup({ storage: st, key: 'larch.pending.reg_1.1' });
+    assert.deepStrictEqual(t.tr.q, [], 'not the current instance\'s queue');
+    t.s.status = 401;
+    t.tr.adopt('larch.pending.reg_1.', 1);
+    await t.c.advance(0);
+    assert.deepStrictEqual(t.s.requests.map((r) => [r.body.instance, r.body.seq]), [[0, 3]], 'stops at a 401');
+    assert.strictEqual(JSON.parse(st.getItem('larch.pending.reg_1.0')).q.length, 2, 'kept for the next launch');
+    t.s.status = 200;
+    t.tr.adopt('larch.pending.reg_1.', 1);
+    await t.c.advance(0);
+    assert.deepStrictEqual(t.s.log.map((b) => [b.instance, b.session, b.seq, b.terminate]), [[0, 2, 3, true], [0, 2, 4, true]]);
+    assert.strictEqual(st.getItem('larch.pending.reg_1.0'), null);
+    t.tr.adopt('larch.pending.reg_1.', 1);
+    await t.c.advance(0);
+    assert.strictEqual(t.s.log.length, 2, 'nothing left to send');
   },
 };
 
