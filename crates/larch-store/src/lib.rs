@@ -60,7 +60,7 @@ pub use registrations::{
 };
 pub use runtime::{
     NewPlayerSession, OpenDelivery, PlayerSession, Rollup, RuntimeSave, RuntimeStore, RuntimeWrite,
-    SessionWrite, StaleSession, StoredInstance, StoredRuntime, TranscriptRow,
+    SaveBatches, SessionWrite, StaleSession, StoredInstance, StoredRuntime, TranscriptRow,
 };
 pub use scope::{AppId, Environment, Scope, TenantId};
 pub use traits::{

@@ -203,6 +203,16 @@ pub enum RuntimeSave {
     SessionEnded,
 }
 
+/// How run-time saves were written so far by this process: many saves queued at once share
+/// a transaction (group commit; docs/runtime.md, "Performance").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SaveBatches {
+    /// Transactions written (or tried) by the group-commit lanes.
+    pub transactions: u64,
+    /// Saves they carried.
+    pub saves: u64,
+}
+
 /// An open player session the abandoned-session timeout should close.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaleSession {
@@ -281,6 +291,9 @@ pub trait RuntimeStore: Send + Sync {
         seen_before: i64,
         limit: i64,
     ) -> Result<Vec<StaleSession>, StoreError>;
+
+    /// How this process's saves were grouped into transactions so far.
+    fn save_batches(&self) -> SaveBatches;
 
     /// The server-wide secret `name`, created from `generate` by whichever node asks first.
     async fn server_secret(&self, name: &str, generate: String) -> Result<String, StoreError>;

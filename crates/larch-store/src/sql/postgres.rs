@@ -64,10 +64,20 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
+/// Group-commit lanes at most (sql/group_commit.rs).
+const LANES: usize = 4;
+
+/// Run-time saves per transaction at most. Each is a subtransaction (its savepoint), and a
+/// transaction with more than 64 of them overflows PostgreSQL's per-backend cache of
+/// subtransaction ids, which slows every other session's visibility checks while it lasts.
+const MAX_BATCH: usize = 64;
+
 /// The PostgreSQL implementation of every store trait.
 #[derive(Debug)]
 pub(crate) struct PgBackend {
     pool: PgPool,
+    /// Run-time saves, written in batches by a few lanes.
+    commits: super::group_commit::GroupCommit,
     /// Set when autovacuum is off: when to analyze the LRS tables.
     analyze: Option<super::pg_analyze::AnalyzeSchedule>,
 }
@@ -82,7 +92,17 @@ impl PgBackend {
             .await?;
         super::migrator(MIGRATIONS).run(&pool).await?;
         let analyze = super::pg_analyze::AnalyzeSchedule::if_needed(&pool).await?;
-        Ok(Self { pool, analyze })
+        // A few lanes, so one batch's fsync overlaps the next batch's statements; at most half
+        // the pool, so other requests always find a connection.
+        let lanes = usize::try_from(max_connections / 2)
+            .unwrap_or(1)
+            .clamp(1, LANES);
+        let commits = body::start_group_commit(&pool, lanes, MAX_BATCH);
+        Ok(Self {
+            pool,
+            commits,
+            analyze,
+        })
     }
 
     async fn read(&self, scope: Scope) -> Result<Transaction<'static, Postgres>, StoreError> {
@@ -92,17 +112,35 @@ impl PgBackend {
     /// A transaction in `scope`: `BEGIN` and the scope's settings go in one round trip (the
     /// values are integers and a fixed environment name, so they are inlined as literals).
     async fn write(&self, scope: Scope) -> Result<Transaction<'static, Postgres>, StoreError> {
-        let begin = format!(
-            "BEGIN; SELECT set_config('larch.tenant_id', '{}', true), \
-             set_config('larch.app_id', '{}', true), set_config('larch.env', '{}', true)",
-            scope.tenant.0,
-            scope.app.0,
-            scope.env.as_str()
-        );
-        self.pool
-            .begin_with(begin)
+        Self::begin_scoped(&self.pool, scope).await
+    }
+
+    /// A transaction in `scope` on `pool`.
+    async fn begin_scoped(
+        pool: &PgPool,
+        scope: Scope,
+    ) -> Result<Transaction<'static, Postgres>, StoreError> {
+        pool.begin_with(format!("BEGIN; {}", scope_settings(scope)))
             .await
             .map_err(StoreError::unavailable)
+    }
+
+    /// Starts a batched save's savepoint and sets its scope (row-level security), after
+    /// releasing the previous job's when `release`: one round trip. A rollback to the
+    /// savepoint also undoes the scope's settings.
+    async fn job_savepoint(
+        tx: &mut Transaction<'static, Postgres>,
+        scope: Scope,
+        release: bool,
+    ) -> Result<(), StoreError> {
+        let release = if release {
+            "RELEASE SAVEPOINT job; "
+        } else {
+            ""
+        };
+        let sql = format!("{release}SAVEPOINT job; {}", scope_settings(scope));
+        sqlx::Executor::execute(&mut **tx, sql.as_str()).await?;
+        Ok(())
     }
 
     async fn unscoped_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
@@ -186,6 +224,19 @@ impl PgBackend {
     }
 }
 
+/// The statement that sets `scope` for the rest of the transaction. The values are integers
+/// and a fixed environment name, so they are inlined as literals (one round trip with what
+/// precedes it).
+fn scope_settings(scope: Scope) -> String {
+    format!(
+        "SELECT set_config('larch.tenant_id', '{}', true), \
+         set_config('larch.app_id', '{}', true), set_config('larch.env', '{}', true)",
+        scope.tenant.0,
+        scope.app.0,
+        scope.env.as_str()
+    )
+}
+
 /// The aggregates' shared implementation, compiled for PostgreSQL.
 mod body {
     use super::PgBackend as This;
@@ -203,6 +254,7 @@ mod body {
     include!("body/launches.rs");
     include!("body/idempotency.rs");
     include!("body/runtime.rs");
+    include!("body/runtime_save.rs");
     include!("body/branding.rs");
     include!("body/xapi_credentials.rs");
     include!("body/xapi_query.rs");

@@ -75,7 +75,13 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 pub(crate) struct SqliteBackend {
     read: SqlitePool,
     write: SqlitePool,
+    /// Run-time saves, written in batches through the writer connection.
+    commits: super::group_commit::GroupCommit,
 }
+
+/// Run-time saves per transaction at most (sql/group_commit.rs): SQLite has a single writer,
+/// so one lane takes whatever queued while it wrote the previous batch.
+const MAX_BATCH: usize = 256;
 
 impl SqliteBackend {
     /// Opens (or creates) the database file and applies migrations.
@@ -102,7 +108,12 @@ impl SqliteBackend {
             .max_connections(4)
             .connect_with(options.read_only(true))
             .await?;
-        Ok(Self { read, write })
+        let commits = body::start_group_commit(&write, 1, MAX_BATCH);
+        Ok(Self {
+            read,
+            write,
+            commits,
+        })
     }
 
     /// A read transaction. The scope is enforced by the queries alone on SQLite.
@@ -121,6 +132,30 @@ impl SqliteBackend {
     /// A write transaction before any scope is known (bootstrap, tenants).
     async fn unscoped_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         self.write.begin().await.map_err(StoreError::unavailable)
+    }
+
+    /// A write transaction in `scope` on `pool` (the writer).
+    async fn begin_scoped(
+        pool: &SqlitePool,
+        _scope: crate::Scope,
+    ) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        pool.begin().await.map_err(StoreError::unavailable)
+    }
+
+    /// Starts a batched save's savepoint (sql/group_commit.rs), after releasing the previous
+    /// job's when `release` (SQLite has no round trips to save by merging).
+    async fn job_savepoint(
+        tx: &mut Transaction<'static, Sqlite>,
+        _scope: crate::Scope,
+        release: bool,
+    ) -> Result<(), StoreError> {
+        let sql = if release {
+            "RELEASE SAVEPOINT job; SAVEPOINT job"
+        } else {
+            "SAVEPOINT job"
+        };
+        sqlx::Executor::execute(&mut **tx, sql).await?;
+        Ok(())
     }
 
     /// Sets the scope on a transaction: nothing to do on SQLite.
@@ -189,6 +224,7 @@ mod body {
     include!("body/launches.rs");
     include!("body/idempotency.rs");
     include!("body/runtime.rs");
+    include!("body/runtime_save.rs");
     include!("body/branding.rs");
     include!("body/xapi_credentials.rs");
     include!("body/xapi_query.rs");
