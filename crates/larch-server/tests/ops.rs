@@ -156,6 +156,71 @@ async fn ready_is_503_while_the_database_is_away_and_recovers() {
     assert_eq!(app.get("/v1/learners").send().await.unwrap().status(), 200);
 }
 
+/// Drops every table of the database under a running server, as a file replaced by an empty
+/// one or a recreated schema would leave it.
+async fn empty_database(config: &larch_store::DatabaseConfig) {
+    match config {
+        larch_store::DatabaseConfig::Sqlite { path } => {
+            let url = format!("sqlite://{}", path.display());
+            let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            )
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+            sqlx::raw_sql("PRAGMA foreign_keys = OFF")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            for table in tables {
+                let drop = format!("DROP TABLE \"{table}\"");
+                sqlx::raw_sql(&drop).execute(&mut conn).await.unwrap();
+            }
+        }
+        larch_store::DatabaseConfig::Postgres { url, .. } => {
+            let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::raw_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+/// Regression: on a database emptied or replaced under a running server `/ready` answered 200
+/// (`SELECT 1` works) while every API request failed with 500. It now checks that the
+/// migrations this binary embeds are applied.
+#[tokio::test]
+async fn ready_is_503_when_the_database_lost_its_schema() {
+    for db in [
+        larch_store::testing::sqlite().await,
+        larch_store::testing::postgres().await,
+    ] {
+        let config = db.config.clone();
+        let app = TestApp::with_config(db, larch_server::ServerConfig::default()).await;
+        let ready = format!("{}/ready", app.api_url);
+        assert_eq!(app.client.get(&ready).send().await.unwrap().status(), 200);
+        empty_database(&config).await;
+        let api = app.get("/v1/learners").send().await.unwrap().status();
+        assert!(api.is_server_error(), "{} {api}", app.kind());
+        let res = app.client.get(&ready).send().await.unwrap();
+        assert_eq!(res.status(), 503, "{}", app.kind());
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["status"], "unavailable");
+        assert_eq!(
+            app.client
+                .get(format!("{}/health", app.api_url))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200,
+            "liveness does not depend on the database"
+        );
+    }
+}
+
 #[tokio::test]
 async fn serve_returns_after_the_shutdown_signal() {
     let db = larch_store::testing::sqlite().await;

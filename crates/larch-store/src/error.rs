@@ -21,6 +21,10 @@ pub enum StoreError {
     /// Applying the migrations failed at start.
     #[error("applying database migrations failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database answers but lacks this binary's schema (emptied or replaced after the
+    /// migrations ran at start); `/ready` reports it.
+    #[error("the database schema is not migrated: {0}")]
+    NotMigrated(String),
     /// A stored value that the code cannot read back (a bug or a hand-edited row).
     #[error("invalid stored data: {0}")]
     Corrupt(String),

@@ -30,6 +30,22 @@ fn migrator(files: &[(i64, &'static str, &'static str)]) -> Migrator {
     }
 }
 
+/// Whether every migration this binary embeds is recorded as applied in the database.
+fn check_migrations(
+    files: &[(i64, &'static str, &'static str)],
+    applied: &[i64],
+) -> Result<(), StoreError> {
+    match files
+        .iter()
+        .find(|(version, ..)| !applied.contains(version))
+    {
+        None => Ok(()),
+        Some((version, description, _)) => Err(StoreError::NotMigrated(format!(
+            "migration {version} ({description}) is not applied"
+        ))),
+    }
+}
+
 /// Reads a stored environment name.
 fn env_of(raw: &str) -> Result<crate::Environment, StoreError> {
     crate::Environment::parse(raw)

@@ -54,8 +54,21 @@ impl This {
 impl Backend for This {
     async fn ping(&self) -> Result<(), StoreError> {
         let mut tx = self.unscoped_read().await?;
-        sqlx::query("SELECT 1").execute(&mut *tx).await?;
-        Ok(())
+        // Answering is not enough: a database emptied or replaced under a running process (a
+        // restored old backup, a recreated schema) answers `SELECT 1` and fails every request.
+        let applied: Vec<i64> =
+            match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(StoreError::from)
+            {
+                Err(StoreError::Database(_)) => {
+                    return Err(StoreError::NotMigrated("no migrations table".into()));
+                }
+                other => other?,
+            };
+        tx.commit().await?;
+        super::super::check_migrations(super::MIGRATIONS, &applied)
     }
 
     fn kind(&self) -> &'static str {
