@@ -21,7 +21,7 @@
 //!    runs the navigation that follows; the answer says what to deliver next.
 
 use larch_cmi::{Change, RejectedChange, RuntimeOutcome, TranscriptEntry, apply_batch};
-use larch_sequencing::NavigationRequest;
+use larch_sequencing::{NavigationRequest, ObjectiveState};
 use serde::{Deserialize, Serialize};
 
 use crate::course::RuntimeCourse;
@@ -149,8 +149,12 @@ fn apply_open(
         )?;
         (Some(step.next), step.nav)
     } else {
+        let (nav, root) = nav_with(course, state)?;
+        if let Some(root) = root {
+            state.recorded.fold_root(&root);
+        }
         refresh_recorded(course, state);
-        (None, nav_with(course, state)?)
+        (None, nav)
     };
     Ok(CommitResult {
         status: CommitStatus::Applied,
@@ -162,21 +166,27 @@ fn apply_open(
     })
 }
 
-/// The look-ahead including what the open attempt has reported so far (SCORM 2004).
-fn nav_with(course: &RuntimeCourse, state: &RegistrationState) -> Result<NavState, RuntimeError> {
+/// The look-ahead including what the open attempt has reported so far (SCORM 2004), and
+/// the root's rollup with it.
+fn nav_with(
+    course: &RuntimeCourse,
+    state: &RegistrationState,
+) -> Result<(NavState, Option<ObjectiveState>), RuntimeError> {
+    let now = || Ok((nav_now(course, state)?, None));
     if !course.is_sequenced() {
-        return nav_now(course, state);
+        return now();
     }
     let Some((_, session)) = state.open_session() else {
-        return nav_now(course, state);
+        return now();
     };
     let record = &state.activities[&session.activity];
     let Some(cmi) = record.cmi.as_ref() else {
-        return nav_now(course, state);
+        return now();
     };
     let report = sco_report(cmi, &RuntimeOutcome::from_state(cmi), &record.reported);
     let seq = crate::sequenced::load(course, state)?;
-    Ok(crate::sequenced::nav_after(course, &seq, &report))
+    let (nav, root) = crate::sequenced::nav_after(course, &seq, &report);
+    Ok((nav, Some(root)))
 }
 
 fn mark_applied(state: &mut RegistrationState, commit: &Commit, now: i64) {
@@ -212,20 +222,23 @@ fn late(
     let batch = apply_batch(&mut cmi, &course.config, &commit.changes, now);
     let outcome = RuntimeOutcome::from_state(&cmi);
     record.recorded.fold(&outcome);
+    let mut reported = record.reported.clone();
+    reported.extend(batch.transcript.iter().map(|t| t.element.clone()));
+    let mut report = sco_report(&cmi, &outcome, &reported);
+    (report.session_time_secs, report.exit, report.nav_request) = (None, None, None);
     if latest && record.cmi.is_some() {
-        record
-            .reported
-            .extend(batch.transcript.iter().map(|t| t.element.clone()));
-        let mut report = sco_report(&cmi, &outcome, &record.reported);
-        (report.session_time_secs, report.exit, report.nav_request) = (None, None, None);
+        record.reported = reported;
         record.cmi = Some(cmi);
         if course.is_sequenced() {
-            let mut seq = crate::sequenced::load(course, state)?;
-            if let Some(ix) = seq.tree().find(&commit.activity) {
-                seq.record(ix, &report);
-                crate::sequenced::save(state, &seq);
-            }
+            record_into_engine(course, state, &commit.activity, &report)?;
         }
+    } else if course.is_sequenced() {
+        // A later session owns the activity's tracking: the course's rollup of this report
+        // is computed on a copy and kept only in the course's sticky results.
+        let mut scratch = state.clone();
+        record_into_engine(course, &mut scratch, &commit.activity, &report)?;
+        refresh_recorded(course, &mut scratch);
+        state.recorded = scratch.recorded;
     }
     mark_applied(state, commit, now);
     refresh_recorded(course, state);
@@ -240,6 +253,21 @@ fn late(
         next: None,
         nav: nav_now(course, state)?,
     })
+}
+
+/// Records `report` into the sequencing engine's tracking of `activity` (SN 4.2).
+fn record_into_engine(
+    course: &RuntimeCourse,
+    state: &mut RegistrationState,
+    activity: &str,
+    report: &larch_sequencing::ScoReport,
+) -> Result<(), RuntimeError> {
+    let mut seq = crate::sequenced::load(course, state)?;
+    if let Some(ix) = seq.tree().find(activity) {
+        seq.record(ix, report);
+        crate::sequenced::save(state, &seq);
+    }
+    Ok(())
 }
 
 /// 4th Ed `adl.data`: the values of the stores the SCO may write (RTE 4.3).

@@ -178,10 +178,11 @@ fn sticky(
     } else {
         completion
     };
-    let success = if recorded.passed {
-        SuccessStatus::Passed
-    } else {
-        success
+    let success = match success {
+        _ if recorded.passed => SuccessStatus::Passed,
+        // A failure once reported is not forgotten either (a pass still wins).
+        SuccessStatus::Unknown if recorded.failed => SuccessStatus::Failed,
+        known => known,
     };
     (completion, success)
 }
@@ -229,17 +230,22 @@ fn blank_row() -> ActivityProgress {
 
 fn with_record(mut row: ActivityProgress, record: Option<&ActivityRecord>) -> ActivityProgress {
     let Some(record) = record else { return row };
+    let score = |s: &larch_cmi::Score| ProgressScore {
+        scaled: s.scaled,
+        raw: s.raw,
+        min: s.min,
+        max: s.max,
+    };
     if let Some(cmi) = &record.cmi {
-        let s = RuntimeOutcome::from_state(cmi).score;
-        let own = ProgressScore {
-            scaled: s.scaled,
-            raw: s.raw,
-            min: s.min,
-            max: s.max,
-        };
+        let own = score(&RuntimeOutcome::from_state(cmi).score);
         if !own.is_empty() {
             row.score = own;
         }
+    }
+    // A score only a late commit carried (replayed after a relaunch, kept in the sticky
+    // results and not in the attempt's data) is still the latest the content reported.
+    if row.score.is_empty() {
+        row.score = score(&record.recorded.score);
     }
     let (c, s) = sticky(row.completion_status, row.success_status, &record.recorded);
     row.completion_status = c;

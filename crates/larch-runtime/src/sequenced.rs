@@ -72,7 +72,14 @@ pub(crate) fn nav_state(course: &RuntimeCourse, seq: &Sequencer) -> NavState {
 /// The navigation state as it would be if the current SCO terminated with `report` now:
 /// recorded on a scratch copy, so a commit's look-ahead reflects its data (RTE 4.4.2) while
 /// the attempt itself goes on.
-pub(crate) fn nav_after(course: &RuntimeCourse, seq: &Sequencer, report: &ScoReport) -> NavState {
+/// Also the root's primary objective then (its rollup, SN 4.6), which the course's sticky
+/// results take in at once: a 2004 course completed in a session that is still open (a
+/// closed tab) reads completed before the session is closed.
+pub(crate) fn nav_after(
+    course: &RuntimeCourse,
+    seq: &Sequencer,
+    report: &ScoReport,
+) -> (NavState, ObjectiveState) {
     let mut scratch = seq.clone();
     if let Some(current) = scratch
         .current()
@@ -80,7 +87,8 @@ pub(crate) fn nav_after(course: &RuntimeCourse, seq: &Sequencer, report: &ScoRep
     {
         scratch.record(current, report);
     }
-    nav_state(course, &scratch)
+    let root = scratch.objective_view(ActivityIx(0), 0);
+    (nav_state(course, &scratch), root)
 }
 
 /// Turns the engine's outcome into the player's next step, opening a session on a delivery.

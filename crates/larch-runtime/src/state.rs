@@ -50,6 +50,13 @@ pub struct Recorded {
 }
 
 impl Recorded {
+    /// Folds in the course root's rollup (SN 4.6) of what an open attempt reported so far.
+    pub fn fold_root(&mut self, root: &larch_sequencing::ObjectiveState) {
+        self.completed |= root.completed == Some(true);
+        self.passed |= root.satisfied == Some(true);
+        self.failed |= root.satisfied == Some(false);
+    }
+
     /// Folds in what a commit reported.
     pub fn fold(&mut self, outcome: &RuntimeOutcome) {
         match outcome.completion {

@@ -119,6 +119,109 @@ fn a_late_commit_after_the_session_closed_keeps_its_completion() {
 }
 
 #[test]
+fn a_commit_replayed_after_a_relaunch_keeps_its_score() {
+    // A killed tab: its last commit waits in the browser while the learner relaunches, and
+    // the next page replays it into the closed session, which is no longer the latest.
+    let course = scorm12();
+    let mut reg = registration(&course);
+    let d = start(&course, &mut reg, T0);
+    commit(
+        &course,
+        &mut reg,
+        &d,
+        1,
+        &[("cmi.core.lesson_location", "p1")],
+        false,
+    );
+    let again = delivered(&launch(&course, &mut reg, T0 + 60_000).expect("relaunch"));
+    assert_eq!(again.activity, "a");
+    let done = [
+        ("cmi.core.score.raw", "85"),
+        ("cmi.core.lesson_status", "passed"),
+    ];
+    let late = commit(&course, &mut reg, &d, 2, &done, false);
+    assert_eq!(late.status, CommitStatus::Late);
+    let p = progress(&course, &reg);
+    let a = p.activities.iter().find(|a| a.id == "a").expect("row");
+    assert_eq!(a.completion_status, CompletionStatus::Completed);
+    assert_eq!(a.success_status, SuccessStatus::Passed);
+    assert_eq!(a.score.raw, Some(85.0));
+}
+
+/// SCORM 2004 4th Ed: SCO `sco1` alone under the root.
+fn scorm2004_single() -> larch_runtime::RuntimeCourse {
+    let sco2 = r#"<item identifier="sco2" identifierref="r2"><title>Two</title></item>"#;
+    with_pages(&MANIFEST_2004.replace(sco2, ""), &["one.html", "two.html"])
+}
+
+#[test]
+fn a_scorm2004_course_completed_in_a_session_still_open_reads_completed() {
+    // The tab was closed after the commit: the session stays open until the timeout.
+    let course = scorm2004_single();
+    let mut reg = registration(&course);
+    let one = start(&course, &mut reg, T0);
+    let done = [
+        ("cmi.completion_status", "completed"),
+        ("cmi.success_status", "passed"),
+    ];
+    commit(&course, &mut reg, &one, 1, &done, false);
+    let p = progress(&course, &reg);
+    assert_eq!(
+        (p.completion_status, p.success_status),
+        (CompletionStatus::Completed, SuccessStatus::Passed)
+    );
+}
+
+#[test]
+fn a_commit_replayed_after_a_relaunch_completes_a_scorm2004_course() {
+    let course = scorm2004_single();
+    let mut reg = registration(&course);
+    let one = start(&course, &mut reg, T0);
+    let started = [("cmi.completion_status", "incomplete")];
+    commit(&course, &mut reg, &one, 1, &started, false);
+    // The tab dies with the results unsent; the relaunch closes the session (its
+    // "incomplete" goes to the engine) and resumes in a new one, then the new page replays
+    // the old session's last commit.
+    let again = start(&course, &mut reg, T0 + 60_000);
+    assert_eq!(again.activity, "sco1");
+    let done = [
+        ("cmi.completion_status", "completed"),
+        ("cmi.success_status", "passed"),
+    ];
+    let late = commit(&course, &mut reg, &one, 2, &done, false);
+    assert_eq!(late.status, CommitStatus::Late);
+    let p = progress(&course, &reg);
+    assert_eq!(
+        (p.completion_status, p.success_status),
+        (CompletionStatus::Completed, SuccessStatus::Passed)
+    );
+}
+
+#[test]
+fn a_failure_once_reported_is_not_forgotten() {
+    let course = scorm12();
+    let mut reg = registration(&course);
+    let d = start(&course, &mut reg, T0);
+    commit(
+        &course,
+        &mut reg,
+        &d,
+        1,
+        &[("cmi.core.lesson_location", "p1")],
+        false,
+    );
+    start(&course, &mut reg, T0 + 60_000);
+    let failed = [("cmi.core.lesson_status", "failed")];
+    commit(&course, &mut reg, &d, 2, &failed, false);
+    let p = progress(&course, &reg);
+    let a = p.activities.iter().find(|a| a.id == "a").expect("row");
+    assert_eq!(
+        (a.completion_status, a.success_status),
+        (CompletionStatus::Completed, SuccessStatus::Failed)
+    );
+}
+
+#[test]
 fn prerequisites_gate_the_simple_model() {
     let course = scorm12();
     let mut reg = registration(&course);

@@ -9,7 +9,8 @@ use larch_runtime::{
 
 pub const T0: i64 = 1_700_000_000_000;
 
-const MANIFEST_2004: &str = r#"<?xml version="1.0"?>
+/// The manifest of [`scorm2004`].
+pub const MANIFEST_2004: &str = r#"<?xml version="1.0"?>
 <manifest identifier="m04" version="1" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
   xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3" xmlns:imsss="http://www.imsglobal.org/xsd/imsss">
   <metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion></metadata>
@@ -53,7 +54,8 @@ fn course_from(files: Vec<(String, Vec<u8>)>) -> RuntimeCourse {
     RuntimeCourse::from_course(&course).expect("a runtime course")
 }
 
-fn with_pages(manifest: &str, pages: &[&str]) -> RuntimeCourse {
+/// A course of `manifest` with empty `pages`.
+pub fn with_pages(manifest: &str, pages: &[&str]) -> RuntimeCourse {
     let mut files = vec![("imsmanifest.xml".to_owned(), manifest.as_bytes().to_vec())];
     files.extend(
         pages
