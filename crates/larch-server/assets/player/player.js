@@ -607,14 +607,18 @@
       var d = JSON.parse(env.storage.getItem(o.key)) || {};
       this.q = d.q || [];
       this.seqs = d.s || {};
+      // Changes of a page that died within the debounce (a killed tab): the next commit.
+      if (d.d && d.d.changes.length) this.cut(null, true, d.d);
     } catch (x) { /* no storage: the queue lives in memory only */ }
   }
   var T = Transport.prototype;
+  /** Stores the queue, the numbering and the changes not cut yet (`d`). */
   T.save = function () {
-    var keys = Object.keys(this.seqs);
+    var keys = Object.keys(this.seqs), c = this.cur;
     // The numbering of the 16 latest sessions survives a reload.
     if (keys.length > 16) delete this.seqs[keys.sort(function (a, b) { return a - b; })[0]];
-    try { this.env.storage.setItem(this.o.key, JSON.stringify({ q: this.q, s: this.seqs })); } catch (x) { /* full or blocked */ }
+    var d = c && this.changes.length ? { session: c.session, activity: c.activity, changes: this.changes } : null;
+    try { this.env.storage.setItem(this.o.key, JSON.stringify({ q: this.q, s: this.seqs, d: d })); } catch (x) { /* full or blocked */ }
   };
   T.start = function (session, activity) {
     this.cut();
@@ -624,17 +628,21 @@
     var t = this;
     t.changes.push(change);
     if (!important) return;
+    // A status or score is in storage at once: a tab killed within the debounce loses nothing.
+    t.save();
     t.env.clearTimeout(t.deb);
     t.deb = t.env.setTimeout(function () { t.cut(); }, t.o.debounce);
   };
-  /** Turns the changes since the last commit into a queued commit; `x`: {terminate, nav}. */
-  T.cut = function (x, hold) {
+  /** Turns the changes since the last commit (or those of `from`, stored by a page that
+   * died) into a queued commit; `x`: {terminate, nav}. */
+  T.cut = function (x, hold, from) {
     x = x || {};
     this.env.clearTimeout(this.deb);
-    if (!this.cur || (!this.changes.length && !x.terminate && !x.nav)) return null;
-    var s = this.cur.session, c = {
-      session: s, seq: (this.seqs[s] = (this.seqs[s] || 0) + 1), activity: this.cur.activity,
-      changes: this.changes.splice(0), terminate: !!x.terminate, nav_request: x.nav || null
+    var cur = from || this.cur, changes = from ? from.changes : this.changes;
+    if (!cur || (!changes.length && !x.terminate && !x.nav)) return null;
+    var s = cur.session, c = {
+      session: s, seq: (this.seqs[s] = (this.seqs[s] || 0) + 1), activity: cur.activity,
+      changes: changes.splice(0), terminate: !!x.terminate, nav_request: x.nav || null
     };
     this.q.push(c);
     this.save();

@@ -181,6 +181,19 @@ const tests = {
     assert.strictEqual(u.s.log[1].terminate, true);
     assert.deepStrictEqual(queued(u), []);
   },
+  async 'an important change is stored at once and survives a page killed within the debounce'() {
+    const t = setup();
+    t.tr.start(2, 'A');
+    t.tr.set(ch('cmi.location', 'p3'), false);
+    t.tr.set(ch('cmi.completion_status', 'completed'), true);
+    // The renderer dies now: no timer runs, no pagehide. The next load of the registration:
+    const u = setup({ storage: t.st });
+    u.tr.pump();
+    await u.c.advance(0);
+    assert.deepStrictEqual(u.s.log.map((b) => [b.session, b.seq, b.activity, b.changes.map((x) => x.value)]), [[2, 1, 'A', ['p3', 'completed']]]);
+    assert.deepStrictEqual(queued(u), []);
+    assert.strictEqual(JSON.parse(u.st.getItem('larch.pending.reg_1.0')).d, null, 'nothing left uncut');
+  },
   async 'numbering continues after a reload of the same session'() {
     const t = setup();
     t.tr.start(5, 'A');
