@@ -4,118 +4,24 @@
 //! API must show what the content reported. Needs /usr/bin/chromium and chromedriver
 //! (`.ci/run` installs them); fails loudly without them.
 
+#[expect(dead_code, reason = "shared with the other end-to-end tests")]
+#[path = "e2e/learner.rs"]
+mod learner;
 #[path = "e2e/webdriver.rs"]
 mod webdriver;
 
 use larch_server::testing::TestApp;
-use serde_json::{Value, json};
-use std::time::Duration;
+use learner::{GOLF_STARTED, get, open_content, progress_until};
+use serde_json::json;
 use webdriver::Browser;
 
 const GOLF12: &str = "scorm12/golf_RuntimeBasicCalls_SCORM12.zip";
 const GOLF2004_FORCED: &str =
     "scorm2004-3rd/golf_SequencingForcedSequential_SCORM20043rdEdition.zip";
 
-/// Uploads a fixture as course `id` and waits for its import.
-async fn import(app: &TestApp, path: &str, id: &str) {
-    let file = format!(
-        "{}/../../../shared/fixtures/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("fixture {file}: {e}"));
-    let part = reqwest::multipart::Part::bytes(bytes).file_name("package.zip");
-    let form = reqwest::multipart::Form::new()
-        .part("file", part)
-        .text("id", id.to_owned());
-    let res = app
-        .request(reqwest::Method::POST, "/v1/courses")
-        .multipart(form);
-    let job: Value = res.send().await.expect("upload").json().await.expect("job");
-    let job_path = format!("/v1/import_jobs/{}", job["id"].as_str().expect("job id"));
-    for _ in 0..600 {
-        let now = get(app, &job_path).await;
-        match now["status"].as_str() {
-            Some("succeeded") => return,
-            Some("failed") => panic!("import of {path} failed: {now}"),
-            _ => tokio::time::sleep(Duration::from_millis(100)).await,
-        }
-    }
-    panic!("import of {path} did not finish");
-}
-
-async fn get(app: &TestApp, path: &str) -> Value {
-    app.get(path)
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("json")
-}
-
-/// Registers learner `ada` as registration `reg` and returns a launch URL.
-async fn register(app: &TestApp, reg: &str, course: &str) {
-    let body = json!({"id": reg, "course_id": course,
-        "learner": {"id": "ada", "first_name": "Ada", "last_name": "Lovelace"}});
-    let res = app
-        .post("/v1/registrations", &body)
-        .send()
-        .await
-        .expect("register");
-    assert_eq!(
-        res.status(),
-        201,
-        "{}",
-        res.text().await.unwrap_or_default()
-    );
-}
-
-async fn launch(app: &TestApp, reg: &str) -> String {
-    let path = format!("/v1/registrations/{reg}/launch");
-    let res = app.post(&path, &json!({})).send().await.expect("launch");
-    let launch: Value = res.json().await.expect("launch json");
-    launch["url"].as_str().expect("launch url").to_owned()
-}
-
-/// Polls the progress of `reg` until `done` holds, or panics with the last answer.
-async fn progress_until(app: &TestApp, reg: &str, done: impl Fn(&Value) -> bool) -> Value {
-    let path = format!("/v1/registrations/{reg}/progress");
-    let mut last = Value::Null;
-    for _ in 0..100 {
-        last = get(app, &path).await;
-        if done(&last) {
-            return last;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("progress of {reg} never matched: {last}");
-}
-
 /// Opens the launch URL and steps into the golf SCO's frame once it has started.
 async fn open_sco(b: &Browser, url: &str) {
-    b.goto(url).await;
-    b.wait_for(
-        "the content frame",
-        "var f = document.querySelector('.lp-frame'); return !!f && f.src.indexOf('/a/') >= 0",
-        30,
-    )
-    .await;
-    // Into the SCO's frame, again after any prompt (the resume question) reset the context.
-    for _ in 0..300 {
-        b.frame(None).await;
-        let frame = b.find(".lp-frame").await;
-        b.frame(Some(&frame)).await;
-        let started = b
-            .try_eval(
-                "return typeof currentPage === 'number' && !!document.getElementById('butNext')",
-            )
-            .await;
-        if started == true {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the golf SCO did not start");
+    open_content(b, url, GOLF_STARTED).await;
 }
 
 /// Clicks the SCO's own "Next" button `n` times.
@@ -163,9 +69,8 @@ async fn pass_the_quiz(b: &Browser) {
 #[tokio::test]
 async fn golf_scorm12_is_clicked_through_passed_and_exited_in_chromium() {
     let app = TestApp::sqlite().await;
-    import(&app, GOLF12, "golf12").await;
-    register(&app, "reg-golf", "golf12").await;
-    let url = launch(&app, "reg-golf").await;
+    app.import_fixture(GOLF12, "golf12").await;
+    let url = app.register_and_launch("reg-golf", "golf12", "ada").await;
     let b = Browser::start().await;
     open_sco(&b, &url).await;
     b.frame(None).await;
@@ -207,14 +112,13 @@ async fn golf_scorm12_is_clicked_through_passed_and_exited_in_chromium() {
 #[tokio::test]
 async fn closing_the_tab_right_after_completion_keeps_the_completion() {
     let app = TestApp::sqlite().await;
-    import(&app, GOLF12, "golf12").await;
-    register(&app, "reg-close", "golf12").await;
+    app.import_fixture(GOLF12, "golf12").await;
+    let first = app.register_and_launch("reg-close", "golf12", "ada").await;
     let b = Browser::start().await;
-    open_sco(&b, &launch(&app, "reg-close").await).await;
+    open_sco(&b, &first).await;
     // The last page sets lesson_status "completed"; the tab goes before the debounce ends.
     next_pages(&b, 14).await;
-    b.frame(None).await;
-    b.goto("about:blank").await;
+    b.close_tab().await;
     let p = progress_until(&app, "reg-close", |p| p["completion_status"] == "completed").await;
     assert_eq!(p["completion_status"], "completed");
 }
@@ -222,10 +126,10 @@ async fn closing_the_tab_right_after_completion_keeps_the_completion() {
 #[tokio::test]
 async fn suspend_and_resume_across_launches() {
     let app = TestApp::sqlite().await;
-    import(&app, GOLF12, "golf12").await;
-    register(&app, "reg-resume", "golf12").await;
+    app.import_fixture(GOLF12, "golf12").await;
+    let first = app.register_and_launch("reg-resume", "golf12", "ada").await;
     let b = Browser::start().await;
-    open_sco(&b, &launch(&app, "reg-resume").await).await;
+    open_sco(&b, &first).await;
     next_pages(&b, 3).await;
     b.frame(None).await;
     // "Save and exit": the SCO sets cmi.core.exit = suspend as it unloads.
@@ -237,7 +141,7 @@ async fn suspend_and_resume_across_launches() {
     )
     .await;
     // A new launch resumes at page 3 (the SCO asks with confirm(), which the browser accepts).
-    open_sco(&b, &launch(&app, "reg-resume").await).await;
+    open_sco(&b, &app.launch_url("reg-resume").await).await;
     let page = b
         .wait_for(
             "the resumed page",
@@ -263,11 +167,11 @@ async fn suspend_and_resume_across_launches() {
 #[tokio::test]
 async fn scorm2004_sequencing_moves_on_with_the_players_next_button_on_a_phone() {
     let app = TestApp::sqlite().await;
-    import(&app, GOLF2004_FORCED, "forced").await;
-    register(&app, "reg-seq", "forced").await;
+    app.import_fixture(GOLF2004_FORCED, "forced").await;
+    let first = app.register_and_launch("reg-seq", "forced", "ada").await;
     let b = Browser::start().await;
     b.resize(390, 844).await;
-    open_sco(&b, &launch(&app, "reg-seq").await).await;
+    open_sco(&b, &first).await;
     let sco = b.eval("return location.search", json!([])).await;
     assert_eq!(sco, "?content=playing");
     // The last page completes and passes the SCO and commits.
@@ -337,10 +241,12 @@ async fn scorm2004_sequencing_moves_on_with_the_players_next_button_on_a_phone()
 #[tokio::test]
 async fn a_completion_made_offline_is_kept_and_replayed_at_the_next_launch() {
     let app = TestApp::sqlite().await;
-    import(&app, GOLF12, "golf12").await;
-    register(&app, "reg-offline", "golf12").await;
+    app.import_fixture(GOLF12, "golf12").await;
+    let first = app
+        .register_and_launch("reg-offline", "golf12", "ada")
+        .await;
     let b = Browser::start().await;
-    open_sco(&b, &launch(&app, "reg-offline").await).await;
+    open_sco(&b, &first).await;
     b.frame(None).await;
     b.offline(true).await;
     let frame = b.find(".lp-frame").await;
@@ -371,7 +277,7 @@ async fn a_completion_made_offline_is_kept_and_replayed_at_the_next_launch() {
     b.crash().await;
     b.switch_to(&other).await;
     // The next launch in this browser replays what localStorage kept.
-    b.goto(&launch(&app, "reg-offline").await).await;
+    b.goto(&app.launch_url("reg-offline").await).await;
     let p = progress_until(&app, "reg-offline", |p| {
         p["completion_status"] == "completed"
     })

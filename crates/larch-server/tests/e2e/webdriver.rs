@@ -224,6 +224,14 @@ impl Browser {
         v["handle"].clone()
     }
 
+    /// Closes the current tab as a learner does (its page gets `pagehide`), after opening
+    /// another one to go on with (the session ends with its last tab).
+    pub async fn close_tab(&self) {
+        let other = self.new_tab().await;
+        self.call(reqwest::Method::DELETE, "/window", None).await;
+        self.switch_to(&other).await;
+    }
+
     /// Switches to the tab `handle`.
     pub async fn switch_to(&self, handle: &Value) {
         self.call(
@@ -253,6 +261,19 @@ impl Browser {
         let path = format!("/element/{}/value", el.0);
         self.call(reqwest::Method::POST, &path, Some(json!({ "text": text })))
             .await;
+    }
+
+    /// [`Browser::frame`] that answers false instead of failing (a prompt was open: the
+    /// command was refused and the prompt accepted).
+    pub async fn try_frame(&self, el: Option<&Element>) -> bool {
+        let id = el.map_or(Value::Null, |e| json!({ ELEMENT: e.0 }));
+        let res = self
+            .http
+            .post(format!("{}/frame", self.base))
+            .json(&json!({ "id": id }))
+            .send()
+            .await;
+        res.is_ok_and(|r| r.status().is_success())
     }
 
     /// Switches into the iframe `el`, or back to the top document with `None`.
