@@ -46,7 +46,7 @@ pub use telemetry::REQUEST_ID_HEADER;
 /// and `larch bench runtime`.
 #[must_use]
 pub fn player_js() -> &'static str {
-    player::PLAYER_JS
+    player::PLAYER_JS.as_str()
 }
 
 use larch_store::{Blobs, Store};

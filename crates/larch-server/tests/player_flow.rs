@@ -41,6 +41,23 @@ impl Player {
         assert_eq!(res.status(), 200, "{what} on {}", app.kind());
         res.json().await.unwrap()
     }
+
+    /// `send` for a call that must be refused: its status and error code.
+    async fn refused(&self, app: &TestApp, what: &str, body: Option<Value>) -> (u16, Value) {
+        let url = format!("{}/p/{}/api/{what}", self.base, self.pid);
+        let req = match body {
+            Some(body) => app.client.post(url).json(&body),
+            None => app.client.get(url),
+        };
+        let res = req
+            .header("x-larch-session", &self.secret)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let body: Value = res.json().await.unwrap();
+        (status, body["error"]["code"].clone())
+    }
 }
 
 fn commit(next: &Value, seq: u64, changes: &[(&str, &str)], terminate: bool, nav: &Value) -> Value {
@@ -143,6 +160,29 @@ async fn a_reload_after_commits_resumes_from_the_server_data() {
             "{delivery}"
         );
         assert_eq!(delivery["cmi"]["values"]["cmi.core.entry"], "resume");
+    }
+}
+
+#[tokio::test]
+async fn a_terminating_commit_retried_after_the_course_ended_is_told_the_course_is_complete() {
+    for app in TestApp::each_store().await {
+        app.import_fixture("scorm12/golf_ContentPackagingSingleSCO_SCORM12.zip", "golf")
+            .await;
+        let player = Player::open(&app, &app.register_and_launch("r", "golf", "ada").await).await;
+        let state = player.send(&app, "state", None).await;
+        let done = [("cmi.core.lesson_status", "completed")];
+        let last = commit(&state["step"]["next"], 1, &done, true, &Value::Null);
+        let answer = player.send(&app, "commit", Some(last.clone())).await;
+        assert_eq!(answer["next"]["next"], "course_over", "{answer}");
+        // The answer was lost on the way; the shim sends the commit again.
+        let again = player.refused(&app, "commit", Some(last)).await;
+        assert_eq!(again, (401, json!("course_complete")), "{}", app.kind());
+        // A session ended otherwise (a relaunch) is only invalid.
+        let other = Player::open(&app, &app.launch_url("r").await).await;
+        let url = app.launch_url("r").await;
+        Player::open(&app, &url).await;
+        let ended = other.refused(&app, "state", None).await;
+        assert_eq!(ended, (401, json!("session_invalid")), "{}", app.kind());
     }
 }
 
@@ -307,8 +347,14 @@ async fn aicc_hacp_reads_and_records_the_au_data() {
         )
         .await;
         assert!(put.starts_with("error=0"), "{put}");
+        // The player watches the AU through `step`: still its delivery…
+        let step = player.send(&app, "step", None).await;
+        assert_eq!(step["next"]["session"], state["step"]["next"]["session"]);
         let exit = hacp(&app, &[("command", "ExitAU"), ("session_id", &sid)]).await;
         assert!(exit.starts_with("error=0"), "{exit}");
+        // …until ExitAU ended the course (one AU): the step is the end.
+        let over = player.send(&app, "step", None).await;
+        assert_eq!(over["next"]["next"], "course_over", "{}", app.kind());
         let forged = hacp(
             &app,
             &[("command", "GetParam"), ("session_id", "nope.nope")],

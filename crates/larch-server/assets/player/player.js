@@ -607,12 +607,12 @@
       var d = JSON.parse(env.storage.getItem(o.key)) || {};
       this.q = d.q || [];
       this.seqs = d.s || {};
-      // Changes of a page that died within the debounce (a killed tab): the next commit.
+      // A killed tab's uncut changes: the next commit.
       if (d.d && d.d.changes.length) this.cut(null, true, d.d);
     } catch (x) { /* no storage: the queue lives in memory only */ }
   }
   var T = Transport.prototype;
-  /** Stores the queue, the numbering and the changes not cut yet (`d`). */
+  /** Stores queue, numbering, uncut changes. */
   T.save = function () {
     var keys = Object.keys(this.seqs), c = this.cur;
     // The numbering of the 16 latest sessions survives a reload.
@@ -628,13 +628,12 @@
     var t = this;
     t.changes.push(change);
     if (!important) return;
-    // A status or score is in storage at once: a tab killed within the debounce loses nothing.
+    // Stored at once: a tab killed within the debounce loses nothing.
     t.save();
     t.env.clearTimeout(t.deb);
     t.deb = t.env.setTimeout(function () { t.cut(); }, t.o.debounce);
   };
-  /** Turns the changes since the last commit (or those of `from`, stored by a page that
-   * died) into a queued commit; `x`: {terminate, nav}. */
+  /** Queues the changes since the last commit (or a dead page's, `from`); `x`: {terminate, nav}. */
   T.cut = function (x, hold, from) {
     x = x || {};
     this.env.clearTimeout(this.deb);
@@ -661,7 +660,7 @@
     t.busy = true;
     t.req(c).then(function (res) {
       if (res.status === 200) return res.json().then(function (r) { t.delay = 0; t.ack(c, r); });
-      if (res.status === 401) { t.dead = true; t.o.auth(); return; }
+      if (res.status === 401) { t.dead = true; t.o.auth(res); return; }
       // Refused for good (unknown session, wrong activity, malformed): retrying cannot help.
       if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) return t.drop(c);
       throw new Error('HTTP ' + res.status);
@@ -801,7 +800,7 @@
       method: method, body: body && JSON.stringify(body),
       headers: { 'Content-Type': 'application/json', 'X-Larch-Session': p.secret }
     }).then(function (res) {
-      if (res.status === 401) return p.ended();
+      if (res.status === 401) return p.ended(res);
       if (!res.ok) throw new Error('HTTP ' + res.status);
       return res.json();
     }).catch(function () { p.show('Something went wrong', 'Check your connection and reload this page.'); });
@@ -843,9 +842,12 @@
     }
     d.body.classList.add('lp-message');
   };
-  P.ended = function () {
-    this.doc.body.classList.add('lp-over');
-    this.show('This session has ended', 'Relaunch the course from your learning platform.');
+  /** A 401 `res`: `course_complete` when the course is over (a lost answer's retry). */
+  P.ended = function (res) {
+    var p = this;
+    p.doc.body.classList.add('lp-over');
+    p.show('This session has ended', 'Relaunch the course from your learning platform.');
+    if (res && res.json) res.json().then(function (b) { if (b.error.code === 'course_complete') p.go({ next: 'course_over' }); }).catch(function () {});
   };
   P.start = function (st) {
     var p = this, b = st.branding || {}, w = p.win;
@@ -868,7 +870,7 @@
       base: p.base, secret: p.secret, key: 'larch.pending.' + st.registration_id + '.' + st.instance,
       debounce: st.commit_debounce_ms || 500,
       result: function (r, c) { p.result(r, c); },
-      auth: function () { p.ended(); }
+      auth: function (res) { p.ended(res); }
     });
     p.tr.pump();
     p.tr.adopt('larch.pending.' + st.registration_id + '.', st.instance);
@@ -883,7 +885,7 @@
   /** Acts on larch_runtime::Next. */
   P.go = function (n) {
     var p = this, d = p.doc.body.classList;
-    p.current = null;
+    p.current = p.session = null;
     p.busy = false;
     d.remove('lp-message', 'lp-toc-open');
     if (n.next === 'deliver') {
@@ -893,9 +895,11 @@
       // The previous SCO is unloaded first, so that calls from its unload handlers never
       // reach the next SCO's API instance.
       p.api = null;
+      p.session = n.session;
       p.blank(function () {
         p.api = new Api(p.model, n.cmi, st.config, oracle(function () { return p.nav; }), hooks(p));
         p.tr.start(n.session, n.activity);
+        if (st.course.standard === 'aicc') p.watch(n.session);
         if (!n.new_window && st.window !== 'new_window') return (p.frame.src = url);
         // OwnWindow: content that cannot be framed finds the API through `opener`.
         var open = function () { p.cw = p.win.open(url, 'larch_content'); };
@@ -915,6 +919,21 @@
       if (p.api && p.api.ph === 1) d.remove('lp-message');
     }
     p.render();
+  };
+  /** AICC: ExitAU is not seen here; poll the step until the AU's session is over. */
+  P.watch = function (s) {
+    var p = this, w = p.win, again = function () { w.setTimeout(tick, 2000); }, tick = function () {
+      if (p.session === s) w.fetch(p.base + 'step', { headers: { 'X-Larch-Session': p.secret } }).then(function (res) {
+        if (res.status === 401) return p.ended(res);
+        return res.json().then(function (st) {
+          if (p.session !== s) return;
+          if (st.next.next === 'deliver' && st.next.session === s) return again();
+          p.nav = st.nav;
+          p.go(st.next);
+        });
+      }).catch(again);
+    };
+    again();
   };
   /** Empties the content frame, then runs `then` (at once when it is empty already). */
   P.blank = function (then) {

@@ -1,4 +1,4 @@
-//! The run-time API the player calls: `/p/{pid}/api/state`, `commit`, `navigate`
+//! The run-time API the player calls: `/p/{pid}/api/state`, `step`, `commit`, `navigate`
 //! (docs/runtime-protocol.md).
 
 use crate::error::ApiError;
@@ -39,6 +39,25 @@ pub(crate) async fn state(
     };
     let step = present_step(&app, &ctx, &course, step).await?;
     Ok(axum::Json(player_state(&app, &ctx, &course, step).await?))
+}
+
+/// `GET /p/{pid}/api/step`: the player session's current step, with no side effect. The
+/// player of an AICC AU asks it to learn that `ExitAU` (on `/hacp`, which the player does
+/// not see) ended the AU, and what follows.
+pub(crate) async fn step(
+    State(app): State<AppState>,
+    Path(pid): Path<String>,
+    headers: HeaderMap,
+) -> Result<axum::Json<Step>, ApiError> {
+    let ctx = match authenticate(&app, &pid, &headers).await {
+        Ok(ctx) => ctx,
+        // The last ExitAU ended the course: its stored step is the end.
+        Err(refused) => finished(&app, &pid, &headers).await?.ok_or(refused)?,
+    };
+    let course = playable(&app, &ctx).await?;
+    let stored: Step = serde_json::from_str(&ctx.session.step)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored step: {e}")))?;
+    Ok(axum::Json(present_step(&app, &ctx, &course, stored).await?))
 }
 
 /// A reload after the content committed: the stored delivery's data model is out of date, so

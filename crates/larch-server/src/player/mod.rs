@@ -29,6 +29,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/p/{pid}/", get(reload))
         .route("/p/{pid}/api/state", get(api::state))
+        .route("/p/{pid}/api/step", get(api::step))
         .route("/p/{pid}/api/commit", post(api::commit))
         .route("/p/{pid}/api/navigate", post(api::navigate))
         .route("/static/{name}", get(page::static_file))

@@ -8,15 +8,36 @@ use larch_store::ids::RegistrationId;
 use sha2::{Digest as _, Sha256};
 use std::sync::LazyLock;
 
-/// The player and the SCORM API shim (docs/runtime-protocol.md).
-pub(crate) const PLAYER_JS: &str = include_str!("../../assets/player/player.js");
+/// The player and the SCORM API shim (docs/runtime-protocol.md), as written.
+const PLAYER_SOURCE: &str = include_str!("../../assets/player/player.js");
+/// The script as served: without its full-line comments, a seventh of it gzipped.
+pub(crate) static PLAYER_JS: LazyLock<String> =
+    LazyLock::new(|| without_comment_lines(PLAYER_SOURCE));
+
+/// `js` without the lines that are only a comment: `// …` lines and `/* … */` blocks that
+/// start a line (player.js never puts code after a block comment's end on its line, nor a
+/// line starting with a comment marker inside a string). The code is untouched.
+fn without_comment_lines(js: &str) -> String {
+    let mut out = String::with_capacity(js.len());
+    let mut in_block = false;
+    for line in js.lines() {
+        let t = line.trim_start();
+        if in_block || t.starts_with("/*") {
+            in_block = !t.contains("*/");
+        } else if !t.starts_with("//") {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
 /// The player frame's styles.
 pub(crate) const PLAYER_CSS: &str = include_str!("../../assets/player/player.css");
 
 /// A short hash of both files: their URLs change with their content, so they can be cached
 /// for a year.
 static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
-    let digest = Sha256::digest([PLAYER_JS, PLAYER_CSS].concat().as_bytes());
+    let digest = Sha256::digest([PLAYER_JS.as_str(), PLAYER_CSS].concat().as_bytes());
     hex::encode(&digest[..6])
 });
 
@@ -85,7 +106,7 @@ pub(crate) async fn static_file(
     axum::extract::Path(name): axum::extract::Path<String>,
 ) -> Response {
     let (body, kind) = match name.as_str() {
-        "player.js" => (PLAYER_JS, "text/javascript; charset=utf-8"),
+        "player.js" => (PLAYER_JS.as_str(), "text/javascript; charset=utf-8"),
         "player.css" => (PLAYER_CSS, "text/css; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
@@ -102,4 +123,20 @@ pub(crate) async fn static_file(
         HeaderValue::from_static("nosniff"),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comment_lines_go_and_code_stays() {
+        let js = "  // a\n  /** b\n   * c */\n  var x = 1; // d\n  /* e */\n  f('//g');\n";
+        assert_eq!(
+            without_comment_lines(js),
+            "  var x = 1; // d\n  f('//g');\n"
+        );
+        assert!(PLAYER_JS.len() < PLAYER_SOURCE.len() * 9 / 10);
+        assert!(PLAYER_JS.contains("LarchShim"));
+    }
 }

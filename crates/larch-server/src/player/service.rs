@@ -259,6 +259,16 @@ pub(crate) fn session_invalid() -> ApiError {
     }
 }
 
+/// The 401 for a call through a session that ended because the course was over: the player
+/// says "Course complete" (a retry of the terminating commit whose answer was lost ends here).
+pub(crate) fn course_complete() -> ApiError {
+    ApiError::Unauthenticated {
+        code: "course_complete",
+        message: "this course is complete; relaunch it from your learning platform to see it again"
+            .into(),
+    }
+}
+
 fn decode(json: &str) -> Result<RegistrationState, ApiError> {
     serde_json::from_str(json)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored run-time state: {e}")))

@@ -3,7 +3,7 @@
 //! third-party iframes and never rides along with course asset requests.
 
 use crate::error::ApiError;
-use crate::player::service::{Target, session_invalid, unix_now};
+use crate::player::service::{Target, course_complete, session_invalid, unix_now};
 use crate::state::AppState;
 use axum::http::HeaderMap;
 use larch_store::{PlayerSession, Scope};
@@ -59,9 +59,9 @@ pub(crate) async fn authenticate(
         .runtime()
         .session_by_secret(&hash, unix_now())
         .await?;
-    let (scope, session) = found
-        .filter(|(_, s)| s.id == pid)
-        .ok_or_else(session_invalid)?;
+    let Some((scope, session)) = found.filter(|(_, s)| s.id == pid) else {
+        return Err(refusal(app, &hash).await);
+    };
     app.runtime.sessions.put(hash, scope, session.clone());
     Ok(PlayerCtx { scope, session })
 }
@@ -85,6 +85,21 @@ pub(crate) async fn finished(
     Ok(found
         .filter(|(_, s)| s.id == pid && s.exit_reason.as_deref() == Some("course_over"))
         .map(|(scope, session)| PlayerCtx { scope, session }))
+}
+
+/// Why a secret opens no session: `course_complete` when its session ended with the course
+/// (a commit retried after the answer to the terminating one was lost), else
+/// `session_invalid`.
+async fn refusal(app: &AppState, hash: &str) -> ApiError {
+    let found = app
+        .store
+        .runtime()
+        .any_session_by_secret(hash, unix_now())
+        .await;
+    match found {
+        Ok(Some((_, s))) if s.exit_reason.as_deref() == Some("course_over") => course_complete(),
+        _ => session_invalid(),
+    }
 }
 
 /// [`authenticate`] for commits and navigation, trusting a session verified within
