@@ -62,6 +62,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "xapi performance",
         include_str!("../../migrations/postgres/0101_xapi_performance.sql"),
     ),
+    (
+        105,
+        "xapi authority walk",
+        include_str!("../../migrations/postgres/0105_xapi_authority_walk.sql"),
+    ),
 ];
 
 /// Group-commit lanes at most (sql/group_commit.rs).
@@ -244,6 +249,20 @@ mod body {
     /// Rows per multi-row INSERT of a statement batch: one round trip for a whole batch;
     /// at most 12 parameters a row stays far below the 65,535 bound parameters.
     const XAPI_ROWS_PER_INSERT: usize = 500;
+    /// The join of a page's rows to their statements (PostgreSQL has no `CROSS JOIN … ON`; its
+    /// planner, with statistics, reads the few rows first).
+    const XAPI_PAGE_JOIN: &str = "JOIN";
+    /// PostgreSQL picks indexes from its statistics: no term is held back.
+    const XAPI_NO_INDEX: &str = "";
+    /// How `StatementStore::query_plan` asks for a plan (estimates only: no `ANALYZE`).
+    const XAPI_EXPLAIN: &str = "EXPLAIN ";
+
+    /// `EXPLAIN` rows: one line of the plan each.
+    fn xapi_plan_lines(rows: &[DbRow]) -> Result<Vec<String>, StoreError> {
+        rows.iter()
+            .map(|row| Ok(row.try_get("QUERY PLAN")?))
+            .collect()
+    }
     include!("body/common.rs");
     include!("body/tenants.rs");
     include!("body/api_keys.rs");

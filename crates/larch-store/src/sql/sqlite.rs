@@ -68,6 +68,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "xapi performance",
         include_str!("../../migrations/sqlite/0101_xapi_performance.sql"),
     ),
+    (
+        105,
+        "xapi authority walk",
+        include_str!("../../migrations/sqlite/0105_xapi_authority_walk.sql"),
+    ),
 ];
 
 /// The SQLite implementation of every store trait.
@@ -214,6 +219,29 @@ mod body {
     /// save, and sqlx finds each `$n` parameter by a linear search of the statement's names
     /// (quadratic in the parameters; 500 rows of 12 spent a fifth of a batch there).
     const XAPI_ROWS_PER_INSERT: usize = 20;
+    /// The join that keeps its left side outer: SQLite's `CROSS JOIN` (the documented way to
+    /// fix the loop order, "The SQLite Query Optimizer Overview"), so a page's few rows
+    /// drive the primary-key reads of their statements.
+    const XAPI_PAGE_JOIN: &str = "CROSS JOIN";
+    /// Keeps a term from choosing the index (SQLite's unary `+`, "The SQLite Query Optimizer
+    /// Overview", disqualifying terms), where Larch knows the better walk and SQLite cannot.
+    const XAPI_NO_INDEX: &str = "+";
+    /// How `StatementStore::query_plan` asks for a plan.
+    const XAPI_EXPLAIN: &str = "EXPLAIN QUERY PLAN ";
+
+    /// `EXPLAIN QUERY PLAN` rows (`id`, `parent`, `detail`) as details indented by depth.
+    fn xapi_plan_lines(rows: &[DbRow]) -> Result<Vec<String>, StoreError> {
+        let mut depths = std::collections::HashMap::new();
+        let mut lines = Vec::with_capacity(rows.len());
+        for row in rows {
+            let (id, parent): (i64, i64) = (row.try_get("id")?, row.try_get("parent")?);
+            let depth = depths.get(&parent).map_or(0, |d| d + 1);
+            depths.insert(id, depth);
+            let detail: String = row.try_get("detail")?;
+            lines.push(format!("{}{detail}", "  ".repeat(depth)));
+        }
+        Ok(lines)
+    }
     include!("body/common.rs");
     include!("body/tenants.rs");
     include!("body/api_keys.rs");

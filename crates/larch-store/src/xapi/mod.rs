@@ -129,6 +129,15 @@ pub trait StatementStore: Send + Sync {
 
     /// Every distinct Agent (JSON text) seen with this IFI key.
     async fn agents(&self, scope: Scope, ifi_key: &str) -> Result<Vec<String>, StoreError>;
+
+    /// The database's plan for [`StatementStore::query`] of `query`, one line per step
+    /// (SQLite `EXPLAIN QUERY PLAN` details indented by depth; PostgreSQL `EXPLAIN` lines):
+    /// for the tests that every filter is an index walk, and for diagnosis.
+    async fn query_plan(
+        &self,
+        scope: Scope,
+        query: &StatementQuery,
+    ) -> Result<Vec<String>, StoreError>;
 }
 
 /// State, Activity Profile and Agent Profile documents.

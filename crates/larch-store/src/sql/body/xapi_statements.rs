@@ -133,4 +133,17 @@ impl crate::StatementStore for This {
         tx.commit().await?;
         rows.iter().map(|r| Ok(r.try_get("agent")?)).collect()
     }
+
+    async fn query_plan(
+        &self,
+        scope: Scope,
+        query: &crate::StatementQuery,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut sql = xapi_statement_query(query);
+        sql.text.insert_str(0, XAPI_EXPLAIN);
+        let mut tx = self.read(scope).await?;
+        let rows = sql.query(scope).fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        xapi_plan_lines(&rows)
+    }
 }
