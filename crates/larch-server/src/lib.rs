@@ -41,6 +41,7 @@ pub use error::ApiError;
 pub use metrics::Metrics;
 pub use state::AppState;
 pub use telemetry::REQUEST_ID_HEADER;
+pub use xapi::bulk::seed_statements;
 
 /// The player script (`player.js`, the SCORM API shim) exactly as served, for size budgets
 /// and `larch bench runtime`.

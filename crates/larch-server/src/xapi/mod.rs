@@ -8,6 +8,7 @@
 //! [`resources`] Activities, Agents and About, [`cors`] lets browser content call in, and
 //! [`error`] is the one place errors become responses.
 
+pub(crate) mod bulk;
 mod cors;
 mod documents;
 mod error;

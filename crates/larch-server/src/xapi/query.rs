@@ -77,24 +77,58 @@ async fn single(
     let Some(row) = rows.into_iter().find(|r| r.voided == voided) else {
         return Err(XapiError::not_found());
     };
+    if format == Format::Exact && !attachments && mine.is_none() {
+        return Ok(last_modified(raw_json(row.body.clone()), &row));
+    }
     let statement = parse_stored(&row.body)?;
     if mine.is_some() && statement.authority.as_ref().map(authority_key) != mine {
         return Err(XapiError::not_found());
     }
     let rendered = render(state, req, std::slice::from_ref(&statement), format).await?;
     let body = rendered.into_iter().next().unwrap_or(Value::Null);
-    let mut response = respond(state, req, body, &[statement], attachments).await?;
-    if let Some(stored) = &rows_stored(&row)
-        && let Ok(value) = HeaderValue::from_str(stored)
-    {
-        response.headers_mut().insert(header::LAST_MODIFIED, value);
-    }
-    Ok(response)
+    let response = respond(state, req, body, &[statement], attachments).await?;
+    Ok(last_modified(response, &row))
 }
 
-fn rows_stored(row: &StoredStatement) -> Option<String> {
+/// `Last-Modified`: the statement's `stored`.
+fn last_modified(mut response: Response, row: &StoredStatement) -> Response {
     let stored = larch_xapi::primitives::Timestamp::from_unix_nanos(i128::from(row.stored_nanos));
-    Some(stored.to_http_date())
+    if let Ok(value) = HeaderValue::from_str(&stored.to_http_date()) {
+        response.headers_mut().insert(header::LAST_MODIFIED, value);
+    }
+    response
+}
+
+/// A page in the `exact` format straight from the stored text: the LRS stored each statement
+/// as its exact rendering (`Statement::to_value`, the same as `Format::Exact` renders), so
+/// reading it back into a `Statement` only to render it again would change nothing.
+fn exact_page(rows: &[StoredStatement], more: Option<&str>) -> Response {
+    let size = rows.iter().map(|r| r.body.len() + 1).sum::<usize>();
+    let mut body = String::with_capacity(size + 64);
+    body.push_str("{\"statements\":[");
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&row.body);
+    }
+    body.push_str("],\"more\":");
+    body.push_str(&Value::String(more.unwrap_or_default().to_owned()).to_string());
+    body.push('}');
+    raw_json(body)
+}
+
+/// A 200 whose body is JSON text the LRS wrote itself.
+fn raw_json(body: String) -> Response {
+    (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// A filtered page, and `more` when the page is full.
@@ -130,6 +164,9 @@ async fn list(
     } else {
         None
     };
+    if filter.format == Format::Exact && !filter.attachments {
+        return Ok(exact_page(&rows, more.as_deref()));
+    }
     let statements = rows
         .iter()
         .map(|r| parse_stored(&r.body))

@@ -8,7 +8,7 @@ use super::{XapiState, json, now_nanos, query, versioned};
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse as _, Response};
-use larch_store::{AgentRow, Attachment, NewStatement, StatementStore};
+use larch_store::{AgentRow, Attachment, LrsCredential, NewStatement, StatementStore};
 use larch_xapi::documents::is_json_content_type;
 use larch_xapi::multipart::{self, AttachmentPart};
 use larch_xapi::primitives::{Timestamp, Uuid};
@@ -44,7 +44,12 @@ pub(crate) async fn handle(State(state): State<XapiState>, req: XapiRequest) -> 
 /// is the credential id at the LRS.
 pub(crate) fn authority(state: &XapiState, req: &XapiRequest) -> Result<Actor, XapiError> {
     let home = format!("{}xapi", state.app.config.public_url);
-    let value = json!({"objectType": "Agent", "account": {"homePage": home, "name": req.credential.id.as_str()}});
+    authority_at(&home, &req.credential)
+}
+
+/// The authority of `credential` at the LRS whose endpoint is `home` (Data 2.4.9).
+pub(crate) fn authority_at(home: &str, credential: &LrsCredential) -> Result<Actor, XapiError> {
+    let value = json!({"objectType": "Agent", "account": {"homePage": home, "name": credential.id.as_str()}});
     parse_agent_param(&value, "authority")
         .map(Actor::Agent)
         .map_err(|e| XapiError::from(larch_store::StoreError::Corrupt(e.to_string())))
@@ -203,13 +208,7 @@ async fn store(
     let mut agents = Vec::new();
     let mut rows = Vec::with_capacity(statements.len());
     for s in &statements {
-        if let Actor::Agent(agent) = &s.core.actor {
-            let agent_json = serde_json::to_string(agent).unwrap_or_default();
-            agents.push(AgentRow {
-                ifi_key: agent.ifi.key(),
-                agent: agent_json,
-            });
-        }
+        agents.extend(agent_row(s));
         rows.push(new_statement(s));
     }
     let attachments = parts
@@ -242,11 +241,13 @@ async fn merged_definitions(
     }
     let ids: Vec<String> = incoming.iter().map(|a| a.id.as_str().to_owned()).collect();
     let mut canonical = HashMap::new();
+    let mut stored = HashMap::new();
     for (id, text) in store.definitions(req.scope(), &ids).await? {
         let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
         if let Ok(def) = resources::parse_stored_definition(&value) {
-            canonical.insert(id, def);
+            canonical.insert(id.clone(), def);
         }
+        stored.insert(id, text);
     }
     for activity in incoming {
         if let Some(def) = activity.definition.as_deref() {
@@ -256,14 +257,28 @@ async fn merged_definitions(
             resources::merge_definition(entry, def);
         }
     }
+    // Content sends the same definitions again and again: a definition the merge left as
+    // stored is not written again (one write less per statement in the usual case).
     Ok(canonical
         .into_iter()
         .map(|(id, def)| (id, serde_json::to_string(&def).unwrap_or_default()))
+        .filter(|(id, text)| stored.get(id) != Some(text))
         .collect())
 }
 
+/// The Agent row of a statement's actor (GET /agents), when the actor is an Agent.
+pub(crate) fn agent_row(s: &Statement) -> Option<AgentRow> {
+    let Actor::Agent(agent) = &s.core.actor else {
+        return None;
+    };
+    Some(AgentRow {
+        ifi_key: agent.ifi.key(),
+        agent: serde_json::to_string(agent).unwrap_or_default(),
+    })
+}
+
 /// The row and index keys of a prepared statement.
-fn new_statement(s: &Statement) -> NewStatement {
+pub(crate) fn new_statement(s: &Statement) -> NewStatement {
     let index = s.index();
     let stored = s
         .stored
