@@ -8,6 +8,10 @@ use serde_json::{Value, json};
 const AGENTS: u64 = 50;
 /// The parent activity every statement has in its context (GET with `related_activities`).
 const COURSE: &str = "http://example.com/larch-bench/course";
+/// The verb of every scenario statement (and of some background ones).
+const VERB: &str = "http://adlnet.gov/expapi/verbs/answered";
+/// The registration of every scenario statement.
+const REGISTRATION: &str = "ec531277-b57b-4c15-8d91-d292c5b2b8f7";
 
 /// One benchmark scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,16 +21,22 @@ pub(super) enum Scenario {
     Get,
     Agent,
     Activity,
+    Verb,
+    Registration,
+    More,
     State,
 }
 
 impl Scenario {
-    pub(super) const ALL: [Scenario; 6] = [
+    pub(super) const ALL: [Scenario; 9] = [
         Scenario::Post,
         Scenario::Batch,
         Scenario::Get,
         Scenario::Agent,
         Scenario::Activity,
+        Scenario::Verb,
+        Scenario::Registration,
+        Scenario::More,
         Scenario::State,
     ];
 
@@ -38,6 +48,9 @@ impl Scenario {
             Self::Get => "get",
             Self::Agent => "agent",
             Self::Activity => "activity",
+            Self::Verb => "verb",
+            Self::Registration => "registration",
+            Self::More => "more",
             Self::State => "state",
         }
     }
@@ -50,6 +63,9 @@ impl Scenario {
             Self::Get => "GET limit=10",
             Self::Agent => "GET agent limit=10",
             Self::Activity => "GET activity+related limit=10",
+            Self::Verb => "GET verb limit=10",
+            Self::Registration => "GET registration limit=10",
+            Self::More => "GET activity+related page 2",
             Self::State => "state PUT+GET",
         }
     }
@@ -130,6 +146,15 @@ impl Target {
                 );
                 self.get(&query).await?
             }
+            Scenario::Verb => {
+                self.get(&format!("/statements?limit=10&verb={}", encode(VERB)))
+                    .await?
+            }
+            Scenario::Registration => {
+                self.get(&format!("/statements?limit=10&registration={REGISTRATION}"))
+                    .await?
+            }
+            Scenario::More => return self.second_page(n).await,
             Scenario::State => return self.state(n).await,
         };
         check(status)
@@ -158,6 +183,23 @@ impl Target {
         let status = res.status();
         let _ = res.bytes().await?;
         Ok(status)
+    }
+
+    /// GET by activity with `related_activities` and `limit=5`, then the `more` page it links
+    /// (two requests; `_n` keeps the signature of the others).
+    async fn second_page(&self, _n: u64) -> anyhow::Result<()> {
+        let query = format!(
+            "/statements?limit=5&related_activities=true&activity={}",
+            encode(COURSE)
+        );
+        let res = self.request(reqwest::Method::GET, &query).send().await?;
+        check(res.status())?;
+        let page: Value = res.json().await?;
+        let more = page["more"].as_str().unwrap_or_default();
+        let Some(path) = more.split_once("/statements").map(|(_, rest)| rest) else {
+            anyhow::bail!("no more link on a full page");
+        };
+        check(self.get(&format!("/statements{path}")).await?)
     }
 
     async fn state(&self, n: u64) -> anyhow::Result<()> {
@@ -191,7 +233,7 @@ fn encode(raw: &str) -> String {
 fn statement(agent: u64, n: u64) -> Value {
     json!({
         "actor": {"objectType": "Agent", "name": format!("Learner {agent}"), "mbox": format!("mailto:learner{agent}@example.com")},
-        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-US": "answered"}},
+        "verb": {"id": VERB, "display": {"en-US": "answered"}},
         "object": {
             "objectType": "Activity",
             "id": format!("http://example.com/larch-bench/question/{}", n % 20),
@@ -199,7 +241,7 @@ fn statement(agent: u64, n: u64) -> Value {
         },
         "result": {"success": true, "response": "golf", "score": {"scaled": 0.9}, "duration": "PT12S"},
         "context": {
-            "registration": "ec531277-b57b-4c15-8d91-d292c5b2b8f7",
+            "registration": REGISTRATION,
             "contextActivities": {"parent": [{"id": COURSE, "objectType": "Activity"}]}
         }
     })
