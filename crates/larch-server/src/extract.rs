@@ -103,3 +103,23 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
         }
     }
 }
+
+/// Two path parameters, as text, in path order (e.g. a rule id and one of its deliveries'
+/// ids); validated by the handler.
+#[derive(Debug, Clone)]
+pub struct PathIds(pub String, pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathIds {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<(String, String)>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path((a, b))) => Ok(Self(a, b)),
+            Err(rejection) => Err(ApiError::Invalid {
+                code: "parameter_invalid",
+                message: rejection.body_text(),
+                param: None,
+            }),
+        }
+    }
+}

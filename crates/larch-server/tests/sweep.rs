@@ -16,6 +16,8 @@ struct Targets {
     registration: String,
     lrs_credential: String,
     forwarding_rule: String,
+    /// A delivery of the owner's rule (`{delivery_id}`).
+    delivery: String,
 }
 
 impl Targets {
@@ -71,8 +73,11 @@ impl Targets {
 #[tokio::test]
 async fn no_route_reaches_another_scope() {
     // The URL imports below name a local port (nothing listens there; the job just fails).
+    // No delivery workers: the owner's failed delivery below stays failed unless a retry
+    // from another scope requeued it.
     let local = larch_server::ServerConfig {
         import_allow_private_urls: true,
+        delivery_workers: 0,
         ..larch_server::ServerConfig::default()
     };
     for app in TestApp::each_store_with(local).await {
@@ -143,6 +148,7 @@ async fn no_route_reaches_another_scope() {
                 .status(),
             201
         );
+        let (message, delivery) = failed_delivery(&app, rule["id"].as_str().unwrap()).await;
         let targets = Targets {
             learner: "sweep-learner".into(),
             api_key: key["id"].as_str().unwrap().into(),
@@ -151,6 +157,7 @@ async fn no_route_reaches_another_scope() {
             registration: "sweep-reg".into(),
             lrs_credential: lrs["id"].as_str().unwrap().into(),
             forwarding_rule: rule["id"].as_str().unwrap().into(),
+            delivery,
         };
         let target_secret = key["secret"].as_str().unwrap().to_owned();
         let outsiders = [
@@ -164,6 +171,7 @@ async fn no_route_reaches_another_scope() {
             for method in operations(item) {
                 let concrete = if path.contains('{') {
                     path.replace("{id}", targets.id_for(path))
+                        .replace("{delivery_id}", &targets.delivery)
                 } else {
                     path.clone()
                 };
@@ -257,6 +265,12 @@ async fn no_route_reaches_another_scope() {
             branding["name"], "Owner Brand",
             "the owner's branding survived the sweep"
         );
+        let batch = app.store.outbox().get(app.scope, &message).await.unwrap();
+        assert_eq!(
+            batch.map(|m| m.status),
+            Some(larch_store::MessageStatus::Failed),
+            "the owner's failed batch was not requeued"
+        );
         let reg = app.get("/v1/registrations/sweep-reg").send().await.unwrap();
         assert_eq!(
             reg.status(),
@@ -285,4 +299,42 @@ fn operations(item: &utoipa::openapi::PathItem) -> Vec<Method> {
         .filter(|(_, present)| *present)
         .map(|(m, _)| m)
         .collect()
+}
+
+/// A forwarded batch of the owner's rule that failed for good, and its one delivery's id.
+async fn failed_delivery(app: &TestApp, rule: &str) -> (larch_store::ids::OutboxMessageId, String) {
+    let outbox = app.store.outbox();
+    let new = larch_store::NewMessage {
+        topic: larch_store::FORWARD_TOPIC.into(),
+        target: rule.into(),
+        payload: json!({"statements": []}),
+    };
+    outbox.push(app.scope, new).await.unwrap();
+    let topics = [larch_store::FORWARD_TOPIC];
+    let claimed = outbox
+        .claim(&topics, "sweep", 60_000)
+        .await
+        .unwrap()
+        .unwrap();
+    let attempt = larch_store::Attempt {
+        number: claimed.attempts,
+        status_code: Some(500),
+        error: Some("sweep".into()),
+        duration_ms: 1,
+        outcome: larch_store::AttemptOutcome::Failed,
+    };
+    outbox
+        .record(app.scope, &claimed.id, "sweep", attempt)
+        .await
+        .unwrap();
+    let log = outbox
+        .deliveries(
+            app.scope,
+            larch_store::FORWARD_TOPIC,
+            rule,
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    (claimed.id, log.items[0].id.to_string())
 }

@@ -242,3 +242,91 @@ async fn concurrent_document_writes_are_atomic() {
         }
     }
 }
+
+/// `statements/read/mine`: only statements whose authority is this credential, whether asked
+/// by id, by a filter the other credential's statements match too, or across `more` pages.
+#[tokio::test]
+async fn read_mine_reaches_only_the_credentials_own_statements() {
+    for app in TestApp::each_store().await {
+        let scopes = ["statements/write", "statements/read/mine"];
+        let me = Lrs::new(&app, &scopes).await;
+        let other = Lrs::new(&app, &scopes).await;
+        let mut mine = Vec::new();
+        for _ in 0..3 {
+            let res = me.post(&stmt("ada", "http://example.com/1")).await;
+            assert_eq!(res.status(), 200, "{}", app.kind());
+            let ids: Value = res.json().await.unwrap();
+            mine.push(ids[0].as_str().unwrap().to_owned());
+        }
+        let res = other.post(&stmt("ada", "http://example.com/1")).await;
+        let theirs: Value = res.json().await.unwrap();
+        let theirs = theirs[0].as_str().unwrap();
+
+        let by_id = |lrs: &Lrs<'_>, id: &str| {
+            lrs.req(
+                Method::GET,
+                &format!("/statements?statementId={id}"),
+                "2.0.0",
+            )
+            .send()
+        };
+        assert_eq!(
+            by_id(&me, theirs).await.unwrap().status(),
+            404,
+            "{}",
+            app.kind()
+        );
+        assert_eq!(by_id(&me, &mine[0]).await.unwrap().status(), 200);
+
+        let agent = "%7B%22mbox%22%3A%22mailto%3Aada%40example.com%22%7D";
+        let first = me
+            .get_json(&format!(
+                "/statements?agent={agent}&activity=http%3A%2F%2Fexample.com%2F1&limit=2"
+            ))
+            .await;
+        let more = first["more"].as_str().expect("a second page");
+        let second = me.get_json(more.trim_start_matches("/xapi")).await;
+        let seen: Vec<&str> = [&first, &second]
+            .iter()
+            .flat_map(|page| page["statements"].as_array().unwrap())
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
+        let mut expected: Vec<&str> = mine.iter().rev().map(String::as_str).collect();
+        expected.dedup();
+        assert_eq!(seen, expected, "{}: newest first, mine only", app.kind());
+        let theirs_only = other.get_json("/statements").await;
+        assert_eq!(theirs_only["statements"].as_array().unwrap().len(), 1);
+        assert_eq!(theirs_only["statements"][0]["id"], theirs);
+    }
+}
+
+/// A statement stored under 2.0 and read by a 1.0.3 client keeps its `version` and its
+/// 2.0-only properties (Data 2.4.10, XAPI-00332: statements retain the version they were
+/// accepted with); the response names the version negotiated for the request.
+#[tokio::test]
+async fn a_1_0_3_reader_gets_2_0_statements_as_stored() {
+    for app in TestApp::each_store().await {
+        let lrs = Lrs::new(&app, &["all"]).await;
+        let id = "9d000000-0000-4000-8000-000000000000";
+        let mut statement = stmt("ada", "http://example.com/1");
+        statement["id"] = json!(id);
+        statement["context"] = json!({"contextAgents": [{
+            "objectType": "contextAgent",
+            "agent": {"mbox": "mailto:coach@example.com"},
+        }]});
+        assert_eq!(lrs.post(&statement).await.status(), 200, "{}", app.kind());
+        let path = format!("/statements?statementId={id}");
+        let res = lrs.req(Method::GET, &path, "1.0.3").send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["x-experience-api-version"], "1.0.3");
+        let read: Value = res.json().await.unwrap();
+        assert_eq!(read["version"], "2.0.0", "{}", app.kind());
+        assert_eq!(
+            read["context"]["contextAgents"][0]["agent"]["mbox"],
+            "mailto:coach@example.com"
+        );
+        let res = lrs.req(Method::GET, &path, "2.0.0").send().await.unwrap();
+        assert_eq!(res.headers()["x-experience-api-version"], "2.0.0");
+        assert_eq!(res.json::<Value>().await.unwrap()["version"], "2.0.0");
+    }
+}

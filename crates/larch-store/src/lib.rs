@@ -24,6 +24,7 @@ mod outbox;
 mod registrations;
 mod runtime;
 mod scope;
+mod sealing;
 mod sql;
 mod traits;
 mod xapi;
@@ -52,7 +53,7 @@ pub use model::{
 };
 pub use outbox::{
     Attempt, AttemptOutcome, Delivery, DeliveryOutcome, Message, MessageStatus, NewMessage,
-    OutboxStore, RetryPolicy,
+    OutboxStore, Requeue, RetryPolicy,
 };
 pub use registrations::{
     IssuedLaunch, LaunchOutcome, LearnerRef, NewRegistration, Registration, RegistrationFilter,

@@ -82,6 +82,27 @@ pub struct Message {
     pub delivered_ms: Option<i64>,
     /// Why the last attempt failed.
     pub last_error: Option<String>,
+    /// When a manual redelivery last put it back in the queue (Unix milliseconds); its
+    /// maximum age counts from then instead of `created_ms`.
+    pub requeued_ms: Option<i64>,
+}
+
+impl Message {
+    /// Where its maximum age counts from: the last manual redelivery, else its creation.
+    pub fn age_from_ms(&self) -> i64 {
+        self.requeued_ms.unwrap_or(self.created_ms)
+    }
+}
+
+/// What a manual redelivery ([`OutboxStore::requeue`]) found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Requeue {
+    /// The message was delivered or failed and is pending again, due now.
+    Requeued(Message),
+    /// The message is pending already (waiting or being attempted): nothing changed.
+    AlreadyPending(Message),
+    /// No such delivery of this topic and target in the scope (or its message is gone).
+    NotFound,
 }
 
 /// What an attempt leads to.
@@ -228,6 +249,17 @@ pub trait OutboxStore: Send + Sync {
         worker: &str,
         attempt: Attempt,
     ) -> Result<bool, StoreError>;
+
+    /// Manual redelivery: puts the message that delivery `delivery` (of `topic` to `target`)
+    /// attempted back in the queue, due now, with its maximum age counted from now, unless it
+    /// is pending already. One transaction.
+    async fn requeue(
+        &self,
+        scope: Scope,
+        topic: &str,
+        target: &str,
+        delivery: &OutboxDeliveryId,
+    ) -> Result<Requeue, StoreError>;
 
     /// The delivery log of the messages of `topic` to `target`, newest first.
     async fn deliveries(

@@ -18,6 +18,7 @@ pub mod instances;
 pub mod learners;
 pub mod lrs_credentials;
 pub mod lrs_forwarding;
+pub mod lrs_redelivery;
 pub mod progress;
 pub mod registrations;
 mod validate;
@@ -123,6 +124,7 @@ pub(crate) fn v1_routes() -> OpenApiRouter<AppState> {
             lrs_forwarding::delete
         ))
         .routes(routes!(lrs_forwarding::deliveries))
+        .routes(routes!(lrs_redelivery::retry))
 }
 
 /// `/v1/courses`, whose POST streams uploads within `max_upload_bytes` instead of the JSON limit.

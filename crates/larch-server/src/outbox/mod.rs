@@ -115,7 +115,8 @@ async fn deliver(state: &AppState, worker: &str, message: Message) {
 }
 
 /// What an attempt leads to: a failure is retried after the policy's delay, unless the
-/// message is older than `max_age` (then it fails for good).
+/// message is older than `max_age`, counted from its last manual redelivery if any (then it
+/// fails for good).
 fn outcome(
     policy: &RetryPolicy,
     max_age: Duration,
@@ -128,7 +129,7 @@ fn outcome(
         Verdict::GiveUp => AttemptOutcome::Failed,
         Verdict::Retry => {
             let max_age_ms = i64::try_from(max_age.as_millis()).unwrap_or(i64::MAX);
-            if now_ms.saturating_sub(message.created_ms) >= max_age_ms {
+            if now_ms.saturating_sub(message.age_from_ms()) >= max_age_ms {
                 return AttemptOutcome::Failed;
             }
             let delay = policy.delay(message.attempts, rand::random::<f64>());
@@ -176,6 +177,7 @@ mod tests {
             attempts,
             delivered_ms: None,
             last_error: None,
+            requeued_ms: None,
         }
     }
 

@@ -63,6 +63,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/postgres/0101_xapi_performance.sql"),
     ),
     (
+        102,
+        "forwarding sealed passwords",
+        include_str!("../../migrations/postgres/0102_forwarding_sealed_passwords.sql"),
+    ),
+    (
+        103,
+        "outbox requeue",
+        include_str!("../../migrations/postgres/0103_outbox_requeue.sql"),
+    ),
+    (
         105,
         "xapi authority walk",
         include_str!("../../migrations/postgres/0105_xapi_authority_walk.sql"),
@@ -85,6 +95,8 @@ pub(crate) struct PgBackend {
     commits: super::group_commit::GroupCommit,
     /// Set when autovacuum is off: when to analyze the LRS tables.
     analyze: Option<super::pg_analyze::AnalyzeSchedule>,
+    /// Seals the secrets stored for calling out (set once by `open`).
+    sealer: std::sync::OnceLock<crate::sealing::Sealer>,
 }
 
 impl PgBackend {
@@ -103,11 +115,14 @@ impl PgBackend {
             .unwrap_or(1)
             .clamp(1, LANES);
         let commits = body::start_group_commit(&pool, lanes, MAX_BATCH);
-        Ok(Self {
+        let backend = Self {
             pool,
             commits,
             analyze,
-        })
+            sealer: std::sync::OnceLock::new(),
+        };
+        backend.load_sealer().await?;
+        Ok(backend)
     }
 
     async fn read(&self, scope: Scope) -> Result<Transaction<'static, Postgres>, StoreError> {

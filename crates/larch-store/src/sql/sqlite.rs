@@ -69,6 +69,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0101_xapi_performance.sql"),
     ),
     (
+        102,
+        "forwarding sealed passwords",
+        include_str!("../../migrations/sqlite/0102_forwarding_sealed_passwords.sql"),
+    ),
+    (
+        103,
+        "outbox requeue",
+        include_str!("../../migrations/sqlite/0103_outbox_requeue.sql"),
+    ),
+    (
         105,
         "xapi authority walk",
         include_str!("../../migrations/sqlite/0105_xapi_authority_walk.sql"),
@@ -82,6 +92,8 @@ pub(crate) struct SqliteBackend {
     write: SqlitePool,
     /// Run-time saves, written in batches through the writer connection.
     commits: super::group_commit::GroupCommit,
+    /// Seals the secrets stored for calling out (set once by `open`).
+    sealer: std::sync::OnceLock<crate::sealing::Sealer>,
 }
 
 /// Run-time saves per transaction at most (sql/group_commit.rs): SQLite has a single writer,
@@ -114,11 +126,14 @@ impl SqliteBackend {
             .connect_with(options.read_only(true))
             .await?;
         let commits = body::start_group_commit(&write, 1, MAX_BATCH);
-        Ok(Self {
+        let backend = Self {
             read,
             write,
             commits,
-        })
+            sealer: std::sync::OnceLock::new(),
+        };
+        backend.load_sealer().await?;
+        Ok(backend)
     }
 
     /// A read transaction. The scope is enforced by the queries alone on SQLite.

@@ -29,6 +29,27 @@ fn scope_of(row: &DbRow) -> Result<Scope, StoreError> {
 }
 
 impl This {
+    /// The sealer of secrets stored for calling out (loaded by `open`).
+    fn sealer(&self) -> Result<&crate::sealing::Sealer, StoreError> {
+        self.sealer
+            .get()
+            .ok_or_else(|| StoreError::Corrupt("the sealing key was not loaded".into()))
+    }
+
+    /// At open, after the migrations: the sealing key (made on the first start and shared by
+    /// every node through `server_secrets`), then the pass sealing what was stored before it.
+    pub(super) async fn load_sealer(&self) -> Result<(), StoreError> {
+        let fresh = crate::sealing::Sealer::generate_key();
+        let key = crate::RuntimeStore::server_secret(self, crate::sealing::SEALING_KEY, fresh)
+            .await?;
+        let _ = self.sealer.set(crate::sealing::Sealer::from_hex(&key)?);
+        let sealed = seal_plain_passwords(self).await?;
+        if sealed > 0 {
+            tracing::info!(sealed, "forwarding rule passwords stored in plain text are sealed");
+        }
+        Ok(())
+    }
+
     /// One page of a scoped list, newest first: `sql` binds the scope as `$1`–`$3`, the cursor
     /// bound as `$4` and the fetch limit as `$5` (`… AND seq < $4 ORDER BY seq DESC LIMIT $5`).
     async fn scoped_page<T: Send>(

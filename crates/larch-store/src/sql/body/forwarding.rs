@@ -1,10 +1,40 @@
 // LRS statement forwarding rules, and the outbox messages storing statements writes for them
 // (included into each backend module).
 
-const RULE_COLUMNS: &str = "seq, id, url, version, auth_username, auth_password, filter, enabled, \
-     created_at, updated_at";
+const RULE_COLUMNS: &str = "seq, id, url, version, auth_username, auth_password, auth_sealed, \
+     filter, enabled, created_at, updated_at";
 
-fn rule_from_row(row: &DbRow) -> Result<(i64, crate::ForwardingRule), StoreError> {
+/// What a rule's sealed password is bound to (the associated data of the AEAD): its scope and
+/// id, so a sealed value copied into another rule or scope does not open.
+fn rule_seal_context(scope: Scope, id: &str) -> String {
+    format!(
+        "lrs_forwarding_rules/{}/{}/{}/{id}",
+        scope.tenant.0,
+        scope.app.0,
+        scope.env.as_str()
+    )
+}
+
+/// The target password of a row: sealed (`auth_sealed = 1`), or plain text written before
+/// migration 0102 and not yet sealed.
+fn rule_password(
+    sealer: &crate::sealing::Sealer,
+    scope: Scope,
+    row: &DbRow,
+) -> Result<crate::ForwardingSecret, StoreError> {
+    let stored: String = row.try_get("auth_password")?;
+    if row.try_get::<i64, _>("auth_sealed")? == 0 {
+        return Ok(crate::ForwardingSecret::new(stored));
+    }
+    let context = rule_seal_context(scope, row.try_get("id")?);
+    sealer.open(&stored, &context).map(crate::ForwardingSecret::new)
+}
+
+fn rule_from_row(
+    sealer: &crate::sealing::Sealer,
+    scope: Scope,
+    row: &DbRow,
+) -> Result<(i64, crate::ForwardingRule), StoreError> {
     let filter: &str = row.try_get("filter")?;
     let rule = crate::ForwardingRule {
         id: super::super::id_of(row.try_get("id")?, crate::ids::LrsForwardingRuleId::parse)?,
@@ -12,7 +42,7 @@ fn rule_from_row(row: &DbRow) -> Result<(i64, crate::ForwardingRule), StoreError
         version: row.try_get("version")?,
         auth: crate::BasicAuth {
             username: row.try_get("auth_username")?,
-            password: crate::ForwardingSecret::new(row.try_get("auth_password")?),
+            password: rule_password(sealer, scope, row)?,
         },
         filter: serde_json::from_str(filter)
             .map_err(|e| StoreError::Corrupt(format!("forwarding filter: {e}")))?,
@@ -28,6 +58,7 @@ fn filter_text(filter: &crate::ForwardingFilter) -> String {
 }
 
 async fn rule_fetch(
+    sealer: &crate::sealing::Sealer,
     tx: &mut Tx,
     scope: Scope,
     id: &crate::ids::LrsForwardingRuleId,
@@ -42,7 +73,43 @@ async fn rule_fetch(
         .bind(id.as_str().to_owned())
         .fetch_optional(&mut **tx)
         .await?;
-    row.map(|r| rule_from_row(&r).map(|(_, rule)| rule)).transpose()
+    row.map(|r| rule_from_row(sealer, scope, &r).map(|(_, rule)| rule))
+        .transpose()
+}
+
+/// Seals the target passwords stored in plain text before migration 0102, once, when the
+/// store opens (rules written since are sealed as they are written, so later starts find
+/// nothing). The pass spans every scope: on PostgreSQL its transaction alone runs with
+/// `larch.worker = 'sealing'`, which the table's policy admits. Several nodes starting together
+/// seal each row once (`AND auth_sealed = 0`).
+async fn seal_plain_passwords(backend: &This) -> Result<usize, StoreError> {
+    let sealer = backend.sealer()?;
+    let mut tx = backend.unscoped_write().await?;
+    if backend.kind_name() == "postgres" {
+        sqlx::query("SELECT set_config('larch.worker', 'sealing', true)")
+            .execute(&mut *tx)
+            .await?;
+    }
+    let rows = sqlx::query(
+        "SELECT seq, tenant_id, app_id, env, id, auth_password FROM lrs_forwarding_rules \
+         WHERE auth_sealed = 0",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for row in &rows {
+        let context = rule_seal_context(scope_of(row)?, row.try_get("id")?);
+        let plain: &str = row.try_get("auth_password")?;
+        sqlx::query(
+            "UPDATE lrs_forwarding_rules SET auth_password = $1, auth_sealed = 1 \
+             WHERE seq = $2 AND auth_sealed = 0",
+        )
+        .bind(sealer.seal(plain, &context))
+        .bind(row.try_get::<i64, _>("seq")?)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(rows.len())
 }
 
 /// The verb, Object Activity and registration of a stored statement (a StatementRef's target).
@@ -124,24 +191,29 @@ impl crate::ForwardingRuleStore for This {
         new: crate::NewForwardingRule,
     ) -> Result<crate::ForwardingRule, StoreError> {
         let id = crate::ids::LrsForwardingRuleId::generate();
+        let sealer = self.sealer()?;
+        let sealed = sealer.seal(
+            new.auth.password.expose(),
+            &rule_seal_context(scope, id.as_str()),
+        );
         let mut tx = self.write(scope).await?;
         scoped(
             "INSERT INTO lrs_forwarding_rules (tenant_id, app_id, env, id, url, version, \
-             auth_username, auth_password, filter, enabled, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+             auth_username, auth_password, auth_sealed, filter, enabled, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11, $11)",
             scope,
         )
         .bind(id.as_str().to_owned())
         .bind(new.url)
         .bind(new.version)
         .bind(new.auth.username)
-        .bind(new.auth.password.expose().to_owned())
+        .bind(sealed)
         .bind(filter_text(&new.filter))
         .bind(i64::from(new.enabled))
         .bind(crate::unix_now())
         .execute(&mut *tx)
         .await?;
-        let rule = rule_fetch(&mut tx, scope, &id).await?;
+        let rule = rule_fetch(sealer, &mut tx, scope, &id).await?;
         tx.commit().await?;
         rule.ok_or_else(|| StoreError::Corrupt("forwarding rule vanished".into()))
     }
@@ -152,7 +224,7 @@ impl crate::ForwardingRuleStore for This {
         id: &crate::ids::LrsForwardingRuleId,
     ) -> Result<Option<crate::ForwardingRule>, StoreError> {
         let mut tx = self.read(scope).await?;
-        let rule = rule_fetch(&mut tx, scope, id).await?;
+        let rule = rule_fetch(self.sealer()?, &mut tx, scope, id).await?;
         tx.commit().await?;
         Ok(rule)
     }
@@ -162,15 +234,26 @@ impl crate::ForwardingRuleStore for This {
         scope: Scope,
         page: crate::PageRequest,
     ) -> Result<crate::Page<crate::ForwardingRule>, StoreError> {
-        self.scoped_page(
-            "SELECT seq, id, url, version, auth_username, auth_password, filter, enabled, created_at, \
-             updated_at FROM lrs_forwarding_rules WHERE tenant_id = $1 AND app_id = $2 AND env = $3 \
-             AND seq < $4 ORDER BY seq DESC LIMIT $5",
-            scope,
-            page,
-            rule_from_row,
-        )
-        .await
+        let sealer = self.sealer()?;
+        let sql = format!(
+            "SELECT {RULE_COLUMNS} FROM lrs_forwarding_rules WHERE tenant_id = $1 AND app_id = $2 \
+             AND env = $3 AND seq < $4 ORDER BY seq DESC LIMIT $5"
+        );
+        let mut tx = self.read(scope).await?;
+        let rows = sqlx::query(&sql)
+            .bind(scope.tenant.0)
+            .bind(scope.app.0)
+            .bind(scope.env.as_str())
+            .bind(crate::model::cursor_bound(page))
+            .bind(crate::model::fetch_limit(page))
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let rows = rows
+            .iter()
+            .map(|row| rule_from_row(sealer, scope, row))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(crate::Page::from_rows(rows, page))
     }
 
     async fn update(
@@ -179,14 +262,16 @@ impl crate::ForwardingRuleStore for This {
         id: &crate::ids::LrsForwardingRuleId,
         patch: crate::ForwardingRulePatch,
     ) -> Result<Option<crate::ForwardingRule>, StoreError> {
+        let sealer = self.sealer()?;
         let mut tx = self.write(scope).await?;
-        let Some(rule) = rule_fetch(&mut tx, scope, id).await? else {
+        let Some(rule) = rule_fetch(sealer, &mut tx, scope, id).await? else {
             return Ok(None);
         };
         let auth = patch.auth.unwrap_or(rule.auth);
+        let sealed = sealer.seal(auth.password.expose(), &rule_seal_context(scope, id.as_str()));
         scoped(
             "UPDATE lrs_forwarding_rules SET url = $5, version = $6, auth_username = $7, \
-             auth_password = $8, filter = $9, enabled = $10, updated_at = $11 \
+             auth_password = $8, auth_sealed = 1, filter = $9, enabled = $10, updated_at = $11 \
              WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4",
             scope,
         )
@@ -194,13 +279,13 @@ impl crate::ForwardingRuleStore for This {
         .bind(patch.url.unwrap_or(rule.url))
         .bind(patch.version.unwrap_or(rule.version))
         .bind(auth.username)
-        .bind(auth.password.expose().to_owned())
+        .bind(sealed)
         .bind(filter_text(&patch.filter.unwrap_or(rule.filter)))
         .bind(i64::from(patch.enabled.unwrap_or(rule.enabled)))
         .bind(crate::unix_now())
         .execute(&mut *tx)
         .await?;
-        let rule = rule_fetch(&mut tx, scope, id).await?;
+        let rule = rule_fetch(self.sealer()?, &mut tx, scope, id).await?;
         tx.commit().await?;
         Ok(rule)
     }

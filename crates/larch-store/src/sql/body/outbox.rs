@@ -1,7 +1,7 @@
 // The transactional outbox and its delivery log (included into each backend module).
 
 const MESSAGE_COLUMNS: &str = "tenant_id, app_id, env, id, topic, target, payload, status, created_ms, \
-     next_attempt_ms, attempts, delivered_ms, last_error";
+     next_attempt_ms, attempts, delivered_ms, last_error, requeued_ms";
 
 /// The claim (after `UPDATE … SET …`): the due pending message that waited longest, not held by
 /// a live lease, and first in line for its target (messages to one target go in order: a
@@ -33,6 +33,7 @@ fn message_from_row(row: &DbRow) -> Result<crate::Message, StoreError> {
         attempts: row.try_get("attempts")?,
         delivered_ms: row.try_get("delivered_ms")?,
         last_error: row.try_get("last_error")?,
+        requeued_ms: row.try_get("requeued_ms")?,
     })
 }
 
@@ -250,6 +251,53 @@ impl crate::OutboxStore for This {
         let changed = outbox_apply(&mut tx, scope, id, worker, &attempt).await?;
         tx.commit().await?;
         Ok(changed)
+    }
+
+    async fn requeue(
+        &self,
+        scope: Scope,
+        topic: &str,
+        target: &str,
+        delivery: &crate::ids::OutboxDeliveryId,
+    ) -> Result<crate::Requeue, StoreError> {
+        let mut tx = self.write(scope).await?;
+        let message: Option<String> = scoped(
+            "SELECT message_id FROM outbox_deliveries WHERE tenant_id = $1 AND app_id = $2 \
+             AND env = $3 AND id = $4 AND topic = $5 AND target = $6",
+            scope,
+        )
+        .bind(delivery.as_str().to_owned())
+        .bind(topic.to_owned())
+        .bind(target.to_owned())
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|row: DbRow| row.try_get("message_id"))
+        .transpose()?;
+        let Some(message) = message else {
+            return Ok(crate::Requeue::NotFound);
+        };
+        let id = super::super::id_of(&message, crate::ids::OutboxMessageId::parse)?;
+        let now = crate::unix_now_ms();
+        // Only a message that is not pending: one waiting or being attempted is left alone.
+        let requeued = scoped(
+            "UPDATE outbox_messages SET status = 'pending', next_attempt_ms = $4, requeued_ms = $4, \
+             delivered_ms = NULL, locked_by = NULL, locked_until_ms = NULL \
+             WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $5 AND status <> 'pending'",
+            scope,
+        )
+        .bind(now)
+        .bind(id.as_str().to_owned())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        let current = outbox_fetch(&mut tx, scope, &id).await?;
+        tx.commit().await?;
+        Ok(match current {
+            None => crate::Requeue::NotFound,
+            Some(m) if requeued => crate::Requeue::Requeued(m),
+            Some(m) => crate::Requeue::AlreadyPending(m),
+        })
     }
 
     async fn deliveries(
