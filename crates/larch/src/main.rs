@@ -9,6 +9,11 @@ mod serve;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc rather than the system allocator: the run-time commit path spent about a fifth of
+/// its instructions in glibc's `malloc` and `free` (docs/runtime.md, "Performance").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Larch command line.
 #[derive(Debug, Parser)]
 #[command(

@@ -5,6 +5,7 @@ use crate::StoreError;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use std::borrow::Cow;
 
+mod checkpoint;
 mod group_commit;
 mod pg_analyze;
 pub(crate) mod postgres;

@@ -94,6 +94,8 @@ pub(crate) struct SqliteBackend {
     commits: super::group_commit::GroupCommit,
     /// Seals the secrets stored for calling out (set once by `open`).
     sealer: std::sync::OnceLock<crate::sealing::Sealer>,
+    /// WAL checkpoints, off the writer's path (sql/checkpoint.rs).
+    _checkpoints: super::checkpoint::Checkpointer,
 }
 
 /// Run-time saves per transaction at most (sql/group_commit.rs): SQLite has a single writer,
@@ -108,7 +110,7 @@ impl SqliteBackend {
                 .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", dir.display())))?;
         }
         // NORMAL is durable in WAL mode against a killed process; only a power loss can drop
-        // the last transactions.
+        // the last transactions (those since the last checkpoint: sql/checkpoint.rs).
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -116,21 +118,24 @@ impl SqliteBackend {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
+        // The writer never checkpoints: the checkpointer does, on a connection of its own.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone())
+            .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
             .await?;
         super::migrator(MIGRATIONS).run(&write).await?;
         let read = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(options.read_only(true))
+            .connect_with(options.clone().read_only(true))
             .await?;
         let commits = body::start_group_commit(&write, 1, MAX_BATCH);
+        let checkpoints = super::checkpoint::start(options, write.clone());
         let backend = Self {
             read,
             write,
             commits,
             sealer: std::sync::OnceLock::new(),
+            _checkpoints: checkpoints,
         };
         backend.load_sealer().await?;
         Ok(backend)
