@@ -11,7 +11,7 @@ mod learner;
 mod webdriver;
 
 use larch_server::testing::TestApp;
-use learner::{GOLF_STARTED, get, open_content, progress_until};
+use learner::{GOLF_STARTED, exit_to_course_complete, get, open_content, progress_until};
 use serde_json::json;
 use webdriver::Browser;
 
@@ -95,15 +95,7 @@ async fn golf_scorm12_is_clicked_through_passed_and_exited_in_chromium() {
     b.frame(None).await;
     // The player's Exit unloads the SCO, whose unload handler calls LMSFinish: its last
     // values and the learner's exit travel together and the course ends.
-    b.click(&b.find(".lp-exit").await).await;
-    let heading = b
-        .wait_for(
-            "the course-complete page",
-            "return document.body.classList.contains('lp-over') && document.querySelector('.lp-msg h2').textContent",
-            30,
-        )
-        .await;
-    assert_eq!(heading, "Course complete");
+    exit_to_course_complete(&b).await;
     let p = progress_until(&app, "reg-golf", |p| p["success_status"] == "passed").await;
     assert_eq!(p["completion_status"], "completed", "{p}");
     assert_eq!(p["score"]["raw"].as_f64(), Some(100.0), "{p}");

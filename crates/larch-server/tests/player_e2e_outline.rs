@@ -15,7 +15,7 @@ mod learner;
 mod webdriver;
 
 use larch_server::testing::TestApp;
-use learner::{activity, enter_content, open_content, progress_until};
+use learner::{activity, enter_content, exit_to_course_complete, open_content, progress_until};
 use serde_json::{Value, json};
 use webdriver::Browser;
 
@@ -158,15 +158,7 @@ async fn aicc_aus_with_prerequisites_report_over_hacp_and_move_on_with_next() {
         30,
     )
     .await;
-    b.click(&b.find(".lp-exit").await).await;
-    let heading = b
-        .wait_for(
-            "the course-complete page",
-            "return document.body.classList.contains('lp-over') && document.querySelector('.lp-msg h2').textContent",
-            30,
-        )
-        .await;
-    assert_eq!(heading, "Course complete");
+    exit_to_course_complete(&b).await;
     let p = progress_until(&app, "reg-aicc", |p| p["completion_status"] == "completed").await;
     assert_eq!(
         status(&p, "A2"),

@@ -95,3 +95,17 @@ pub fn activity<'a>(p: &'a Value, id: &str) -> &'a Value {
         .and_then(|a| a.iter().find(|x| x["id"] == id))
         .unwrap_or(&Value::Null)
 }
+
+/// Presses the player's Exit and waits for the course-complete page the player shows when
+/// the course is over.
+pub async fn exit_to_course_complete(b: &Browser) {
+    b.click(&b.find(".lp-exit").await).await;
+    let heading = b
+        .wait_for(
+            "the course-complete page",
+            "return document.body.classList.contains('lp-over') && document.querySelector('.lp-msg h2').textContent",
+            30,
+        )
+        .await;
+    assert_eq!(heading, "Course complete");
+}
