@@ -7,8 +7,9 @@
 //! 2. A sequence number at or below the session's last applied one is a replay or stale:
 //!    nothing changes and the answer says what was applied ([`CommitStatus::Duplicate`]).
 //! 3. A commit for a session that is already closed (terminated, navigated away from, or
-//!    closed as abandoned) is late ([`CommitStatus::Late`]): when no later session touched
-//!    the activity, it is applied to the attempt's data (the state the next delivery
+//!    closed as abandoned) is late ([`CommitStatus::Late`]): when no later session ran
+//!    content on the activity (none, or only open ones of the same attempt that committed
+//!    nothing yet, which are then marked [`SessionRecord::stale`]), it is applied to the attempt's data (the state the next delivery
 //!    resumes from) and, in SCORM 2004, recorded into the engine's tracking; otherwise only
 //!    its completion, pass and score are kept in the sticky results. Either way a
 //!    completion or pass the content reported is never lost.
@@ -29,7 +30,7 @@ use crate::nav::NavState;
 use crate::progress::refresh_recorded;
 use crate::report::sco_report;
 use crate::session::{end_session, nav_now};
-use crate::state::RegistrationState;
+use crate::state::{RegistrationState, SessionRecord};
 use crate::step::{Next, RuntimeError};
 
 /// One commit from the shim.
@@ -91,7 +92,7 @@ pub fn apply_commit(
         let known =
             commit.session < state.next_session && state.activities.contains_key(&commit.activity);
         return match known {
-            true => late(course, state, commit, false, now),
+            true => late(course, state, commit, None, now),
             false => Err(RuntimeError::UnknownSession(commit.session)),
         };
     };
@@ -113,8 +114,8 @@ pub fn apply_commit(
         });
     }
     if session.closed {
-        let latest = latest_session_of(state, &commit.activity) == Some(commit.session);
-        return late(course, state, commit, latest, now);
+        let later = unused_later_sessions(state, commit, session.attempt);
+        return late(course, state, commit, later, now);
     }
     apply_open(course, state, commit, now)
 }
@@ -197,13 +198,24 @@ fn mark_applied(state: &mut RegistrationState, commit: &Commit, now: i64) {
     state.touch(now);
 }
 
-fn latest_session_of(state: &RegistrationState, activity: &str) -> Option<u64> {
-    state
+/// Rule 3: whether a late commit may still change the attempt's data — no later session ran
+/// content on it: each later session of the activity is still open, has committed nothing
+/// and continues the same `attempt` (a relaunch after a killed tab, whose page sends the
+/// dead tab's commits before it asks what to deliver). Those later sessions, or `None`.
+fn unused_later_sessions(
+    state: &RegistrationState,
+    commit: &Commit,
+    attempt: u32,
+) -> Option<Vec<u64>> {
+    let later: Vec<(&u64, &SessionRecord)> = state
         .sessions
+        .range(commit.session + 1..)
+        .filter(|(_, s)| s.activity == commit.activity)
+        .collect();
+    let unused = later
         .iter()
-        .rev()
-        .find(|(_, s)| s.activity == activity)
-        .map(|(id, _)| *id)
+        .all(|(_, s)| !s.closed && s.last_seq == 0 && s.attempt == attempt);
+    unused.then(|| later.iter().map(|(id, _)| **id).collect())
 }
 
 /// Rule 3: a commit for a closed (or forgotten) session.
@@ -211,7 +223,7 @@ fn late(
     course: &RuntimeCourse,
     state: &mut RegistrationState,
     commit: &Commit,
-    latest: bool,
+    later: Option<Vec<u64>>,
     now: i64,
 ) -> Result<CommitResult, RuntimeError> {
     let record = state.activities.entry(commit.activity.clone()).or_default();
@@ -226,11 +238,15 @@ fn late(
     reported.extend(batch.transcript.iter().map(|t| t.element.clone()));
     let mut report = sco_report(&cmi, &outcome, &reported);
     (report.session_time_secs, report.exit, report.nav_request) = (None, None, None);
-    if latest && record.cmi.is_some() {
+    if let Some(later) = later.filter(|_| record.cmi.is_some()) {
         record.reported = reported;
         record.cmi = Some(cmi);
         if course.is_sequenced() {
             record_into_engine(course, state, &commit.activity, &report)?;
+        }
+        // Their delivered data lacks these changes: the next `state` delivers anew.
+        for id in later {
+            state.sessions.entry(id).and_modify(|s| s.stale = true);
         }
     } else if course.is_sequenced() {
         // A later session owns the activity's tracking: the course's rollup of this report

@@ -116,6 +116,7 @@ fn open_session(state: &mut RegistrationState, activity: &str, attempt: u32, now
             closed: false,
             started_at: now,
             last_commit_at: now,
+            stale: false,
         },
     );
     state.current = Some(activity.to_owned());

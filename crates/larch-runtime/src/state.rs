@@ -120,6 +120,11 @@ pub struct SessionRecord {
     pub started_at: i64,
     /// Latest commit, ms since the epoch.
     pub last_commit_at: i64,
+    /// A late commit of an earlier session of this attempt changed the attempt's data after
+    /// this session was delivered and before it committed anything: its delivered data model
+    /// is out of date, so the player's next `state` delivers the activity anew (rule 3).
+    #[serde(default)]
+    pub stale: bool,
 }
 
 /// How many closed sessions are remembered for late commits (a tab's unsent commits are

@@ -603,48 +603,84 @@
     this.cur = null;
     this.busy = this.wait = this.dead = false;
     this.delay = 0;
+    // The journal: `j` the first entry not cut yet, `jn` the next to write.
+    this.j = this.jn = 0;
     try {
-      var d = JSON.parse(env.storage.getItem(o.key)) || {};
-      this.q = d.q || [];
-      this.seqs = d.s || {};
-      // A killed tab's uncut changes: the next commit.
-      if (d.d && d.d.changes.length) this.cut(null, true, d.d);
+      var d = fold(env.storage, o.key);
+      this.q = d.q;
+      this.seqs = d.s;
+      this.j = this.jn = d.j;
     } catch (x) { /* no storage: the queue lives in memory only */ }
   }
+  /** A commit with the session's next `seq` in the numbering `s`. */
+  function commit(s, session, activity, changes, x) {
+    x = x || {};
+    return {
+      session: session, seq: (s[session] = (s[session] || 0) + 1), activity: activity,
+      changes: changes, terminate: !!x.terminate, nav_request: x.nav || null
+    };
+  }
+  /** `key`'s stored queue. A killed page's uncut changes are its journal `key#j`, `key#j+1`,
+   * … from the stored mark `j`, one [session, activity, element, value] each: they are
+   * queued as their sessions' next commits, the mark stored past them, the entries removed
+   * (with any a page killed while removing them left below the mark). */
+  function fold(st, key) {
+    var d = JSON.parse(st.getItem(key)) || {}, q = d.q || [], s = d.s || {}, j = d.j || 0, i = j, c = null, e, g;
+    // Older scripts kept the uncut changes as `d`.
+    if (d.d && d.d.changes.length) q.push(c = commit(s, d.d.session, d.d.activity, d.d.changes));
+    for (; (e = st.getItem(key + '#' + i)) !== null; i++) {
+      e = JSON.parse(e);
+      if (!c || c.session !== e[0] || c.activity !== e[1]) q.push(c = commit(s, e[0], e[1], []));
+      c.changes.push({ element: e[2], value: e[3] });
+    }
+    try {
+      if (c) st.setItem(key, JSON.stringify({ q: q, s: s, j: i }));
+      for (g = j - 1; g >= 0 && st.getItem(key + '#' + g) !== null; g--) st.removeItem(key + '#' + g);
+      for (g = j; g < i; g++) st.removeItem(key + '#' + g);
+    } catch (x) { /* full: kept; replayed again, the same seqs are duplicates */ }
+    return { q: q, s: s, j: i };
+  }
   var T = Transport.prototype;
-  /** Stores queue, numbering, uncut changes. */
+  /** Writes (or with `v` null removes) `k` in storage; false when storage refuses. */
+  T.put = function (k, v) {
+    try {
+      if (v === null) this.env.storage.removeItem(k); else this.env.storage.setItem(k, v);
+      return true;
+    } catch (x) { return false; }
+  };
+  /** Stores queue, numbering and the journal's mark. */
   T.save = function () {
-    var keys = Object.keys(this.seqs), c = this.cur;
+    var keys = Object.keys(this.seqs);
     // The numbering of the 16 latest sessions survives a reload.
     if (keys.length > 16) delete this.seqs[keys.sort(function (a, b) { return a - b; })[0]];
-    var d = c && this.changes.length ? { session: c.session, activity: c.activity, changes: this.changes } : null;
-    try { this.env.storage.setItem(this.o.key, JSON.stringify({ q: this.q, s: this.seqs, d: d })); } catch (x) { /* full or blocked */ }
+    this.put(this.o.key, JSON.stringify({ q: this.q, s: this.seqs, j: this.j }));
   };
   T.start = function (session, activity) {
     this.cut();
     this.cur = { session: session, activity: activity };
   };
   T.set = function (change, important) {
-    var t = this;
+    var t = this, c = t.cur;
     t.changes.push(change);
+    // Journaled at once, one entry per value: a tab killed before the next cut loses
+    // nothing, and thousands of values cost what they weigh.
+    if (c && t.put(t.o.key + '#' + t.jn, JSON.stringify([c.session, c.activity, change.element, change.value]))) t.jn++;
     if (!important) return;
-    // Stored at once: a tab killed within the debounce loses nothing.
-    t.save();
     t.env.clearTimeout(t.deb);
     t.deb = t.env.setTimeout(function () { t.cut(); }, t.o.debounce);
   };
-  /** Queues the changes since the last commit (or a dead page's, `from`); `x`: {terminate, nav}. */
-  T.cut = function (x, hold, from) {
+  /** Queues the changes since the last commit; `x`: {terminate, nav}. */
+  T.cut = function (x, hold) {
     x = x || {};
     this.env.clearTimeout(this.deb);
-    var cur = from || this.cur, changes = from ? from.changes : this.changes;
-    if (!cur || (!changes.length && !x.terminate && !x.nav)) return null;
-    var s = cur.session, c = {
-      session: s, seq: (this.seqs[s] = (this.seqs[s] || 0) + 1), activity: cur.activity,
-      changes: changes.splice(0), terminate: !!x.terminate, nav_request: x.nav || null
-    };
+    var cur = this.cur, j = this.j;
+    if (!cur || (!this.changes.length && !x.terminate && !x.nav)) return null;
+    var c = commit(this.seqs, cur.session, cur.activity, this.changes.splice(0), x);
     this.q.push(c);
+    // The queue stored with the mark past the journal, then the journal's entries go.
+    this.j = this.jn;
     this.save();
+    for (; j < this.j; j++) this.put(this.o.key + '#' + j, null);
     if (!hold) this.pump();
     return c;
   };
@@ -683,13 +719,14 @@
   };
   /** Unsent commits of earlier instances (keys `prefix` + 0 … n-1), sent to their instance. */
   T.adopt = function (prefix, n) {
-    var t = this, s = t.env.storage, old = [];
+    var t = this, s = t.env.storage, old = [], kept = {};
     for (var i = 0; i < n; i++) {
-      try { JSON.parse(s.getItem(prefix + i)).q.forEach(function (c) { c.instance = i; old.push(c); }); } catch (x) { /* none */ }
+      try { (kept[i] = fold(s, prefix + i)).q.forEach(function (c) { c.instance = i; old.push(c); }); } catch (x) { /* none */ }
     }
     var keep = function (i) {
-      var q = old.filter(function (d) { return d.instance === i; });
-      try { if (q.length) s.setItem(prefix + i, JSON.stringify({ q: q })); else s.removeItem(prefix + i); } catch (x) { /* blocked */ }
+      var d = kept[i];
+      d.q = old.filter(function (c) { return c.instance === i; });
+      t.put(prefix + i, d.q.length ? JSON.stringify(d) : null);
     }, go = function () {
       var c = old[0];
       if (c) t.req(c).then(function (res) {
@@ -742,6 +779,15 @@
       if (res.status === 200) return res.json().then(function (r) { t.ack(m, r); });
     }).catch(function () { t.pump(); /* and kept in storage for the next load */ });
   };
+  /** Sends the queue, then calls `done` once it is empty (at most 3 s, or on a 401). */
+  T.settle = function (done) {
+    var t = this, n = 0, tick = function () {
+      if (!t.q.length || t.dead || n++ >= 60) return done();
+      t.env.setTimeout(tick, 50);
+    };
+    t.pump();
+    tick();
+  };
   /** True when nothing of the current session waits for the server. */
   T.idle = function () {
     var s = this.cur && this.cur.session;
@@ -791,7 +837,13 @@
     p.api = null;
     win.addEventListener('pagehide', function () { if (p.tr) p.tr.hide(); });
     doc.addEventListener('visibilitychange', function () { if (doc.visibilityState === 'hidden' && p.tr) p.tr.hide(); });
-    p.http('GET', 'state').then(function (st) { if (st) p.start(st); });
+    var reg = body.getAttribute('data-registration'), go = function () {
+      p.http('GET', 'state').then(function (st) { if (st) p.start(st); });
+    };
+    if (reg === null) return go();
+    // What a killed tab left is sent before the state is asked for: a late commit of the
+    // attempt this launch resumes makes its delivery stale, and the state delivers anew.
+    p.transport(reg, body.getAttribute('data-instance'), 500).settle(go);
   }
   var P = Player.prototype;
   P.http = function (method, path, body) {
@@ -862,19 +914,23 @@
     if (b.logo_url) { p.logo.src = b.logo_url; p.logo.alt = b.name || ''; } else p.logo.hidden = true;
     // Branding through the CSSOM, which the CSP allows (no style attribute).
     if (/^#[0-9a-fA-F]{3,8}$/.test(b.color || '')) p.doc.documentElement.style.setProperty('--lp-brand', b.color);
-    var env = {
+    p.transport(st.registration_id, st.instance, st.commit_debounce_ms || 500).pump();
+    p.tr.adopt('larch.pending.' + st.registration_id + '.', st.instance);
+    p.go(st.step.next);
+  };
+  /** The transport of registration `reg`'s `instance` (made once per page). */
+  P.transport = function (reg, instance, debounce) {
+    var p = this, w = p.win;
+    if (!p.tr) p.tr = new Transport({
       fetch: w.fetch.bind(w), XHR: w.XMLHttpRequest, storage: store(w),
       setTimeout: w.setTimeout.bind(w), clearTimeout: w.clearTimeout.bind(w)
-    };
-    p.tr = new Transport(env, {
-      base: p.base, secret: p.secret, key: 'larch.pending.' + st.registration_id + '.' + st.instance,
-      debounce: st.commit_debounce_ms || 500,
+    }, {
+      base: p.base, secret: p.secret, key: 'larch.pending.' + reg + '.' + instance,
       result: function (r, c) { p.result(r, c); },
       auth: function (res) { p.ended(res); }
     });
-    p.tr.pump();
-    p.tr.adopt('larch.pending.' + st.registration_id + '.', st.instance);
-    p.go(st.step.next);
+    p.tr.o.debounce = debounce;
+    return p.tr;
   };
   function store(w) { try { return w.localStorage; } catch (x) { return null; } }
   P.result = function (r, c) {

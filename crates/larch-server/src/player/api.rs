@@ -62,7 +62,9 @@ pub(crate) async fn step(
 
 /// A reload after the content committed: the stored delivery's data model is out of date, so
 /// the open session is closed with what was committed and the activity delivered anew
-/// (`larch_runtime::launch` resumes it). Before any commit the stored delivery is still exact.
+/// (`larch_runtime::launch` resumes it). So is a delivery a killed tab's late commit made
+/// stale (runtime rule 3: the page replays it before asking). Before any commit the stored
+/// delivery is still exact.
 async fn needs_redelivery(app: &AppState, ctx: &PlayerCtx, session: u64) -> Result<bool, ApiError> {
     let target = ctx.target();
     let stored = app
@@ -78,7 +80,7 @@ async fn needs_redelivery(app: &AppState, ctx: &PlayerCtx, session: u64) -> Resu
     Ok(state
         .sessions
         .get(&session)
-        .is_none_or(|s| s.closed || s.last_seq > 0))
+        .is_none_or(|s| s.closed || s.last_seq > 0 || s.stale))
 }
 
 async fn relaunch(

@@ -80,6 +80,7 @@ function setup(opts = {}) {
 }
 const ch = (element, value) => ({ element, value });
 const queued = (t) => JSON.parse(t.st.getItem('larch.pending.reg_1.0')).q;
+const journal = (st) => [...st.m.keys()].filter((k) => k.includes('#')).sort();
 
 const tests = {
   async 'seq numbers count from 1 per session, one request at a time, in order'() {
@@ -181,18 +182,83 @@ const tests = {
     assert.strictEqual(u.s.log[1].terminate, true);
     assert.deepStrictEqual(queued(u), []);
   },
-  async 'an important change is stored at once and survives a page killed within the debounce'() {
+  async 'every accepted value is journaled at once and survives a page killed before the cut'() {
     const t = setup();
+    t.s.applied[2] = 1;
     t.tr.start(2, 'A');
+    t.tr.set(ch('cmi.location', 'p2'));
+    t.tr.cut();
     t.tr.set(ch('cmi.location', 'p3'), false);
+    t.tr.set(ch('cmi.suspend_data', 'page=3'), false);
     t.tr.set(ch('cmi.completion_status', 'completed'), true);
     // The renderer dies now: no timer runs, no pagehide. The next load of the registration:
     const u = setup({ storage: t.st });
+    u.s.applied[2] = 1;
     u.tr.pump();
     await u.c.advance(0);
-    assert.deepStrictEqual(u.s.log.map((b) => [b.session, b.seq, b.activity, b.changes.map((x) => x.value)]), [[2, 1, 'A', ['p3', 'completed']]]);
+    assert.deepStrictEqual(u.s.log.map((b) => [b.session, b.seq, b.activity, b.changes.map((x) => x.value)]), [[2, 2, 'A', ['p3', 'page=3', 'completed']]]);
     assert.deepStrictEqual(queued(u), []);
-    assert.strictEqual(JSON.parse(u.st.getItem('larch.pending.reg_1.0')).d, null, 'nothing left uncut');
+    assert.deepStrictEqual(journal(u.st), [], 'the journal is gone once queued');
+    const v = setup({ storage: t.st });
+    assert.deepStrictEqual(v.tr.q, [], 'replayed once');
+  },
+  async 'a journal spanning two sessions replays as each session\'s next commit'() {
+    const t = setup();
+    t.tr.start(4, 'A');
+    t.tr.set(ch('cmi.location', 'a'));
+    t.tr.cur = { session: 5, activity: 'B' };
+    t.tr.set(ch('cmi.location', 'b'));
+    const u = setup({ storage: t.st });
+    u.tr.pump();
+    await u.c.advance(0);
+    assert.deepStrictEqual(u.s.log.map((b) => [b.session, b.seq, b.activity, b.changes[0].value]), [[4, 1, 'A', 'a'], [5, 1, 'B', 'b']]);
+  },
+  async 'entries a killed page left below the stored mark are removed, not replayed'() {
+    const t = setup();
+    t.tr.start(1, 'A');
+    t.tr.set(ch('cmi.location', 'a'));
+    const entry = t.st.getItem('larch.pending.reg_1.0#0');
+    t.tr.cut({}, true);
+    // Killed after the queue was stored, before its journal entry was removed:
+    t.st.setItem('larch.pending.reg_1.0#0', entry);
+    const u = setup({ storage: t.st });
+    assert.deepStrictEqual(u.tr.q.map((c) => c.seq), [1]);
+    assert.deepStrictEqual(journal(u.st), []);
+    u.tr.start(1, 'A');
+    u.tr.set(ch('cmi.location', 'b'));
+    assert.deepStrictEqual(journal(u.st), ['larch.pending.reg_1.0#1'], 'the next page writes past the mark');
+  },
+  async 'thousands of values cost one short write each, not the whole state again'() {
+    const t = setup(), writes = [];
+    const set = t.st.setItem;
+    t.st.setItem = (k, v) => { writes.push(String(v).length); set(k, v); };
+    t.tr.start(1, 'A');
+    for (let i = 0; i < 5000; i++) t.tr.set(ch('cmi.interactions.' + i + '.id', 'q' + i), false);
+    assert.strictEqual(writes.length, 5000);
+    assert.ok(Math.max(...writes) < 60, 'each write is one entry: ' + Math.max(...writes));
+    t.tr.cut();
+    await t.c.advance(0);
+    assert.strictEqual(t.s.log[0].changes.length, 5000);
+    assert.deepStrictEqual(journal(t.st), []);
+  },
+  async 'an earlier instance\'s journal is replayed to that instance'() {
+    const t = setup();
+    t.tr.start(3, 'A');
+    t.tr.set(ch('cmi.suspend_data', 'x'));
+    const u = setup({ storage: t.st, key: 'larch.pending.reg_1.1' });
+    u.tr.adopt('larch.pending.reg_1.', 1);
+    await u.c.advance(0);
+    assert.deepStrictEqual(u.s.log.map((b) => [b.instance, b.session, b.seq, b.changes[0].value]), [[0, 3, 1, 'x']]);
+    assert.strictEqual(u.st.getItem('larch.pending.reg_1.0'), null);
+    assert.deepStrictEqual(journal(u.st), []);
+  },
+  async 'the uncut changes older scripts stored as d are replayed'() {
+    const st = storage(), d = { session: 2, activity: 'A', changes: [ch('cmi.location', 'p3')] };
+    st.setItem('larch.pending.reg_1.0', JSON.stringify({ q: [], s: { 2: 1 }, d }));
+    const u = setup({ storage: st });
+    u.tr.pump();
+    await u.c.advance(0);
+    assert.deepStrictEqual(u.s.log.map((b) => [b.session, b.seq, b.changes[0].value]), [[2, 2, 'p3']]);
   },
   async 'numbering continues after a reload of the same session'() {
     const t = setup();
