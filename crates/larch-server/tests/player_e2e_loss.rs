@@ -1,4 +1,5 @@
-//! Lost-completion tests in a real headless Chromium against the real server (SQLite): the
+//! Lost-completion tests in a real headless Chromium against the real server (SQLite, and a
+//! representative half as many sessions on PostgreSQL, each in its own database): the
 //! browser reaches the content origin through a lossy proxy (`e2e/proxy.rs`) that drops —
 //! or, in the other test, delays — every third run-time request (`POST …/api/commit`,
 //! `…/navigate`): closed unanswered, applied but the answer lost, or a 503, by a seeded plan.
@@ -218,9 +219,9 @@ async fn end(b: &Browser, ending: Ending, spare: Option<Value>) -> Option<String
     None
 }
 
-/// `sessions` sessions of each of `golfs` in turn through a proxy in `mode`.
-async fn run(golfs: &[Golf], sessions: u32, mode: Mode, seed: u64) -> (Tally, LossyProxy) {
-    let app = TestApp::sqlite().await;
+/// `sessions` sessions of each of `golfs` in turn through a proxy in `mode`, on `app`'s
+/// store; reports them as `what`.
+async fn run(app: TestApp, golfs: &[Golf], sessions: u32, mode: Mode, seed: u64, what: &str) {
     for golf in golfs {
         app.import_fixture(golf.fixture, golf.course).await;
     }
@@ -231,23 +232,79 @@ async fn run(golfs: &[Golf], sessions: u32, mode: Mode, seed: u64) -> (Tally, Lo
         let golf = golfs[i as usize % golfs.len()];
         session(&app, &b, &proxy, golf, i, &mut tally).await;
     }
-    (tally, proxy)
+    tally.report(&format!("{what} on {}", app.kind()), &proxy);
 }
+
+/// Sessions per test on PostgreSQL: a representative half of SQLite's 12 (every ending
+/// twice, passing and failing scores), which keeps the suite's time down.
+const PG_SESSIONS: u32 = 6;
 
 #[tokio::test]
 async fn a_third_of_runtime_requests_dropped_loses_no_completion_scorm12_golf() {
-    let (tally, proxy) = run(&[GOLF12], 12, Mode::Drop, 12).await;
-    tally.report("dropped requests, SCORM 1.2 golf", &proxy);
+    let what = "dropped requests, SCORM 1.2 golf";
+    run(TestApp::sqlite().await, &[GOLF12], 12, Mode::Drop, 12, what).await;
 }
 
 #[tokio::test]
 async fn a_third_of_runtime_requests_dropped_loses_no_completion_scorm2004_golf() {
-    let (tally, proxy) = run(&[GOLF2004], 12, Mode::Drop, 2004).await;
-    tally.report("dropped requests, SCORM 2004 golf", &proxy);
+    let what = "dropped requests, SCORM 2004 golf";
+    run(
+        TestApp::sqlite().await,
+        &[GOLF2004],
+        12,
+        Mode::Drop,
+        2004,
+        what,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn a_third_of_runtime_requests_delayed_loses_no_completion() {
-    let (tally, proxy) = run(&[GOLF12, GOLF2004], 12, Mode::Delay, 7).await;
-    tally.report("delayed requests, SCORM 1.2 and 2004 golf", &proxy);
+    let what = "delayed requests, SCORM 1.2 and 2004 golf";
+    run(
+        TestApp::sqlite().await,
+        &[GOLF12, GOLF2004],
+        12,
+        Mode::Delay,
+        7,
+        what,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_third_of_runtime_requests_dropped_loses_no_completion_scorm12_golf_postgres() {
+    let what = "dropped requests, SCORM 1.2 golf";
+    run(
+        TestApp::postgres().await,
+        &[GOLF12],
+        PG_SESSIONS,
+        Mode::Drop,
+        12,
+        what,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_third_of_runtime_requests_dropped_loses_no_completion_scorm2004_golf_postgres() {
+    let what = "dropped requests, SCORM 2004 golf";
+    let app = TestApp::postgres().await;
+    run(app, &[GOLF2004], PG_SESSIONS, Mode::Drop, 2004, what).await;
+}
+
+#[tokio::test]
+async fn a_third_of_runtime_requests_delayed_loses_no_completion_postgres() {
+    let what = "delayed requests, SCORM 1.2 and 2004 golf";
+    let golfs = [GOLF12, GOLF2004];
+    run(
+        TestApp::postgres().await,
+        &golfs,
+        PG_SESSIONS,
+        Mode::Delay,
+        7,
+        what,
+    )
+    .await;
 }
