@@ -7,6 +7,7 @@
 //! - [`query`]: GET /statements parameters and the `more` cursor; [`format`](mod@format): `exact`, `ids`,
 //!   `canonical` and the StatementResult;
 //! - [`documents`]: State and Profile parameters, JSON merge, ETags and preconditions;
+//! - [`downgrade`]: a stored statement converted to 1.0.3 (forwarding to a 1.0.3 LRS);
 //! - [`signature`]: signed statements (JWS); [`multipart`]: `multipart/mixed` requests and
 //!   responses; [`alternate`]: 1.0.3's alternate request syntax;
 //! - [`resources`]: About, Person (GET /agents) and Activity definitions; [`scopes`]:
@@ -18,6 +19,7 @@
 
 pub mod alternate;
 pub mod documents;
+pub mod downgrade;
 pub mod error;
 pub mod format;
 pub mod index;

@@ -6,6 +6,9 @@
 //! same batch cannot succeed. An LRS refuses such a batch whole, so after a 409 on a JSON
 //! batch of several statements each is sent again on its own (PUT with `statementId`, 2.1.1):
 //! the others get stored, and the batch counts as delivered once every PUT is a 2xx or 409.
+//! A 1.0.3 rule gets each statement converted to 1.0.3 first (`larch_xapi::downgrade`: 2.0's
+//! Context agents and groups in Larch extensions, `version` 1.0.3), and the attempt's log
+//! entry says what was converted.
 
 use super::{Report, Verdict};
 use crate::error::ApiError;
@@ -13,6 +16,8 @@ use crate::import::{Blocked, Route};
 use crate::state::AppState;
 use larch_store::ids::LrsForwardingRuleId;
 use larch_store::{ForwardingRule, Message, StoredStatement};
+use larch_xapi::XapiVersion;
+use larch_xapi::downgrade;
 use larch_xapi::multipart::{self, AttachmentPart};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -23,6 +28,8 @@ use url::Url;
 pub(super) const TIMEOUT: Duration = Duration::from_secs(30);
 /// The boundary of forwarded `multipart/mixed` bodies.
 const BOUNDARY: &str = "larch-forward-5b0e2c7d91f34a8e";
+/// The conversions to 1.0.3 a log entry names one by one.
+const MAX_NOTED: usize = 20;
 /// The longest target URL accepted.
 const MAX_URL: usize = 2048;
 
@@ -96,10 +103,29 @@ pub(super) async fn deliver(state: &AppState, message: &Message) -> Report {
         Ok(ready) => ready,
         Err(report) => return report,
     };
-    match client_for(state, &rule.url).await {
+    let converted = body.converted.clone();
+    let report = match client_for(state, &rule.url).await {
         Ok(client) => post(&client, &rule, body).await,
         Err(report) => report,
+    };
+    noted(report, &converted)
+}
+
+/// The report with what the conversion to 1.0.3 changed, if anything, before its error.
+fn noted(mut report: Report, converted: &[String]) -> Report {
+    if !converted.is_empty() {
+        // A big batch's log entry names the first changes and counts the rest.
+        let mut shown = converted[..converted.len().min(MAX_NOTED)].join("; ");
+        if converted.len() > MAX_NOTED {
+            shown.push_str(&format!("; and {} more", converted.len() - MAX_NOTED));
+        }
+        let note = format!("converted to xAPI 1.0.3: {shown}");
+        report.error = Some(match report.error {
+            Some(error) => format!("{note}; {error}"),
+            None => note,
+        });
     }
+    report
 }
 
 fn give_up(error: &str) -> Report {
@@ -124,6 +150,8 @@ struct Batch {
     statements: Vec<Value>,
     content_type: String,
     bytes: Vec<u8>,
+    /// What converting the statements to the rule's 1.0.3 changed (`statement <id>: …`).
+    converted: Vec<String>,
 }
 
 /// What to send: the rule (still there and enabled) and the batch.
@@ -162,20 +190,41 @@ async fn prepare(state: &AppState, message: &Message) -> Result<(ForwardingRule,
         return Err(give_up("the statements are no longer stored"));
     }
     rows.sort_by_key(|r| r.seq);
-    let body = body(state, message, &rows).await.map_err(store_failed)?;
+    let (statements, converted) = for_version(&rule.version, &rows);
+    let body = body(state, message, statements)
+        .await
+        .map_err(store_failed)?;
+    let body = Batch { converted, ..body };
     Ok((rule, body))
+}
+
+/// The stored statements as the rule's version reads them: for a 1.0.3 rule each converted
+/// (`larch_xapi::downgrade::to_1_0_3`), with what changed, per statement id.
+fn for_version(version: &str, rows: &[StoredStatement]) -> (Vec<Value>, Vec<String>) {
+    let stored = rows
+        .iter()
+        .filter_map(|r| serde_json::from_str(&r.body).ok());
+    if version != XapiVersion::V1_0_3.header_value() {
+        return (stored.collect(), Vec::new());
+    }
+    let mut converted = Vec::new();
+    let statements = stored
+        .map(|s: Value| {
+            let out = downgrade::to_1_0_3(&s);
+            let id = s["id"].as_str().unwrap_or_default();
+            converted.extend(out.changes.iter().map(|c| format!("statement {id}: {c}")));
+            out.statement
+        })
+        .collect();
+    (statements, converted)
 }
 
 /// The statements as a JSON array, with their stored attachments as `multipart/mixed`.
 async fn body(
     state: &AppState,
     message: &Message,
-    rows: &[StoredStatement],
+    statements: Vec<Value>,
 ) -> Result<Batch, larch_store::StoreError> {
-    let statements: Vec<Value> = rows
-        .iter()
-        .filter_map(|r| serde_json::from_str(&r.body).ok())
-        .collect();
     let mut hashes: Vec<String> = statements
         .iter()
         .filter_map(|s| s["attachments"].as_array())
@@ -203,12 +252,14 @@ async fn body(
             statements,
             content_type,
             bytes: json,
+            converted: Vec::new(),
         });
     }
     Ok(Batch {
         statements,
         content_type: format!("multipart/mixed; boundary={BOUNDARY}"),
         bytes: multipart::write_multipart(BOUNDARY, &json, &parts),
+        converted: Vec::new(),
     })
 }
 

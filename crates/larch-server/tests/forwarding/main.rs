@@ -4,6 +4,7 @@
 //! disabled rules, and secrets that never show.
 
 mod delivery;
+mod downgrade;
 mod retry;
 mod rules;
 
