@@ -71,9 +71,9 @@ pub use traits::{
 
 pub use xapi::{
     AgentRow, Attachment, CreatedLrsCredential, DocumentChange, DocumentKey, DocumentKind,
-    IssuedLaunchToken, LaunchToken, LaunchTokenStore, LrsCredential, LrsCredentialStore, LrsSecret,
-    NewDocument, NewLaunchToken, NewStatement, StatementQuery, StatementStore, StoredDocument,
-    StoredStatement, XapiDocumentStore,
+    InsertBatches, IssuedLaunchToken, LaunchToken, LaunchTokenStore, LrsCredential,
+    LrsCredentialStore, LrsSecret, NewDocument, NewLaunchToken, NewStatement, StatementQuery,
+    StatementStore, StoredDocument, StoredStatement, XapiDocumentStore,
 };
 
 use std::path::PathBuf;

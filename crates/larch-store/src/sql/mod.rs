@@ -10,6 +10,7 @@ mod group_commit;
 mod pg_analyze;
 pub(crate) mod postgres;
 pub(crate) mod sqlite;
+mod statement_commit;
 
 /// Builds a migrator from migrations embedded in the binary, so a release needs no files.
 fn migrator(files: &[(i64, &'static str, &'static str)]) -> Migrator {

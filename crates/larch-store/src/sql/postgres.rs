@@ -87,12 +87,21 @@ const LANES: usize = 4;
 /// subtransaction ids, which slows every other session's visibility checks while it lasts.
 const MAX_BATCH: usize = 64;
 
+/// Statement writes per transaction at most (sql/statement_commit.rs). A combined write has
+/// no savepoints, so no subtransaction bound; the bound keeps a batch's row locks short.
+const INSERT_BOUNDS: super::statement_commit::Bounds = super::statement_commit::Bounds {
+    jobs: 256,
+    statements: 2_000,
+};
+
 /// The PostgreSQL implementation of every store trait.
 #[derive(Debug)]
 pub(crate) struct PgBackend {
     pool: PgPool,
     /// Run-time saves, written in batches by a few lanes.
     commits: super::group_commit::GroupCommit,
+    /// Statement writes, written in batches by a few lanes.
+    inserts: super::statement_commit::StatementCommit,
     /// Set when autovacuum is off: when to analyze the LRS tables.
     analyze: Option<super::pg_analyze::AnalyzeSchedule>,
     /// Seals the secrets stored for calling out (set once by `open`).
@@ -115,9 +124,11 @@ impl PgBackend {
             .unwrap_or(1)
             .clamp(1, LANES);
         let commits = body::start_group_commit(&pool, lanes, MAX_BATCH);
+        let inserts = body::start_statement_commit(&pool, lanes, INSERT_BOUNDS);
         let backend = Self {
             pool,
             commits,
+            inserts,
             analyze,
             sealer: std::sync::OnceLock::new(),
         };
@@ -294,6 +305,7 @@ mod body {
     include!("body/xapi_query.rs");
     include!("body/xapi_insert.rs");
     include!("body/xapi_statements.rs");
+    include!("body/xapi_commit.rs");
     include!("body/xapi_documents.rs");
     include!("body/outbox.rs");
     include!("body/forwarding.rs");

@@ -92,6 +92,8 @@ pub(crate) struct SqliteBackend {
     write: SqlitePool,
     /// Run-time saves, written in batches through the writer connection.
     commits: super::group_commit::GroupCommit,
+    /// Statement writes, written in batches through the writer connection.
+    inserts: super::statement_commit::StatementCommit,
     /// Seals the secrets stored for calling out (set once by `open`).
     sealer: std::sync::OnceLock<crate::sealing::Sealer>,
     /// WAL checkpoints, off the writer's path (sql/checkpoint.rs).
@@ -101,6 +103,13 @@ pub(crate) struct SqliteBackend {
 /// Run-time saves per transaction at most (sql/group_commit.rs): SQLite has a single writer,
 /// so one lane takes whatever queued while it wrote the previous batch.
 const MAX_BATCH: usize = 256;
+
+/// Statement writes per transaction at most (sql/statement_commit.rs): a batch of single
+/// statements is a few dozen multi-row INSERTs; a few big POSTs stop it earlier.
+const INSERT_BOUNDS: super::statement_commit::Bounds = super::statement_commit::Bounds {
+    jobs: 256,
+    statements: 2_000,
+};
 
 impl SqliteBackend {
     /// Opens (or creates) the database file and applies migrations.
@@ -129,11 +138,13 @@ impl SqliteBackend {
             .connect_with(options.clone().read_only(true))
             .await?;
         let commits = body::start_group_commit(&write, 1, MAX_BATCH);
+        let inserts = body::start_statement_commit(&write, 1, INSERT_BOUNDS);
         let checkpoints = super::checkpoint::start(options, write.clone());
         let backend = Self {
             read,
             write,
             commits,
+            inserts,
             sealer: std::sync::OnceLock::new(),
             _checkpoints: checkpoints,
         };
@@ -278,6 +289,7 @@ mod body {
     include!("body/xapi_query.rs");
     include!("body/xapi_insert.rs");
     include!("body/xapi_statements.rs");
+    include!("body/xapi_commit.rs");
     include!("body/xapi_documents.rs");
     include!("body/outbox.rs");
     include!("body/forwarding.rs");

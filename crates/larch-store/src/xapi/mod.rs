@@ -14,7 +14,9 @@ mod tokens;
 pub use credentials::{CreatedLrsCredential, LrsCredential, LrsSecret};
 pub(crate) use credentials::{generate_key, pair_hash};
 pub use documents::{DocumentChange, DocumentKey, DocumentKind, NewDocument, StoredDocument};
-pub use statements::{AgentRow, Attachment, NewStatement, StatementQuery, StoredStatement};
+pub use statements::{
+    AgentRow, Attachment, InsertBatches, NewStatement, StatementQuery, StoredStatement,
+};
 pub use tokens::{IssuedLaunchToken, LaunchToken, NewLaunchToken};
 
 use crate::error::StoreError;
@@ -96,6 +98,10 @@ pub trait StatementStore: Send + Sync {
     /// targets of voiding statements that are not voiding statements themselves (Data 2.3.2);
     /// and one outbox message per enabled forwarding rule the batch matches
     /// ([`crate::FORWARD_TOPIC`]). [`StoreError::Conflict`] when an id is already stored (nothing is written).
+    ///
+    /// Concurrent calls are written together (group commit, docs/xapi.md "Performance"):
+    /// one transaction for the calls queued at once, each with exactly the outcome it would
+    /// have had alone, answered only after `COMMIT`.
     async fn insert(
         &self,
         scope: Scope,
@@ -104,6 +110,10 @@ pub trait StatementStore: Send + Sync {
         definitions: Vec<(String, String)>,
         agents: Vec<AgentRow>,
     ) -> Result<(), StoreError>;
+
+    /// How [`StatementStore::insert`] calls were written so far: concurrent calls share
+    /// transactions (group commit), each still all or nothing.
+    fn insert_batches(&self) -> InsertBatches;
 
     /// Statements matching `query`, at most `query.limit + 1` (so the caller knows if there
     /// are more), ordered by (`stored`, sequence).

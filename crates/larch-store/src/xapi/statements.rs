@@ -103,3 +103,13 @@ impl StatementQuery {
             || self.registration.is_some()
     }
 }
+
+/// How statement writes were stored so far by this process: the writes queued at once share a
+/// transaction (group commit; docs/xapi.md, "Performance").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InsertBatches {
+    /// Transactions written (or tried) by the group-commit lanes.
+    pub transactions: u64,
+    /// [`crate::StatementStore::insert`] calls they carried.
+    pub inserts: u64,
+}

@@ -130,31 +130,35 @@ async fn statement_keys(
         .transpose()
 }
 
-/// Whether `s` matches `filter`, itself or through the statement its StatementRef names.
+/// Whether `s`, in job `job` of a combined write, matches `filter`, itself or through the
+/// statement its StatementRef names (as that job would see it written alone: a statement of a
+/// later job is not stored yet).
 async fn forwards(
     tx: &mut Tx,
     scope: Scope,
     filter: &crate::ForwardingFilter,
     s: &crate::NewStatement,
+    seen: (&XapiBatchIds<'_>, usize),
 ) -> Result<bool, StoreError> {
     if filter.matches(&s.verb, s.activity.as_deref(), s.registration.as_deref()) {
         return Ok(true);
     }
     let Some(target) = s.target.as_deref() else { return Ok(false) };
-    let keys = statement_keys(tx, scope, target).await?;
+    let (batch, job) = seen;
+    let keys = match batch.seen_by(target, job) {
+        Some(in_batch) => in_batch.map(|t| (t.verb.clone(), t.activity.clone(), t.registration.clone())),
+        None => statement_keys(tx, scope, target).await?,
+    };
     Ok(keys.is_some_and(|(verb, activity, registration)| {
         filter.matches(&verb, activity.as_deref(), registration.as_deref())
     }))
 }
 
-/// In the statements' own transaction (after they are inserted, so a StatementRef to a
-/// statement of the same batch resolves): one outbox message per enabled forwarding rule that
-/// some statement of the batch matches, carrying the matching statement ids in batch order.
-async fn forward_statements(
+/// The scope's enabled forwarding rules, in creation order: id and filter.
+async fn forwarding_rules(
     tx: &mut Tx,
     scope: Scope,
-    statements: &[crate::NewStatement],
-) -> Result<(), StoreError> {
+) -> Result<Vec<(String, crate::ForwardingFilter)>, StoreError> {
     let rows = scoped(
         "SELECT id, filter FROM lrs_forwarding_rules WHERE tenant_id = $1 AND app_id = $2 \
          AND env = $3 AND enabled = 1 ORDER BY seq",
@@ -162,22 +166,43 @@ async fn forward_statements(
     )
     .fetch_all(&mut **tx)
     .await?;
-    for row in rows {
-        let filter: crate::ForwardingFilter = serde_json::from_str(row.try_get("filter")?)
-            .map_err(|e| StoreError::Corrupt(format!("forwarding filter: {e}")))?;
-        let mut ids = Vec::new();
-        for s in statements {
-            if forwards(tx, scope, &filter, s).await? {
-                ids.push(s.id.clone());
+    rows.iter()
+        .map(|row| {
+            let filter = serde_json::from_str(row.try_get("filter")?)
+                .map_err(|e| StoreError::Corrupt(format!("forwarding filter: {e}")))?;
+            Ok((row.try_get("id")?, filter))
+        })
+        .collect()
+}
+
+/// In the statements' own transaction (after they are inserted, so a StatementRef to a
+/// statement of the same batch resolves): for each job of a combined write in turn, one
+/// outbox message per enabled forwarding rule that some statement of the job matches,
+/// carrying the matching statement ids in the job's order (the messages of one `insert`
+/// call alone, as when each is written in a transaction of its own).
+async fn forward_jobs(
+    tx: &mut Tx,
+    scope: Scope,
+    writes: &[&crate::sql::statement_commit::InsertWrite],
+    batch: &XapiBatchIds<'_>,
+) -> Result<(), StoreError> {
+    let rules = forwarding_rules(tx, scope).await?;
+    for (job, write) in writes.iter().enumerate() {
+        for (rule, filter) in &rules {
+            let mut ids = Vec::new();
+            for s in &write.statements {
+                if forwards(tx, scope, filter, s, (batch, job)).await? {
+                    ids.push(s.id.clone());
+                }
             }
-        }
-        if !ids.is_empty() {
-            let message = crate::NewMessage {
-                topic: crate::FORWARD_TOPIC.to_owned(),
-                target: row.try_get("id")?,
-                payload: serde_json::json!({ "statements": ids }),
-            };
-            outbox_insert(tx, scope, &message).await?;
+            if !ids.is_empty() {
+                let message = crate::NewMessage {
+                    topic: crate::FORWARD_TOPIC.to_owned(),
+                    target: rule.clone(),
+                    payload: serde_json::json!({ "statements": ids }),
+                };
+                outbox_insert(tx, scope, &message).await?;
+            }
         }
     }
     Ok(())

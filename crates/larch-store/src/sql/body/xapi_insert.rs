@@ -21,7 +21,7 @@ fn xapi_opt(sql: &mut XapiSql, value: Option<&String>) {
 async fn xapi_insert_rows(
     tx: &mut Tx,
     scope: Scope,
-    statements: &[crate::NewStatement],
+    statements: &[&crate::NewStatement],
 ) -> Result<std::collections::HashMap<String, i64>, StoreError> {
     let mut seqs = std::collections::HashMap::with_capacity(statements.len());
     for chunk in statements.chunks(XAPI_ROWS_PER_INSERT) {
@@ -55,7 +55,7 @@ type XapiKeyRow<'a> = (i64, i64, &'static str, &'a String);
 async fn xapi_insert_keys(
     tx: &mut Tx,
     scope: Scope,
-    statements: &[crate::NewStatement],
+    statements: &[&crate::NewStatement],
     seqs: &std::collections::HashMap<String, i64>,
 ) -> Result<(), StoreError> {
     let mut keys: Vec<XapiKeyRow<'_>> = Vec::new();
@@ -88,14 +88,13 @@ async fn xapi_insert_keys(
     Ok(())
 }
 
-/// Marks the targets of voiding statements voided (Data 2.3.2: a voiding statement cannot
+/// Marks these targets of voiding statements voided (Data 2.3.2: a voiding statement cannot
 /// itself be voided, it stays visible).
 async fn xapi_void_targets(
     tx: &mut Tx,
     scope: Scope,
-    statements: &[crate::NewStatement],
+    targets: &[String],
 ) -> Result<(), StoreError> {
-    let targets: Vec<String> = statements.iter().filter_map(|s| s.voids.clone()).collect();
     for chunk in targets.chunks(XAPI_ROWS_PER_INSERT) {
         let mut sql = XapiSql::new("UPDATE xapi_statements SET voided = 1 WHERE ");
         sql.scope("xapi_statements")
@@ -110,14 +109,14 @@ async fn xapi_void_targets(
 async fn xapi_upsert_definitions(
     tx: &mut Tx,
     scope: Scope,
-    definitions: &[(String, String)],
+    definitions: &[(&str, &str)],
 ) -> Result<(), StoreError> {
     for chunk in definitions.chunks(XAPI_ROWS_PER_INSERT) {
         let mut sql =
             XapiSql::new("INSERT INTO xapi_activities (tenant_id, app_id, env, id, definition) VALUES ");
         xapi_values(&mut sql, chunk, |sql, (id, definition)| {
-            sql.push(", ").arg(XapiArg::Text(id.clone()));
-            sql.push(", ").arg(XapiArg::Text(definition.clone()));
+            sql.push(", ").arg(XapiArg::Text((*id).to_owned()));
+            sql.push(", ").arg(XapiArg::Text((*definition).to_owned()));
         });
         sql.push(
             " ON CONFLICT (tenant_id, app_id, env, id) DO UPDATE SET definition = excluded.definition",
@@ -131,13 +130,12 @@ async fn xapi_upsert_definitions(
 async fn xapi_insert_agents(
     tx: &mut Tx,
     scope: Scope,
-    agents: Vec<crate::AgentRow>,
+    agents: impl Iterator<Item = &crate::AgentRow>,
 ) -> Result<(), StoreError> {
     let mut rows: Vec<(String, String, String)> = agents
-        .into_iter()
         .map(|a| {
             let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(a.agent.as_bytes()));
-            (a.ifi_key, hash, a.agent)
+            (a.ifi_key.clone(), hash, a.agent.clone())
         })
         .collect();
     rows.sort();
@@ -161,7 +159,7 @@ async fn xapi_insert_agents(
 async fn xapi_insert_attachments(
     tx: &mut Tx,
     scope: Scope,
-    attachments: Vec<crate::Attachment>,
+    attachments: impl Iterator<Item = &crate::Attachment>,
 ) -> Result<(), StoreError> {
     for a in attachments {
         scoped(
@@ -169,9 +167,9 @@ async fn xapi_insert_attachments(
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, app_id, env, sha2) DO NOTHING",
             scope,
         )
-        .bind(a.sha2)
-        .bind(a.content_type)
-        .bind(a.content)
+        .bind(a.sha2.clone())
+        .bind(a.content_type.clone())
+        .bind(a.content.clone())
         .execute(&mut **tx)
         .await?;
     }

@@ -50,17 +50,21 @@ impl crate::StatementStore for This {
         definitions: Vec<(String, String)>,
         agents: Vec<crate::AgentRow>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write(scope).await?;
-        let seqs = xapi_insert_rows(&mut tx, scope, &statements).await?;
-        xapi_insert_keys(&mut tx, scope, &statements, &seqs).await?;
-        xapi_void_targets(&mut tx, scope, &statements).await?;
-        xapi_insert_attachments(&mut tx, scope, attachments).await?;
-        xapi_upsert_definitions(&mut tx, scope, &definitions).await?;
-        xapi_insert_agents(&mut tx, scope, agents).await?;
-        forward_statements(&mut tx, scope, &statements).await?;
-        tx.commit().await?;
-        self.statements_stored(statements.len());
+        // Queued for the group-commit lanes (xapi_commit.rs), which answer after `COMMIT`.
+        let stored = statements.len();
+        let write = crate::sql::statement_commit::InsertWrite {
+            statements,
+            attachments,
+            definitions,
+            agents,
+        };
+        self.inserts.insert(scope, write).await?;
+        self.statements_stored(stored);
         Ok(())
+    }
+
+    fn insert_batches(&self) -> crate::InsertBatches {
+        self.inserts.counts()
     }
 
     async fn query(

@@ -1,0 +1,168 @@
+// Group commit of statement writes (included into each backend module): the lanes that write
+// the `StatementStore::insert` calls queued at once as one combined write, in one transaction
+// (sql/statement_commit.rs, docs/xapi.md "Performance").
+
+/// A boxed, `Send` store future (a spawned future must be `Send` for every lifetime of its
+/// borrows, which the compiler proves only for boxed ones here).
+type BoxedInsert<'a> = std::pin::Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send + 'a>>;
+
+/// The jobs of one scope, in queue order.
+type XapiScopeGroup<'a> = (Scope, Vec<&'a crate::sql::statement_commit::InsertWrite>);
+
+/// Where each statement id of a combined write comes from: its job's place in the group and
+/// the statement. A combined write must behave as its jobs written one after the other, so a
+/// job does not see the statements of the jobs after it.
+struct XapiBatchIds<'a> {
+    job_of: std::collections::HashMap<&'a str, (usize, &'a crate::NewStatement)>,
+}
+
+impl<'a> XapiBatchIds<'a> {
+    fn new(writes: &[&'a crate::sql::statement_commit::InsertWrite]) -> Self {
+        let job_of = writes
+            .iter()
+            .enumerate()
+            .flat_map(|(job, w)| w.statements.iter().map(move |s| (s.id.as_str(), (job, s))))
+            .collect();
+        Self { job_of }
+    }
+
+    /// The statement `id` as job `job` would see it written alone after the jobs before it:
+    /// `Some(Some(_))` when an earlier job (or itself) carries it, `Some(None)` when only a
+    /// later job does (not stored yet), `None` when the batch does not carry it.
+    fn seen_by(&self, id: &str, job: usize) -> Option<Option<&'a crate::NewStatement>> {
+        self.job_of
+            .get(id)
+            .map(|&(carrier, s)| (carrier <= job).then_some(s))
+    }
+
+    /// The targets to void: those of every voiding statement, except a target that only a
+    /// later job stores (written in sequence, the voiding statement found nothing to void,
+    /// and the target was stored afterwards, not voided).
+    fn void_targets(&self, writes: &[&crate::sql::statement_commit::InsertWrite]) -> Vec<String> {
+        let mut targets = Vec::new();
+        for (job, w) in writes.iter().enumerate() {
+            for target in w.statements.iter().filter_map(|s| s.voids.as_ref()) {
+                if !matches!(self.seen_by(target, job), Some(None)) {
+                    targets.push(target.clone());
+                }
+            }
+        }
+        targets
+    }
+}
+
+/// The definitions of a combined write, one per activity id: the last job's, as when the jobs
+/// are written in sequence (PostgreSQL also refuses an upsert touching a row twice). In id
+/// order, so that lanes on PostgreSQL lock the rows in one order.
+fn xapi_last_definitions<'a>(
+    writes: &[&'a crate::sql::statement_commit::InsertWrite],
+) -> Vec<(&'a str, &'a str)> {
+    let mut last = std::collections::BTreeMap::new();
+    for (id, definition) in writes.iter().flat_map(|w| &w.definitions) {
+        last.insert(id.as_str(), definition.as_str());
+    }
+    last.into_iter().collect()
+}
+
+/// One scope's jobs as one set of multi-row INSERTs in `tx` (nothing committed here): the
+/// statements and their keys, the voided targets, attachments, definitions, Agents, and each
+/// job's forwarding messages.
+async fn xapi_write_jobs(
+    tx: &mut Tx,
+    scope: Scope,
+    writes: &[&crate::sql::statement_commit::InsertWrite],
+) -> Result<(), StoreError> {
+    let statements: Vec<&crate::NewStatement> =
+        writes.iter().flat_map(|w| &w.statements).collect();
+    let seqs = xapi_insert_rows(tx, scope, &statements).await?;
+    xapi_insert_keys(tx, scope, &statements, &seqs).await?;
+    let batch = XapiBatchIds::new(writes);
+    xapi_void_targets(tx, scope, &batch.void_targets(writes)).await?;
+    let attachments = writes.iter().flat_map(|w| &w.attachments);
+    xapi_insert_attachments(tx, scope, attachments).await?;
+    xapi_upsert_definitions(tx, scope, &xapi_last_definitions(writes)).await?;
+    xapi_insert_agents(tx, scope, writes.iter().flat_map(|w| &w.agents)).await?;
+    forward_jobs(tx, scope, writes, &batch).await
+}
+
+/// Every scope group of a batch in one transaction (on PostgreSQL, each group under its own
+/// row-level-security scope), then one `COMMIT`.
+fn insert_transaction<'a>(
+    pool: &'a sqlx::Pool<Db>,
+    groups: &'a [XapiScopeGroup<'a>],
+) -> BoxedInsert<'a> {
+    Box::pin(async move {
+        let Some((first, _)) = groups.first() else {
+            return Ok(());
+        };
+        let mut tx = This::begin_scoped(pool, *first).await?;
+        for (i, (scope, writes)) in groups.iter().enumerate() {
+            if i > 0 {
+                This::enter_scope(&mut tx, *scope).await?;
+            }
+            xapi_write_jobs(&mut tx, *scope, writes).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    })
+}
+
+/// Writes a batch and answers every job after `COMMIT`. When the combined write fails,
+/// nothing of it is committed and each job is written again alone, so each caller gets the
+/// outcome it would have had alone.
+async fn write_insert_batch(
+    pool: sqlx::Pool<Db>,
+    batch: Vec<crate::sql::statement_commit::InsertJob>,
+    counts: std::sync::Arc<crate::sql::statement_commit::Counts>,
+) {
+    let groups = crate::sql::statement_commit::by_scope(batch);
+    let jobs: usize = groups.iter().map(|(_, jobs)| jobs.len()).sum();
+    let writes: Vec<XapiScopeGroup<'_>> = groups
+        .iter()
+        .map(|(scope, jobs)| (*scope, jobs.iter().map(|j| &j.write).collect()))
+        .collect();
+    counts.add(jobs);
+    let outcome = insert_transaction(&pool, &writes).await;
+    drop(writes);
+    let mut queued = groups.into_iter().flat_map(|(_, jobs)| jobs);
+    match outcome {
+        Ok(()) => queued.for_each(|job| {
+            let _ = job.reply.send(Ok(()));
+        }),
+        Err(e) if jobs == 1 => {
+            if let Some(job) = queued.next() {
+                let _ = job.reply.send(Err(e));
+            }
+        }
+        Err(e) => {
+            tracing::debug!(error = %e, inserts = jobs, "combined statement write failed: writing each alone");
+            for job in queued {
+                counts.add(1);
+                let alone = [(job.scope, vec![&job.write])];
+                let outcome = insert_transaction(&pool, &alone).await;
+                let _ = job.reply.send(outcome);
+            }
+        }
+    }
+}
+
+/// Starts `lanes` writer tasks on `pool`, each writing batches within `bounds`.
+pub(super) fn start_statement_commit(
+    pool: &sqlx::Pool<Db>,
+    lanes: usize,
+    bounds: crate::sql::statement_commit::Bounds,
+) -> crate::sql::statement_commit::StatementCommit {
+    let (queue, shared) = crate::sql::statement_commit::StatementCommit::new();
+    for _ in 0..lanes.max(1) {
+        let (pool, lane) = (pool.clone(), shared.clone());
+        tokio::spawn(async move {
+            while let Some(batch) = crate::sql::statement_commit::next_batch(&lane, bounds).await {
+                // A panic in one batch must not stop the lane: its callers' replies are
+                // dropped, which they see as `WorkerCrashed`.
+                let counts = std::sync::Arc::clone(&lane.counts);
+                let _ = tokio::spawn(write_insert_batch(pool.clone(), batch, counts)).await;
+            }
+        });
+    }
+    queue
+}
