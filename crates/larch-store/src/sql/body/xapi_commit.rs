@@ -124,25 +124,34 @@ async fn write_insert_batch(
     counts.add(jobs);
     let outcome = insert_transaction(&pool, &writes).await;
     drop(writes);
-    let mut queued = groups.into_iter().flat_map(|(_, jobs)| jobs);
+    let queued: Vec<_> = groups.into_iter().flat_map(|(_, jobs)| jobs).collect();
     match outcome {
-        Ok(()) => queued.for_each(|job| {
+        Ok(()) => queued.into_iter().for_each(|job| {
             let _ = job.reply.send(Ok(()));
         }),
         Err(e) if jobs == 1 => {
-            if let Some(job) = queued.next() {
+            if let Some(job) = queued.into_iter().next() {
                 let _ = job.reply.send(Err(e));
             }
         }
         Err(e) => {
-            tracing::debug!(error = %e, inserts = jobs, "combined statement write failed: writing each alone");
-            for job in queued {
-                counts.add(1);
-                let alone = [(job.scope, vec![&job.write])];
-                let outcome = insert_transaction(&pool, &alone).await;
-                let _ = job.reply.send(outcome);
-            }
+            tracing::debug!(error = %e, inserts = jobs, "combined write failed: each alone");
+            insert_each_alone(&pool, queued, &counts).await;
         }
+    }
+}
+
+/// The jobs of a failed combined write, each in a transaction of its own, in queue order.
+async fn insert_each_alone(
+    pool: &sqlx::Pool<Db>,
+    jobs: Vec<crate::sql::statement_commit::InsertJob>,
+    counts: &crate::sql::statement_commit::Counts,
+) {
+    for job in jobs {
+        counts.add(1);
+        let alone = [(job.scope, vec![&job.write])];
+        let outcome = insert_transaction(pool, &alone).await;
+        let _ = job.reply.send(outcome);
     }
 }
 
