@@ -12,7 +12,7 @@ type Query<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q
 type Tx = sqlx::Transaction<'static, Db>;
 
 /// A query whose parameters `$1, $2, $3` are the scope: tenant, application, environment.
-fn scoped(sql: &'static str, scope: Scope) -> Query<'static> {
+fn scoped(sql: &str, scope: Scope) -> Query<'_> {
     sqlx::query(sql)
         .bind(scope.tenant.0)
         .bind(scope.app.0)

@@ -166,10 +166,7 @@ impl crate::RuntimeStore for This {
             "SELECT {SESSION_COLUMNS} FROM player_sessions WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4"
         );
         let mut tx = self.read(scope).await?;
-        let row = sqlx::query(&sql)
-            .bind(scope.tenant.0)
-            .bind(scope.app.0)
-            .bind(scope.env.as_str())
+        let row = scoped(&sql, scope)
             .bind(id.to_owned())
             .fetch_optional(&mut *tx)
             .await?;
@@ -188,10 +185,7 @@ impl crate::RuntimeStore for This {
              AND registration_id = $4 AND seq < $5 ORDER BY seq DESC LIMIT $6"
         );
         let mut tx = self.read(scope).await?;
-        let rows = sqlx::query(&sql)
-            .bind(scope.tenant.0)
-            .bind(scope.app.0)
-            .bind(scope.env.as_str())
+        let rows = scoped(&sql, scope)
             .bind(registration.as_str().to_owned())
             .bind(crate::model::cursor_bound(page))
             .bind(crate::model::fetch_limit(page))
