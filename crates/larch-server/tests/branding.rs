@@ -1,42 +1,22 @@
 //! Player branding over real HTTP, on each store: `PUT/GET /v1/player/branding` validates and
 //! stores per environment, and the player's state carries it (the page's CSP unchanged).
 
+#[expect(dead_code, reason = "shared with the other run-time API tests")]
+#[path = "runtime_api/player.rs"]
+mod runtime_api;
+
 use larch_server::testing::TestApp;
+use runtime_api::Player;
 use serde_json::{Value, json};
 
 const SINGLE_SCO: &str = "scorm12/golf_ContentPackagingSingleSCO_SCORM12.zip";
 const LOGO: &str =
     "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=";
 
-fn attribute(html: &str, name: &str) -> String {
-    let start = html.find(&format!("{name}=\"")).expect(name);
-    let rest = &html[start + name.len() + 2..];
-    rest[..rest.find('"').unwrap()].to_owned()
-}
-
 /// The `branding` of a freshly launched player's state, and the page's CSP.
 async fn player_branding(app: &TestApp, registration: &str) -> (Value, String) {
-    let res = app.content_get(&app.launch_url(registration).await).await;
-    let csp = res.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let html = res.text().await.unwrap();
-    let state: Value = app
-        .client
-        .get(format!(
-            "{}/p/{}/api/state",
-            app.content_url,
-            attribute(&html, "data-pid")
-        ))
-        .header("x-larch-session", attribute(&html, "data-secret"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (state["branding"].clone(), csp)
+    let player = Player::open(app, &app.launch_url(registration).await).await;
+    (player.state(app).await["branding"].clone(), player.csp)
 }
 
 async fn put(app: &TestApp, body: &Value) -> (u16, Value) {

@@ -2,85 +2,15 @@
 //! the state names the delivery, commits are applied idempotently, course files are served
 //! under a signed prefix only, and the results API reports what the content set.
 
+#[expect(dead_code, reason = "shared with the other run-time API tests")]
+#[path = "runtime_api/player.rs"]
+mod runtime_api;
+
 use larch_server::testing::TestApp;
-use serde_json::{Value, json};
+use runtime_api::{Player, commit};
+use serde_json::Value;
 
 const SINGLE_SCO: &str = "scorm12/golf_ContentPackagingSingleSCO_SCORM12.zip";
-
-/// A launched player: its public id, secret, and the content origin.
-struct Player {
-    pid: String,
-    secret: String,
-    base: String,
-}
-
-impl Player {
-    async fn open(app: &TestApp, url: &str) -> Self {
-        let res = app.content_get(url).await;
-        assert_eq!(res.status(), 200, "{}", app.kind());
-        let csp = res.headers()["content-security-policy"]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        assert!(
-            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
-            "{csp}"
-        );
-        let html = res.text().await.unwrap();
-        Self {
-            pid: attribute(&html, "data-pid"),
-            secret: attribute(&html, "data-secret"),
-            base: app.content_url.clone(),
-        }
-    }
-
-    fn call(&self, app: &TestApp, method: reqwest::Method, what: &str) -> reqwest::RequestBuilder {
-        let url = format!("{}/p/{}/api/{what}", self.base, self.pid);
-        app.client
-            .request(method, url)
-            .header("x-larch-session", &self.secret)
-    }
-
-    async fn state(&self, app: &TestApp) -> Value {
-        let res = self
-            .call(app, reqwest::Method::GET, "state")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200, "{}", app.kind());
-        res.json().await.unwrap()
-    }
-
-    async fn commit(&self, app: &TestApp, body: Value) -> (u16, Value) {
-        let res = self
-            .call(app, reqwest::Method::POST, "commit")
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        (res.status().as_u16(), res.json().await.unwrap())
-    }
-}
-
-fn attribute(html: &str, name: &str) -> String {
-    let start = html
-        .find(&format!("{name}=\""))
-        .unwrap_or_else(|| panic!("{name} in {html}"));
-    let rest = &html[start + name.len() + 2..];
-    rest[..rest.find('"').unwrap()].to_owned()
-}
-
-fn commit_body(state: &Value, seq: u64, changes: &[(&str, &str)], terminate: bool) -> Value {
-    let next = &state["step"]["next"];
-    let changes: Vec<Value> = changes
-        .iter()
-        .map(|(e, v)| json!({"element": e, "value": v}))
-        .collect();
-    json!({
-        "session": next["session"], "seq": seq, "activity": next["activity"],
-        "changes": changes, "terminate": terminate, "nav_request": null,
-    })
-}
 
 #[tokio::test]
 async fn a_scorm_12_session_records_what_the_content_set() {
@@ -101,7 +31,10 @@ async fn a_scorm_12_session_records_what_the_content_set() {
             ("cmi.core.score.raw", "85"),
         ];
         let (status, result) = player
-            .commit(&app, commit_body(&state, 1, &changes, false))
+            .commit(
+                &app,
+                commit(&state["step"]["next"], 1, &changes, false, &Value::Null),
+            )
             .await;
         assert_eq!(
             (status, result["status"].as_str()),
@@ -110,13 +43,19 @@ async fn a_scorm_12_session_records_what_the_content_set() {
         );
         // The same commit again (a retry) changes nothing.
         let (status, again) = player
-            .commit(&app, commit_body(&state, 1, &changes, false))
+            .commit(
+                &app,
+                commit(&state["step"]["next"], 1, &changes, false, &Value::Null),
+            )
             .await;
         assert_eq!((status, again["status"].as_str()), (200, Some("duplicate")));
         // A later stale commit cannot undo the pass.
         let undo = [("cmi.core.lesson_status", "incomplete")];
         let (_, finish) = player
-            .commit(&app, commit_body(&state, 2, &undo, true))
+            .commit(
+                &app,
+                commit(&state["step"]["next"], 2, &undo, true, &Value::Null),
+            )
             .await;
         assert_eq!(finish["status"], "applied", "{finish}");
         let progress: Value = app
@@ -190,7 +129,10 @@ async fn progress_with_runtime_data_uses_the_standards_element_names() {
             ("cmi.interactions.0.result", "correct"),
         ];
         let (status, result) = player
-            .commit(&app, commit_body(&state, 1, &changes, false))
+            .commit(
+                &app,
+                commit(&state["step"]["next"], 1, &changes, false, &Value::Null),
+            )
             .await;
         assert_eq!(status, 200, "{result}");
         let res = app
@@ -353,23 +295,39 @@ async fn nodes_caching_sessions_and_states_never_lose_or_misapply_a_commit() {
             pid: player.pid.clone(),
             secret: player.secret.clone(),
             base: other.content_url.clone(),
+            csp: player.csp.clone(),
         };
         // One session whose commits alternate between two nodes (no sticky balancing): each
         // node's cached state goes stale and is reloaded.
         let score = |s: &'static str| [("cmi.core.score.raw", s)];
         let (_, first) = player
-            .commit(&app, commit_body(&state, 1, &score("10"), false))
+            .commit(
+                &app,
+                commit(&state["step"]["next"], 1, &score("10"), false, &Value::Null),
+            )
             .await;
         let (_, second) = on_other
-            .commit(&other, commit_body(&state, 2, &score("20"), false))
+            .commit(
+                &other,
+                commit(&state["step"]["next"], 2, &score("20"), false, &Value::Null),
+            )
             .await;
         let (_, replay) = player
-            .commit(&app, commit_body(&state, 2, &score("99"), false))
+            .commit(
+                &app,
+                commit(&state["step"]["next"], 2, &score("99"), false, &Value::Null),
+            )
             .await;
         let (_, third) = player
             .commit(
                 &app,
-                commit_body(&state, 3, &[("cmi.core.lesson_location", "p3")], false),
+                commit(
+                    &state["step"]["next"],
+                    3,
+                    &[("cmi.core.lesson_location", "p3")],
+                    false,
+                    &Value::Null,
+                ),
             )
             .await;
         let statuses = [&first, &second, &replay, &third].map(|r| r["status"].clone());
@@ -389,7 +347,10 @@ async fn nodes_caching_sessions_and_states_never_lose_or_misapply_a_commit() {
             ("cmi.core.score.raw", "95"),
         ];
         let (status, refused) = player
-            .commit(&app, commit_body(&state, 4, &done, true))
+            .commit(
+                &app,
+                commit(&state["step"]["next"], 4, &done, true, &Value::Null),
+            )
             .await;
         assert_eq!(
             (status, refused["error"]["code"].as_str()),
@@ -402,7 +363,10 @@ async fn nodes_caching_sessions_and_states_never_lose_or_misapply_a_commit() {
         assert_eq!(after["score"]["raw"], 20.0, "{} {after}", app.kind());
         // And from now on it refuses even a replay that would write nothing.
         let (status, _) = player
-            .commit(&app, commit_body(&state, 3, &[], false))
+            .commit(
+                &app,
+                commit(&state["step"]["next"], 3, &[], false, &Value::Null),
+            )
             .await;
         assert_eq!(status, 401);
     }

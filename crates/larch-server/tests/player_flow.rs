@@ -3,71 +3,14 @@
 //! timeout, and AICC HACP.
 
 use larch_server::ServerConfig;
+#[expect(dead_code, reason = "shared with the other run-time API tests")]
+#[path = "runtime_api/player.rs"]
+mod runtime_api;
+
 use larch_server::testing::TestApp;
+use runtime_api::{Player, commit};
 use serde_json::{Value, json};
 use std::time::Duration;
-
-struct Player {
-    pid: String,
-    secret: String,
-    base: String,
-}
-
-impl Player {
-    async fn open(app: &TestApp, url: &str) -> Self {
-        let html = app.content_get(url).await.text().await.unwrap();
-        let attr = |name: &str| {
-            let start = html.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-            html[start..start + html[start..].find('"').unwrap()].to_owned()
-        };
-        Self {
-            pid: attr("data-pid"),
-            secret: attr("data-secret"),
-            base: app.content_url.clone(),
-        }
-    }
-
-    async fn send(&self, app: &TestApp, what: &str, body: Option<Value>) -> Value {
-        let url = format!("{}/p/{}/api/{what}", self.base, self.pid);
-        let req = match body {
-            Some(body) => app.client.post(url).json(&body),
-            None => app.client.get(url),
-        };
-        let res = req
-            .header("x-larch-session", &self.secret)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200, "{what} on {}", app.kind());
-        res.json().await.unwrap()
-    }
-
-    /// `send` for a call that must be refused: its status and error code.
-    async fn refused(&self, app: &TestApp, what: &str, body: Option<Value>) -> (u16, Value) {
-        let url = format!("{}/p/{}/api/{what}", self.base, self.pid);
-        let req = match body {
-            Some(body) => app.client.post(url).json(&body),
-            None => app.client.get(url),
-        };
-        let res = req
-            .header("x-larch-session", &self.secret)
-            .send()
-            .await
-            .unwrap();
-        let status = res.status().as_u16();
-        let body: Value = res.json().await.unwrap();
-        (status, body["error"]["code"].clone())
-    }
-}
-
-fn commit(next: &Value, seq: u64, changes: &[(&str, &str)], terminate: bool, nav: &Value) -> Value {
-    let changes: Vec<Value> = changes
-        .iter()
-        .map(|(e, v)| json!({"element": e, "value": v}))
-        .collect();
-    json!({"session": next["session"], "seq": seq, "activity": next["activity"], "changes": changes,
-           "terminate": terminate, "nav_request": nav})
-}
 
 #[tokio::test]
 async fn a_reload_after_the_course_ended_shows_the_end_not_a_relaunch() {
@@ -95,7 +38,6 @@ async fn a_reload_after_the_course_ended_shows_the_end_not_a_relaunch() {
             app.kind()
         );
         // Read-only: nothing more can be written through it.
-        let url = format!("{}/p/{}/api/commit", player.base, player.pid);
         let late = commit(
             next,
             2,
@@ -103,15 +45,8 @@ async fn a_reload_after_the_course_ended_shows_the_end_not_a_relaunch() {
             true,
             &Value::Null,
         );
-        let res = app
-            .client
-            .post(&url)
-            .header("x-larch-session", &player.secret)
-            .json(&late)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 401);
+        let (status, _) = player.commit(&app, late).await;
+        assert_eq!(status, 401);
         // A wrong secret for that page still gets the relaunch answer.
         let state = format!("{}/p/{}/api/state", player.base, player.pid);
         let forged = app.client.get(&state).header("x-larch-session", "forged");
@@ -120,14 +55,8 @@ async fn a_reload_after_the_course_ended_shows_the_end_not_a_relaunch() {
         let other = Player::open(&app, &app.launch_url("r").await).await;
         other.send(&app, "state", None).await;
         Player::open(&app, &app.launch_url("r").await).await;
-        let res = app
-            .client
-            .get(format!("{}/p/{}/api/state", other.base, other.pid))
-            .header("x-larch-session", &other.secret)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 401, "{}", app.kind());
+        let (status, _) = other.refused(&app, "state", None).await;
+        assert_eq!(status, 401, "{}", app.kind());
     }
 }
 
