@@ -285,3 +285,35 @@ async fn a_save_failing_in_the_database_does_not_fail_its_batch() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_save_to_a_deleted_registration_is_a_conflict_and_writes_nothing() {
+    for TestDb { store, .. } in testing::each().await {
+        let scope = scope_with_course(&store).await;
+        let regs = launched(&store, scope).await;
+        assert!(store.registrations().delete(scope, &regs[3]).await.unwrap());
+        let writes = regs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| commit(r, &i.to_string(), 1, "page-2"));
+        let outcomes = save_all(&store, scope, writes.collect()).await;
+        let kind = store.kind();
+        for (i, outcome) in outcomes.iter().enumerate() {
+            let expected = if i == 3 {
+                RuntimeSave::Conflict
+            } else {
+                RuntimeSave::Saved(2)
+            };
+            assert_eq!(outcome.as_ref().unwrap(), &expected, "{kind} {i}");
+        }
+        assert!(
+            store
+                .runtime()
+                .load(scope, &regs[3], 0)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(transcript_len(&store, scope, &regs[3]).await, 0, "{kind}");
+    }
+}

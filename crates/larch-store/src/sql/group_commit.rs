@@ -61,6 +61,14 @@ impl Counts {
         let saves = u64::try_from(saves).unwrap_or(u64::MAX);
         self.saves.fetch_add(saves, Ordering::Relaxed);
     }
+
+    /// Transactions and saves written so far.
+    pub(crate) fn get(&self) -> SaveBatches {
+        SaveBatches {
+            transactions: self.transactions.load(Ordering::Relaxed),
+            saves: self.saves.load(Ordering::Relaxed),
+        }
+    }
 }
 
 /// The lanes' side: one receiver shared by every lane of a backend, and the counts.
@@ -86,10 +94,7 @@ impl GroupCommit {
 
     /// Transactions and saves written so far.
     pub(crate) fn counts(&self) -> SaveBatches {
-        SaveBatches {
-            transactions: self.counts.transactions.load(Ordering::Relaxed),
-            saves: self.counts.saves.load(Ordering::Relaxed),
-        }
+        self.counts.get()
     }
 
     /// Queues a save and waits for its outcome.

@@ -82,9 +82,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 /// Group-commit lanes at most (sql/group_commit.rs).
 const LANES: usize = 4;
 
-/// Run-time saves per transaction at most. Each is a subtransaction (its savepoint), and a
-/// transaction with more than 64 of them overflows PostgreSQL's per-backend cache of
-/// subtransaction ids, which slows every other session's visibility checks while it lasts.
+/// Run-time saves per transaction at most: bounds how long a batch holds its rows' locks and
+/// its callers' answers (sql/pg_runtime_save.rs; no savepoints, so no subtransaction bound).
 const MAX_BATCH: usize = 64;
 
 /// Statement writes per transaction at most (sql/statement_commit.rs). A combined write has
@@ -154,24 +153,6 @@ impl PgBackend {
         pool.begin_with(format!("BEGIN; {}", scope_settings(scope)))
             .await
             .map_err(StoreError::unavailable)
-    }
-
-    /// Starts a batched save's savepoint and sets its scope (row-level security), after
-    /// releasing the previous job's when `release`: one round trip. A rollback to the
-    /// savepoint also undoes the scope's settings.
-    async fn job_savepoint(
-        tx: &mut Transaction<'static, Postgres>,
-        scope: Scope,
-        release: bool,
-    ) -> Result<(), StoreError> {
-        let release = if release {
-            "RELEASE SAVEPOINT job; "
-        } else {
-            ""
-        };
-        let sql = format!("{release}SAVEPOINT job; {}", scope_settings(scope));
-        sqlx::Executor::execute(&mut **tx, sql.as_str()).await?;
-        Ok(())
     }
 
     async fn unscoped_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
@@ -299,7 +280,8 @@ mod body {
     include!("body/launches.rs");
     include!("body/idempotency.rs");
     include!("body/runtime.rs");
-    include!("body/runtime_save.rs");
+    include!("pg_runtime_save_sql.rs");
+    include!("pg_runtime_save.rs");
     include!("body/branding.rs");
     include!("body/xapi_credentials.rs");
     include!("body/xapi_query.rs");

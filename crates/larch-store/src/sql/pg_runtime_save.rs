@@ -1,0 +1,255 @@
+// Run-time saves on PostgreSQL (included into sql/postgres.rs's body module only; SQLite has
+// body/runtime_save.rs). Each save is one data-modifying statement, one round trip, and the
+// group commit lanes (sql/group_commit.rs) write a batch of them in one transaction with no
+// savepoints (docs/runtime.md, "Performance").
+//
+// A save's statement writes all of its rows or none. It first locks the registration and, for
+// a commit, its player session if that is still open; the state is written only if both were
+// found and the state's revision is the expected one; the rollup, transcript and session rows
+// only if the state was written. A save refused for a lost race, a gone registration or an
+// ended session thus leaves nothing behind and needs no savepoint to undo it. A save failing
+// in the database (a constraint) aborts the transaction: the batch is rolled back, that save
+// is tried alone, and the rest are written again together.
+
+/// How a batch's transaction failed (nothing of it was committed).
+enum BatchFailure {
+    /// The save at this index failed in the database: the others may still go together.
+    Save(usize, StoreError),
+    /// The transaction itself (no connection, `COMMIT` refused).
+    Whole(StoreError),
+}
+
+/// A save's failure in a batch: a database error belongs to that save; the database being
+/// unreachable to the whole batch.
+fn failure_at(index: usize, err: sqlx::Error) -> BatchFailure {
+    match StoreError::from(err) {
+        e if e.is_unavailable() => BatchFailure::Whole(e),
+        e => BatchFailure::Save(index, e),
+    }
+}
+
+/// A boxed, `Send` future (a spawned future must be `Send` for every lifetime of its borrows).
+type BoxedSave<'a, T, E = StoreError> =
+    std::pin::Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'a>>;
+
+/// Every save of the batch, in order, then one `COMMIT`. The scope (row-level security) is
+/// set with `BEGIN` and again only where it changes; the batch is sorted by scope first.
+fn batch_transaction<'a>(
+    pool: &'a sqlx::Pool<Db>,
+    batch: &'a [crate::sql::group_commit::Job],
+) -> BoxedSave<'a, Vec<crate::RuntimeSave>, BatchFailure> {
+    Box::pin(async move {
+        let first = batch.first().map(|job| job.scope);
+        let Some(mut scope) = first else {
+            return Ok(Vec::new());
+        };
+        let mut tx = This::begin_scoped(pool, scope)
+            .await
+            .map_err(BatchFailure::Whole)?;
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for (i, job) in batch.iter().enumerate() {
+            if job.scope != scope {
+                scope = job.scope;
+                This::enter_scope(&mut tx, scope)
+                    .await
+                    .map_err(BatchFailure::Whole)?;
+            }
+            let outcome = save_statement(&mut tx, scope, &job.write).await;
+            outcomes.push(outcome.map_err(|e| failure_at(i, e))?);
+        }
+        tx.commit()
+            .await
+            .map_err(|e| BatchFailure::Whole(e.into()))?;
+        Ok(outcomes)
+    })
+}
+
+/// One save in a transaction of its own (a batch of one, or a failed batch's save).
+fn save_alone<'a>(
+    pool: &'a sqlx::Pool<Db>,
+    scope: Scope,
+    write: &'a crate::RuntimeWrite,
+) -> BoxedSave<'a, crate::RuntimeSave> {
+    Box::pin(async move {
+        let mut tx = This::begin_scoped(pool, scope).await?;
+        let outcome = save_statement(&mut tx, scope, write).await?;
+        if matches!(outcome, crate::RuntimeSave::Saved(_)) {
+            tx.commit().await?;
+        }
+        // Otherwise nothing was written: dropping the transaction rolls it back.
+        Ok(outcome)
+    })
+}
+
+/// Writes `job` alone and answers it.
+async fn answer_alone(
+    pool: &sqlx::Pool<Db>,
+    job: crate::sql::group_commit::Job,
+    counts: &crate::sql::group_commit::Counts,
+) {
+    counts.add(1);
+    let outcome = save_alone(pool, job.scope, &job.write).await;
+    let _ = job.reply.send(outcome);
+}
+
+/// Writes a batch in one transaction and answers every save after `COMMIT`. A save failing
+/// in the database is taken out and tried alone (so it gets its own error, or succeeds if
+/// the failure came from the company it kept, e.g. a deadlock), and the rest are written
+/// again together. If the transaction itself fails, each save is tried alone.
+async fn write_batch(
+    pool: sqlx::Pool<Db>,
+    mut batch: Vec<crate::sql::group_commit::Job>,
+    counts: std::sync::Arc<crate::sql::group_commit::Counts>,
+) {
+    batch.sort_by(|a, b| a.lock_order().cmp(&b.lock_order()));
+    while batch.len() > 1 {
+        counts.add(batch.len());
+        match batch_transaction(&pool, &batch).await {
+            Ok(outcomes) => {
+                for (job, outcome) in batch.into_iter().zip(outcomes) {
+                    let _ = job.reply.send(Ok(outcome));
+                }
+                return;
+            }
+            Err(BatchFailure::Save(i, e)) => {
+                tracing::debug!(error = %e, saves = batch.len(), "a save failed in its batch");
+                answer_alone(&pool, batch.remove(i), &counts).await;
+            }
+            Err(BatchFailure::Whole(e)) => {
+                let saves = batch.len();
+                tracing::warn!(error = %e, saves, "group commit failed: saving each alone");
+                break;
+            }
+        }
+    }
+    for job in batch {
+        answer_alone(&pool, job, &counts).await;
+    }
+}
+
+/// Starts `lanes` writer tasks on `pool`, writing batches of at most `max_batch` saves.
+pub(super) fn start_group_commit(
+    pool: &sqlx::Pool<Db>,
+    lanes: usize,
+    max_batch: usize,
+) -> crate::sql::group_commit::GroupCommit {
+    let (queue, shared) = crate::sql::group_commit::GroupCommit::new();
+    for _ in 0..lanes.max(1) {
+        let (pool, lane) = (pool.clone(), shared.clone());
+        tokio::spawn(async move {
+            while let Some(batch) = crate::sql::group_commit::next_batch(&lane, max_batch).await
+            {
+                // A panic in one batch must not stop the lane: its callers' replies are
+                // dropped, which they see as `WorkerCrashed`.
+                let counts = std::sync::Arc::clone(&lane.counts);
+                let _ = tokio::spawn(write_batch(pool.clone(), batch, counts)).await;
+            }
+        });
+    }
+    queue
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{CourseId, LearnerId, RegistrationId};
+    use crate::sql::group_commit::{Counts, Job};
+    use crate::{RuntimeSave, RuntimeWrite, SessionWrite};
+
+    /// Saves in the batch written below.
+    const SAVES: usize = 6;
+
+    /// A scope with the sample course and `SAVES + 1` registrations.
+    async fn registrations(store: &crate::Store) -> (Scope, Vec<RegistrationId>) {
+        let tenant = store.tenants().create_tenant("acme").await.unwrap();
+        let app = store.tenants().create_application(tenant.id, "lms");
+        let scope = Scope {
+            tenant: tenant.id,
+            app: app.await.unwrap().id,
+            env: crate::Environment::Test,
+        };
+        let course = crate::testing::sample_course("golf");
+        store.courses().create_version(scope, course).await.unwrap();
+        let mut regs = Vec::new();
+        for i in 0..=SAVES {
+            let id = RegistrationId::parse(&format!("reg-{i}")).unwrap();
+            let learner = crate::NewLearner {
+                id: LearnerId::parse(&format!("learner-{i}")).unwrap(),
+                first_name: "Ada".into(),
+                last_name: "L".into(),
+                email: None,
+            };
+            let new = crate::NewRegistration {
+                id: id.clone(),
+                course_id: CourseId::parse("golf").unwrap(),
+                learner: crate::LearnerRef::CreateIfAbsent(learner),
+                instance_policy: None,
+            };
+            store.registrations().create(scope, new).await.unwrap();
+            regs.push(id);
+        }
+        (scope, regs)
+    }
+
+    /// The first launch of `reg`, opening player session `ps_{session}`.
+    fn launch(reg: &RegistrationId, session: &str) -> RuntimeWrite {
+        RuntimeWrite {
+            registration: reg.clone(),
+            instance: 0,
+            course_version: 1,
+            expected_revision: None,
+            state: "{}".into(),
+            transcript: Vec::new(),
+            rollup: crate::Rollup::default(),
+            session: SessionWrite::Open(crate::NewPlayerSession {
+                id: format!("ps_{session}"),
+                course_id: CourseId::parse("golf").unwrap(),
+                secret_hash: format!("hash-{session}"),
+                user_agent: None,
+                expires_at: i64::MAX / 2,
+                step: "{}".into(),
+                runtime_session: Some(1),
+                strictness: "forgiving".into(),
+                content_window: "frame".into(),
+            }),
+            now: 1_000,
+        }
+    }
+
+    /// A batch whose third save reuses a stored session's id: that save fails alone (a unique
+    /// violation aborts the transaction), and the other five are written again together, so
+    /// the batch took three transactions rather than one per save.
+    #[tokio::test]
+    async fn a_save_failing_in_the_database_leaves_its_batch_and_the_rest_go_together() {
+        let db = crate::testing::postgres().await;
+        let (scope, regs) = registrations(&db.store).await;
+        let taken = db.store.runtime().save(scope, launch(&regs[SAVES], "taken"));
+        assert_eq!(taken.await.unwrap(), RuntimeSave::Saved(1));
+        let crate::DatabaseConfig::Postgres { url, .. } = &db.config else {
+            panic!("a PostgreSQL test database");
+        };
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        let (mut jobs, mut replies) = (Vec::new(), Vec::new());
+        for (i, reg) in regs[..SAVES].iter().enumerate() {
+            let session = if i == 2 { "taken".to_owned() } else { i.to_string() };
+            let (reply, outcome) = tokio::sync::oneshot::channel();
+            let write = launch(reg, &session);
+            jobs.push(Job { scope, write, reply });
+            replies.push(outcome);
+        }
+        let counts = std::sync::Arc::new(Counts::default());
+        write_batch(pool.clone(), jobs, std::sync::Arc::clone(&counts)).await;
+        for (i, outcome) in replies.into_iter().enumerate() {
+            match outcome.await.unwrap() {
+                Err(StoreError::Conflict) if i == 2 => {}
+                Ok(RuntimeSave::Saved(1)) if i != 2 => {}
+                other => panic!("save {i}: {other:?}"),
+            }
+        }
+        let counts = counts.get();
+        assert_eq!((counts.transactions, counts.saves), (3, 12));
+        let failed = db.store.runtime().load(scope, &regs[2], 0).await.unwrap();
+        assert!(failed.is_none(), "the failed launch left no state");
+        pool.close().await;
+    }
+}
