@@ -127,18 +127,23 @@ async fn write_batch(
     }
 }
 
-/// Starts `lanes` writer tasks on `pool`, writing batches of at most `max_batch` saves.
+/// Starts `lanes` writer tasks on `pool`, writing batches of at most `max_batch` saves (and
+/// counting them for `analyze`, when autovacuum is off).
 pub(super) fn start_group_commit(
     pool: &sqlx::Pool<Db>,
     lanes: usize,
     max_batch: usize,
+    analyze: Option<std::sync::Arc<crate::sql::pg_analyze::AnalyzeSchedule>>,
 ) -> crate::sql::group_commit::GroupCommit {
     let (queue, shared) = crate::sql::group_commit::GroupCommit::new();
     for _ in 0..lanes.max(1) {
-        let (pool, lane) = (pool.clone(), shared.clone());
+        let (pool, lane, analyze) = (pool.clone(), shared.clone(), analyze.clone());
         tokio::spawn(async move {
             while let Some(batch) = crate::sql::group_commit::next_batch(&lane, max_batch).await
             {
+                if let Some(schedule) = &analyze {
+                    schedule.saved(&pool, batch.len());
+                }
                 // A panic in one batch must not stop the lane: its callers' replies are
                 // dropped, which they see as `WorkerCrashed`.
                 let counts = std::sync::Arc::clone(&lane.counts);

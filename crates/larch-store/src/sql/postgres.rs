@@ -101,8 +101,8 @@ pub(crate) struct PgBackend {
     commits: super::group_commit::GroupCommit,
     /// Statement writes, written in batches by a few lanes.
     inserts: super::statement_commit::StatementCommit,
-    /// Set when autovacuum is off: when to analyze the LRS tables.
-    analyze: Option<super::pg_analyze::AnalyzeSchedule>,
+    /// Set when autovacuum is off: when to analyze the LRS and run-time tables.
+    analyze: Option<std::sync::Arc<super::pg_analyze::AnalyzeSchedule>>,
     /// Seals the secrets stored for calling out (set once by `open`).
     sealer: std::sync::OnceLock<crate::sealing::Sealer>,
 }
@@ -116,13 +116,15 @@ impl PgBackend {
             .connect(url)
             .await?;
         super::migrator(MIGRATIONS).run(&pool).await?;
-        let analyze = super::pg_analyze::AnalyzeSchedule::if_needed(&pool).await?;
+        let analyze = super::pg_analyze::AnalyzeSchedule::if_needed(&pool)
+            .await?
+            .map(std::sync::Arc::new);
         // A few lanes, so one batch's fsync overlaps the next batch's statements; at most half
         // the pool, so other requests always find a connection.
         let lanes = usize::try_from(max_connections / 2)
             .unwrap_or(1)
             .clamp(1, LANES);
-        let commits = body::start_group_commit(&pool, lanes, MAX_BATCH);
+        let commits = body::start_group_commit(&pool, lanes, MAX_BATCH, analyze.clone());
         let inserts = body::start_statement_commit(&pool, lanes, INSERT_BOUNDS);
         let backend = Self {
             pool,
