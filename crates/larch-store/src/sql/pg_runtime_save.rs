@@ -133,11 +133,11 @@ pub(super) fn start_group_commit(
     pool: &sqlx::Pool<Db>,
     lanes: usize,
     max_batch: usize,
-    analyze: Option<std::sync::Arc<crate::sql::pg_analyze::AnalyzeSchedule>>,
+    analyze: Option<&std::sync::Arc<crate::sql::pg_analyze::AnalyzeSchedule>>,
 ) -> crate::sql::group_commit::GroupCommit {
     let (queue, shared) = crate::sql::group_commit::GroupCommit::new();
     for _ in 0..lanes.max(1) {
-        let (pool, lane, analyze) = (pool.clone(), shared.clone(), analyze.clone());
+        let (pool, lane, analyze) = (pool.clone(), shared.clone(), analyze.cloned());
         tokio::spawn(async move {
             while let Some(batch) = crate::sql::group_commit::next_batch(&lane, max_batch).await
             {
