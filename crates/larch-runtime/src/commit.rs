@@ -72,7 +72,10 @@ pub struct CommitResult {
     pub applied_seq: u64,
     /// Changes the data model refused, with their codes.
     pub rejected: Vec<RejectedChange>,
-    /// One entry per applied change.
+    /// One entry per applied change. Not part of the answer on the wire: the server stores
+    /// it, and the player has no use for its own changes echoed back (serializing them was a
+    /// twentieth of a commit's CPU).
+    #[serde(skip)]
     pub transcript: Vec<TranscriptEntry>,
     /// After a terminate: what the player does next.
     pub next: Option<Next>,

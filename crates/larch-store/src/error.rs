@@ -12,12 +12,13 @@ pub enum StoreError {
     /// Other objects still refer to this one (a learner with registrations).
     #[error("still referred to")]
     InUse,
-    /// The database cannot be reached (connection refused, pool timed out): retry later.
+    /// The database cannot be reached (connection refused, pool timed out, locked for too
+    /// long): retry later.
     #[error("the database is unavailable")]
-    Unavailable(#[source] sqlx::Error),
+    Unavailable(#[source] DriverError),
     /// Any other database failure.
     #[error("database error")]
-    Database(#[source] sqlx::Error),
+    Database(#[source] DriverError),
     /// Applying the migrations failed at start.
     #[error("applying database migrations failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -36,6 +37,10 @@ pub enum StoreError {
     Config(String),
 }
 
+/// A database driver's error: `sqlx`'s, or `rusqlite`'s on SQLite's writer thread
+/// (sql/sqlite_writer).
+pub type DriverError = Box<dyn std::error::Error + Send + Sync>;
+
 impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
         match &err {
@@ -48,14 +53,40 @@ impl From<sqlx::Error> for StoreError {
                     .code()
                     .is_some_and(|c| ["08", "53", "57"].iter().any(|p| c.starts_with(p))) =>
             {
-                Self::Unavailable(err)
+                Self::Unavailable(err.into())
             }
             sqlx::Error::Io(_)
             | sqlx::Error::Tls(_)
             | sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
-            | sqlx::Error::WorkerCrashed => Self::Unavailable(err),
-            _ => Self::Database(err),
+            | sqlx::Error::WorkerCrashed => Self::Unavailable(err.into()),
+            _ => Self::Database(err.into()),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode;
+        let Some(code) = err.sqlite_error() else {
+            return Self::Database(err.into());
+        };
+        match (code.code, code.extended_code) {
+            (
+                _,
+                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY,
+            ) => Self::Conflict,
+            (_, rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY) => Self::InUse,
+            (
+                ErrorCode::DatabaseBusy
+                | ErrorCode::DatabaseLocked
+                | ErrorCode::SystemIoFailure
+                | ErrorCode::DiskFull
+                | ErrorCode::CannotOpen,
+                _,
+            ) => Self::Unavailable(err.into()),
+            _ => Self::Database(err.into()),
         }
     }
 }
@@ -64,7 +95,7 @@ impl StoreError {
     /// Classifies a failure to get a connection or begin a transaction: whatever the cause,
     /// the database cannot serve us now.
     pub(crate) fn unavailable(err: sqlx::Error) -> Self {
-        Self::Unavailable(err)
+        Self::Unavailable(err.into())
     }
 
     /// True when the failure is the database being away, not the request or the data.

@@ -38,7 +38,7 @@ pub use courses::{
     Course, CourseDeletion, CourseDetail, CourseFilter, CoursePatch, CourseVersionSummary,
     Launchable, NewCourseVersion,
 };
-pub use error::StoreError;
+pub use error::{DriverError, StoreError};
 pub use forwarding::{
     BasicAuth, FORWARD_TOPIC, ForwardingFilter, ForwardingRule, ForwardingRulePatch,
     ForwardingRuleStore, ForwardingSecret, NewForwardingRule,

@@ -317,3 +317,36 @@ async fn a_save_to_a_deleted_registration_is_a_conflict_and_writes_nothing() {
         assert_eq!(transcript_len(&store, scope, &regs[3]).await, 0, "{kind}");
     }
 }
+
+/// On SQLite the run-time saves have a writer of their own (sql/sqlite_writer) beside the
+/// connection every other write goes through: the two must wait for each other, never fail
+/// with `SQLITE_BUSY`, even for transactions that read before they write (a registration's
+/// create checks its course and learner first).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn saves_and_other_writes_at_once_all_succeed() {
+    for TestDb { store, .. } in testing::each().await {
+        let scope = scope_with_course(&store).await;
+        let regs = launched(&store, scope).await;
+        let kind = store.kind();
+        for round in 0..4_usize {
+            let creates: Vec<_> = (0..SESSIONS)
+                .map(|i| {
+                    let store = store.clone();
+                    let i = SESSIONS * (round + 1) + i;
+                    tokio::spawn(async move { registration(&store, scope, i).await })
+                })
+                .collect();
+            let revision = i64::try_from(round).unwrap() + 1;
+            let writes = regs
+                .iter()
+                .enumerate()
+                .map(|(i, r)| commit(r, &i.to_string(), revision, &format!("page-{round}")));
+            for outcome in save_all(&store, scope, writes.collect()).await {
+                assert_eq!(outcome.unwrap(), RuntimeSave::Saved(revision + 1), "{kind}");
+            }
+            for create in creates {
+                create.await.unwrap();
+            }
+        }
+    }
+}

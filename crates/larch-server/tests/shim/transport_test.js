@@ -37,10 +37,10 @@ function server(c) {
   const s = { applied: {}, log: [], requests: [], down: false, status: 200, nav: { continue_: false, toc: [] } };
   s.answer = (body) => {
     const last = s.applied[body.session] || 0;
-    if (body.seq <= last) return { status: 'duplicate', applied_seq: last, rejected: [], transcript: [], next: null, nav: s.nav };
+    if (body.seq <= last) return { status: 'duplicate', applied_seq: last, rejected: [], next: null, nav: s.nav };
     s.applied[body.session] = body.seq;
     s.log.push(body);
-    return { status: 'applied', applied_seq: body.seq, rejected: [], transcript: [], next: null, nav: s.nav };
+    return { status: 'applied', applied_seq: body.seq, rejected: [], next: null, nav: s.nav };
   };
   s.fetch = (url, opts) => {
     const body = JSON.parse(opts.body);

@@ -110,12 +110,12 @@ impl GroupCommit {
                 write,
                 reply,
             })
-            .map_err(|_| StoreError::Unavailable(sqlx::Error::PoolClosed))?;
+            .map_err(|_| StoreError::Unavailable(sqlx::Error::PoolClosed.into()))?;
         // A lane that panicked drops the reply: the write did not commit (or, if the panic
         // came after `COMMIT`, the runtime's sequence numbers make the retry a duplicate).
-        outcome
-            .await
-            .unwrap_or(Err(StoreError::Unavailable(sqlx::Error::WorkerCrashed)))
+        outcome.await.unwrap_or(Err(StoreError::Unavailable(
+            sqlx::Error::WorkerCrashed.into(),
+        )))
     }
 }
 

@@ -10,6 +10,7 @@ mod group_commit;
 mod pg_analyze;
 pub(crate) mod postgres;
 pub(crate) mod sqlite;
+mod sqlite_writer;
 mod statement_commit;
 
 /// Builds a migrator from migrations embedded in the binary, so a release needs no files.

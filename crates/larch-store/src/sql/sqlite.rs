@@ -90,7 +90,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 pub(crate) struct SqliteBackend {
     read: SqlitePool,
     write: SqlitePool,
-    /// Run-time saves, written in batches through the writer connection.
+    /// Run-time saves, written in batches by the writer thread (sql/sqlite_writer).
     commits: super::group_commit::GroupCommit,
     /// Statement writes, written in batches through the writer connection.
     inserts: super::statement_commit::StatementCommit,
@@ -137,7 +137,8 @@ impl SqliteBackend {
             .max_connections(4)
             .connect_with(options.clone().read_only(true))
             .await?;
-        let commits = body::start_group_commit(&write, 1, MAX_BATCH);
+        let (commits, lanes) = super::group_commit::GroupCommit::new();
+        super::sqlite_writer::start(path, lanes, MAX_BATCH)?;
         let inserts = body::start_statement_commit(&write, 1, INSERT_BOUNDS);
         let checkpoints = super::checkpoint::start(options, write.clone());
         let backend = Self {
@@ -157,41 +158,38 @@ impl SqliteBackend {
         self.read.begin().await.map_err(StoreError::unavailable)
     }
 
-    /// A write transaction on the single writer connection.
+    /// A write transaction on the writer connection. `IMMEDIATE`: the run-time writer thread
+    /// (sql/sqlite_writer) writes the same file, and a transaction that read before it wrote
+    /// would fail with `SQLITE_BUSY` if that thread committed in between; taking the write
+    /// lock first waits in the busy handler instead.
     async fn write(
         &self,
         _scope: crate::Scope,
     ) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        self.write.begin().await.map_err(StoreError::unavailable)
+        self.begin_write().await
+    }
+
+    /// `BEGIN IMMEDIATE` on the writer connection (see [`Self::write`]).
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.write
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(StoreError::unavailable)
     }
 
     /// A write transaction before any scope is known (bootstrap, tenants).
     async fn unscoped_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        self.write.begin().await.map_err(StoreError::unavailable)
+        self.begin_write().await
     }
 
-    /// A write transaction in `scope` on `pool` (the writer).
+    /// A write transaction in `scope` on `pool` (the writer), `IMMEDIATE` as [`Self::write`].
     async fn begin_scoped(
         pool: &SqlitePool,
         _scope: crate::Scope,
     ) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        pool.begin().await.map_err(StoreError::unavailable)
-    }
-
-    /// Starts a batched save's savepoint (sql/group_commit.rs), after releasing the previous
-    /// job's when `release` (SQLite has no round trips to save by merging).
-    async fn job_savepoint(
-        tx: &mut Transaction<'static, Sqlite>,
-        _scope: crate::Scope,
-        release: bool,
-    ) -> Result<(), StoreError> {
-        let sql = if release {
-            "RELEASE SAVEPOINT job; SAVEPOINT job"
-        } else {
-            "SAVEPOINT job"
-        };
-        sqlx::Executor::execute(&mut **tx, sql).await?;
-        Ok(())
+        pool.begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(StoreError::unavailable)
     }
 
     /// Sets the scope on a transaction: nothing to do on SQLite.
@@ -209,7 +207,7 @@ impl SqliteBackend {
 
     /// A write transaction allowed to touch the key with this hash.
     async fn key_write(&self, _key_hash: &str) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        self.write.begin().await.map_err(StoreError::unavailable)
+        self.begin_write().await
     }
 
     /// A write transaction allowed to touch the launch token with this hash.
@@ -217,7 +215,7 @@ impl SqliteBackend {
         &self,
         _token_hash: &str,
     ) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        self.write.begin().await.map_err(StoreError::unavailable)
+        self.begin_write().await
     }
 
     /// A read transaction allowed to see the launch token or session secret with this hash
@@ -283,7 +281,6 @@ mod body {
     include!("body/launches.rs");
     include!("body/idempotency.rs");
     include!("body/runtime.rs");
-    include!("body/runtime_save.rs");
     include!("body/branding.rs");
     include!("body/xapi_credentials.rs");
     include!("body/xapi_query.rs");

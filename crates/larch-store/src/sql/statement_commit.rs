@@ -113,13 +113,13 @@ impl StatementCommit {
                 write,
                 reply,
             })
-            .map_err(|_| StoreError::Unavailable(sqlx::Error::PoolClosed))?;
+            .map_err(|_| StoreError::Unavailable(sqlx::Error::PoolClosed.into()))?;
         // A lane that panicked drops the reply: the write may or may not have committed, as
         // when a connection is lost during `COMMIT`; the client's retry with the same ids is
         // then a no-op or a conflict (Communication 2.1.1).
-        outcome
-            .await
-            .unwrap_or(Err(StoreError::Unavailable(sqlx::Error::WorkerCrashed)))
+        outcome.await.unwrap_or(Err(StoreError::Unavailable(
+            sqlx::Error::WorkerCrashed.into(),
+        )))
     }
 }
 
