@@ -188,9 +188,11 @@ fn sticky(
 }
 
 fn activity_rows(course: &RuntimeCourse, state: &RegistrationState) -> Vec<ActivityProgress> {
-    let seq = crate::sequenced::load(course, state)
-        .ok()
-        .filter(|_| course.is_sequenced());
+    // Only SCORM 2004 has an engine to ask; loading one for a 1.2 or AICC course was wasted.
+    let seq = course
+        .is_sequenced()
+        .then(|| crate::sequenced::load(course, state).ok())
+        .flatten();
     course
         .activities
         .iter()
