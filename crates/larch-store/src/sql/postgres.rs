@@ -88,9 +88,9 @@ const MAX_BATCH: usize = 64;
 
 /// Statement writes per transaction at most (sql/statement_commit.rs). A combined write has
 /// no savepoints, so no subtransaction bound; the bound keeps a batch's row locks short.
-const INSERT_BOUNDS: super::statement_commit::Bounds = super::statement_commit::Bounds {
+const INSERT_BOUNDS: super::group_commit::Bounds = super::group_commit::Bounds {
     jobs: 256,
-    statements: 2_000,
+    weight: 2_000,
 };
 
 /// The PostgreSQL implementation of every store trait.

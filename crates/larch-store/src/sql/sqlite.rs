@@ -106,9 +106,9 @@ const MAX_BATCH: usize = 256;
 
 /// Statement writes per transaction at most (sql/statement_commit.rs): a batch of single
 /// statements is a few dozen multi-row INSERTs; a few big POSTs stop it earlier.
-const INSERT_BOUNDS: super::statement_commit::Bounds = super::statement_commit::Bounds {
+const INSERT_BOUNDS: super::group_commit::Bounds = super::group_commit::Bounds {
     jobs: 256,
-    statements: 2_000,
+    weight: 2_000,
 };
 
 impl SqliteBackend {

@@ -134,11 +134,15 @@ impl crate::RuntimeStore for This {
         scope: Scope,
         write: crate::RuntimeWrite,
     ) -> Result<crate::RuntimeSave, StoreError> {
-        self.commits.save(scope, write).await
+        self.commits.submit(scope, write).await
     }
 
     fn save_batches(&self) -> crate::SaveBatches {
-        self.commits.counts()
+        let (transactions, saves) = self.commits.counts();
+        crate::SaveBatches {
+            transactions,
+            saves,
+        }
     }
 
     async fn session_by_secret(

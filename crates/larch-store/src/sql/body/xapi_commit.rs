@@ -113,7 +113,7 @@ fn insert_transaction<'a>(
 async fn write_insert_batch(
     pool: sqlx::Pool<Db>,
     batch: Vec<crate::sql::statement_commit::InsertJob>,
-    counts: std::sync::Arc<crate::sql::statement_commit::Counts>,
+    counts: std::sync::Arc<crate::sql::group_commit::Counts>,
 ) {
     let groups = crate::sql::statement_commit::by_scope(batch);
     let jobs: usize = groups.iter().map(|(_, jobs)| jobs.len()).sum();
@@ -145,7 +145,7 @@ async fn write_insert_batch(
 async fn insert_each_alone(
     pool: &sqlx::Pool<Db>,
     jobs: Vec<crate::sql::statement_commit::InsertJob>,
-    counts: &crate::sql::statement_commit::Counts,
+    counts: &crate::sql::group_commit::Counts,
 ) {
     for job in jobs {
         counts.add(1);
@@ -159,13 +159,15 @@ async fn insert_each_alone(
 pub(super) fn start_statement_commit(
     pool: &sqlx::Pool<Db>,
     lanes: usize,
-    bounds: crate::sql::statement_commit::Bounds,
+    bounds: crate::sql::group_commit::Bounds,
 ) -> crate::sql::statement_commit::StatementCommit {
     let (queue, shared) = crate::sql::statement_commit::StatementCommit::new();
     for _ in 0..lanes.max(1) {
         let (pool, lane) = (pool.clone(), shared.clone());
         tokio::spawn(async move {
-            while let Some(batch) = crate::sql::statement_commit::next_batch(&lane, bounds).await {
+            let weight = crate::sql::statement_commit::statements_of;
+            while let Some(batch) = crate::sql::group_commit::next_batch(&lane, bounds, weight).await
+            {
                 // A panic in one batch must not stop the lane: its callers' replies are
                 // dropped, which they see as `WorkerCrashed`.
                 let counts = std::sync::Arc::clone(&lane.counts);

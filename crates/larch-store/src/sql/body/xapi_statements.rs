@@ -58,13 +58,17 @@ impl crate::StatementStore for This {
             definitions,
             agents,
         };
-        self.inserts.insert(scope, write).await?;
+        self.inserts.submit(scope, write).await?;
         self.statements_stored(stored);
         Ok(())
     }
 
     fn insert_batches(&self) -> crate::InsertBatches {
-        self.inserts.counts()
+        let (transactions, inserts) = self.inserts.counts();
+        crate::InsertBatches {
+            transactions,
+            inserts,
+        }
     }
 
     async fn query(

@@ -15,7 +15,7 @@
 
 mod save;
 
-use super::group_commit::{Counts, Job, Lanes};
+use super::group_commit::{Counts, Job, SaveLanes};
 use crate::{RuntimeSave, StoreError};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -32,7 +32,7 @@ const BUSY_POLL: Duration = Duration::from_micros(200);
 /// Starts the writer thread on the database at `path` (migrated already): it writes the
 /// batches queued in `lanes`, at most `max_batch` saves per transaction, and stops once
 /// the queue's sender (the backend) is gone and the queue is empty.
-pub(crate) fn start(path: &Path, lanes: Lanes, max_batch: usize) -> Result<(), StoreError> {
+pub(crate) fn start(path: &Path, lanes: SaveLanes, max_batch: usize) -> Result<(), StoreError> {
     let conn = open(path)?;
     std::thread::Builder::new()
         .name("larch-sqlite-writer".into())
@@ -66,7 +66,7 @@ fn busy(tries: i32) -> bool {
 }
 
 /// The thread's loop: one batch at a time, every job answered.
-fn run(mut conn: Connection, lanes: &Lanes, max_batch: usize) {
+fn run(mut conn: Connection, lanes: &SaveLanes, max_batch: usize) {
     // The only lane on SQLite: it keeps the queue for its life.
     let mut queue = lanes.batches.blocking_lock();
     while let Some(first) = queue.blocking_recv() {
