@@ -5,7 +5,9 @@ use crate::error::ApiError;
 use crate::extract::Json;
 use crate::player::present::{PlayerState, player_state, present_next, present_step};
 use crate::player::service::{Computed, Target, runtime_error, unix_ms};
-use crate::player::session::{PlayerCtx, authenticate, authenticate_cached, finished};
+use crate::player::session::{
+    PlayerCtx, authenticate, authenticate_cached, ended_refusal, finished, is_session_invalid,
+};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -131,7 +133,7 @@ pub(crate) async fn commit(
     };
     let course = course_for(&app, &target).await?;
     let (id, commit) = (ctx.session.id.clone(), &body.commit);
-    let mut result = app
+    let drove = app
         .runtime
         .drive(&app, &target, &course, None, |mut state| {
             let now = unix_ms();
@@ -148,7 +150,11 @@ pub(crate) async fn commit(
                 write,
             })
         })
-        .await?;
+        .await;
+    let mut result = match drove {
+        Err(e) if is_session_invalid(&e) => return Err(ended_refusal(&app, &headers).await),
+        other => other?,
+    };
     match result.next.take() {
         // An earlier instance's navigation stays there: the player shows the current one.
         Some(_) if earlier.is_some() => {}
@@ -221,7 +227,7 @@ pub(crate) async fn navigate(
     let ctx = authenticate_cached(&app, &pid, &headers).await?;
     let course = playable(&app, &ctx).await?;
     let id = ctx.session.id.clone();
-    let step = app
+    let drove = app
         .runtime
         .drive(&app, &ctx.target(), &course, None, |mut state| {
             let step = larch_runtime::navigate(&course, &mut state, &body.request, unix_ms())
@@ -229,7 +235,11 @@ pub(crate) async fn navigate(
             let session = session_update(&id, &step);
             Ok(computed(step.clone(), state, Vec::new(), session))
         })
-        .await?;
+        .await;
+    let step = match drove {
+        Err(e) if is_session_invalid(&e) => return Err(ended_refusal(&app, &headers).await),
+        other => other?,
+    };
     Ok(axum::Json(present_step(&app, &ctx, &course, step).await?))
 }
 

@@ -87,6 +87,27 @@ pub(crate) async fn finished(
         .map(|(scope, session)| PlayerCtx { scope, session }))
 }
 
+/// The refusal of a write its store found through an ended session (another request ended it
+/// meanwhile: `course_complete` when that one finished the course, e.g. a terminating commit
+/// whose answer was lost racing its own retry; else `session_invalid`).
+pub(crate) async fn ended_refusal(app: &AppState, headers: &HeaderMap) -> ApiError {
+    match presented(headers) {
+        Ok(secret) => refusal(app, &secret_hash(secret)).await,
+        Err(e) => e,
+    }
+}
+
+/// True for the refusal of a call through an ended session ([`session_invalid`]).
+pub(crate) fn is_session_invalid(err: &ApiError) -> bool {
+    matches!(
+        err,
+        ApiError::Unauthenticated {
+            code: "session_invalid",
+            ..
+        }
+    )
+}
+
 /// Why a secret opens no session: `course_complete` when its session ended with the course
 /// (a commit retried after the answer to the terminating one was lost), else
 /// `session_invalid`.
