@@ -97,7 +97,13 @@ fn case(
     }
 }
 
-const KEYS: &[&str] = &["xapi_statement_keys_walk"];
+/// The filter keys in walk order: on SQLite the table itself (WITHOUT ROWID, its primary key
+/// in walk order, migration 0106) entered with scope, kind and key fixed; on PostgreSQL the
+/// primary key index of that order.
+const KEYS: &[&str] = &[
+    "k USING PRIMARY KEY (tenant_id=? AND app_id=? AND env=? AND kind=? AND key=?",
+    "xapi_statement_keys_walk",
+];
 const STORED: &[&str] = &["xapi_statements_stored"];
 
 fn cases() -> Vec<Case> {
@@ -185,7 +191,8 @@ fn cases() -> Vec<Case> {
 const LOOKUPS: &[&str] = &[
     "USING INTEGER PRIMARY KEY",
     "sqlite_autoindex_xapi_statements_1",
-    "sqlite_autoindex_xapi_statement_keys_1",
+    "USING PRIMARY KEY (tenant_id=? AND app_id=? AND env=? AND kind=? AND key=? AND \
+     stored_nanos=? AND statement_seq=?)",
     "xapi_statements_refs",
 ];
 

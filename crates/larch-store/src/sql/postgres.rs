@@ -77,6 +77,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "xapi authority walk",
         include_str!("../../migrations/postgres/0105_xapi_authority_walk.sql"),
     ),
+    (
+        106,
+        "xapi compact keys",
+        include_str!("../../migrations/postgres/0106_xapi_compact_keys.sql"),
+    ),
 ];
 
 /// Group-commit lanes at most (sql/group_commit.rs).

@@ -83,6 +83,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "xapi authority walk",
         include_str!("../../migrations/sqlite/0105_xapi_authority_walk.sql"),
     ),
+    (
+        106,
+        "xapi compact keys",
+        include_str!("../../migrations/sqlite/0106_xapi_compact_keys.sql"),
+    ),
 ];
 
 /// The SQLite implementation of every store trait.

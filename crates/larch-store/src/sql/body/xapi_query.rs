@@ -3,8 +3,9 @@
 // Every shape below is an index walk in page order that stops once `limit + 1` rows are
 // found, so a page costs the same at ten thousand and at ten million statements:
 // - no content filter: `xapi_statements_stored` (scope, stored, seq);
-// - an agent or related-activity filter: `xapi_statement_keys_walk` (scope, kind, key,
-//   stored, seq), joined to the statement by its primary key;
+// - an agent or related-activity filter: the primary key of `xapi_statement_keys` (scope,
+//   kind, key, stored, seq; `xapi_statement_keys_walk` on PostgreSQL), joined to the
+//   statement by its primary key;
 // - a verb, activity or registration filter alone: that column's (…, stored, seq) index;
 // - StatementRefs whose target matches (Communication 2.1.4, one level): the partial index
 //   `xapi_statements_refs` over the (rare) statements that have a target.
@@ -81,7 +82,8 @@ fn xapi_driving_key(q: &crate::StatementQuery) -> Option<(&'static str, &str)> {
     }
 }
 
-/// `EXISTS` on one filter key of the statement aliased `alias`.
+/// `EXISTS` on one filter key of the statement aliased `alias`: a lookup of the whole primary
+/// key (scope, kind, key, stored, seq; migration 0106), so it names the statement's `stored` too.
 ///
 /// Every `EXISTS` here ends with `LIMIT 1 OFFSET 0`: the `OFFSET` keeps PostgreSQL from turning it into a
 /// semi-join: with statistics it otherwise joined all the statements matching the filter
@@ -92,7 +94,10 @@ fn xapi_key_filter(sql: &mut XapiSql, alias: &str, kind: &str, key: &str) {
         .scope("f")
         .push(&format!(" AND f.kind = '{kind}' AND f.key = "))
         .arg(XapiArg::Text(key.to_owned()))
-        .push(&format!(" AND f.statement_seq = {alias}.seq LIMIT 1 OFFSET 0)"));
+        .push(&format!(
+            " AND f.stored_nanos = {alias}.stored_nanos AND f.statement_seq = {alias}.seq \
+             LIMIT 1 OFFSET 0)"
+        ));
 }
 
 /// The content filters on the statement aliased `alias`, except the key filter of kind
