@@ -1,7 +1,8 @@
 // Run-time saves on PostgreSQL (included into sql/postgres.rs's body module only; SQLite has
 // body/runtime_save.rs). Each save is one data-modifying statement, one round trip, and the
 // group commit lanes (sql/group_commit.rs) write a batch of them in one transaction with no
-// savepoints (docs/runtime.md, "Performance").
+// savepoints; the batch's commits of different registrations share one statement
+// (pg_runtime_batch.rs; docs/runtime.md, "Performance").
 //
 // A save's statement writes all of its rows or none. It first locks the registration and, for
 // a commit, its player session if that is still open; the state is written only if both were
@@ -15,16 +16,19 @@
 enum BatchFailure {
     /// The save at this index failed in the database: the others may still go together.
     Save(usize, StoreError),
+    /// A statement of several saves failed in the database: which one is unknown.
+    Group(StoreError),
     /// The transaction itself (no connection, `COMMIT` refused).
     Whole(StoreError),
 }
 
-/// A save's failure in a batch: a database error belongs to that save; the database being
-/// unreachable to the whole batch.
-fn failure_at(index: usize, err: sqlx::Error) -> BatchFailure {
+/// A failure in a batch of the saves at `run`: a database error belongs to that save (or to
+/// one of that group statement's saves); the database being unreachable to the whole batch.
+fn failure_at(run: &std::ops::Range<usize>, err: sqlx::Error) -> BatchFailure {
     match StoreError::from(err) {
         e if e.is_unavailable() => BatchFailure::Whole(e),
-        e => BatchFailure::Save(index, e),
+        e if run.len() == 1 => BatchFailure::Save(run.start, e),
+        e => BatchFailure::Group(e),
     }
 }
 
@@ -32,11 +36,14 @@ fn failure_at(index: usize, err: sqlx::Error) -> BatchFailure {
 type BoxedSave<'a, T, E = StoreError> =
     std::pin::Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'a>>;
 
-/// Every save of the batch, in order, then one `COMMIT`. The scope (row-level security) is
-/// set with `BEGIN` and again only where it changes; the batch is sorted by scope first.
+/// Every save of the batch, in order, then one `COMMIT`: commits of different registrations
+/// in one statement each run (`grouped`, pg_runtime_batch.rs), other saves one statement
+/// each. The scope (row-level security) is set with `BEGIN` and again only where it changes;
+/// the batch is sorted by scope first.
 fn batch_transaction<'a>(
     pool: &'a sqlx::Pool<Db>,
     batch: &'a [crate::sql::group_commit::Job],
+    grouped: bool,
 ) -> BoxedSave<'a, Vec<crate::RuntimeSave>, BatchFailure> {
     Box::pin(async move {
         let first = batch.first().map(|job| job.scope);
@@ -47,15 +54,21 @@ fn batch_transaction<'a>(
             .await
             .map_err(BatchFailure::Whole)?;
         let mut outcomes = Vec::with_capacity(batch.len());
-        for (i, job) in batch.iter().enumerate() {
-            if job.scope != scope {
-                scope = job.scope;
+        for run in save_runs(batch, grouped) {
+            let jobs = &batch[run.clone()];
+            if jobs[0].scope != scope {
+                scope = jobs[0].scope;
                 This::enter_scope(&mut tx, scope)
                     .await
                     .map_err(BatchFailure::Whole)?;
             }
-            let outcome = save_statement(&mut tx, scope, &job.write).await;
-            outcomes.push(outcome.map_err(|e| failure_at(i, e))?);
+            let written = match jobs {
+                [job] => save_statement(&mut tx, scope, &job.write)
+                    .await
+                    .map(|outcome| vec![outcome]),
+                _ => save_group(&mut tx, scope, jobs).await,
+            };
+            outcomes.extend(written.map_err(|e| failure_at(&run, e))?);
         }
         tx.commit()
             .await
@@ -95,25 +108,33 @@ async fn answer_alone(
 /// Writes a batch in one transaction and answers every save after `COMMIT`. A save failing
 /// in the database is taken out and tried alone (so it gets its own error, or succeeds if
 /// the failure came from the company it kept, e.g. a deadlock), and the rest are written
-/// again together. If the transaction itself fails, each save is tried alone.
+/// again together; when a group statement failed, the batch is written again with one
+/// statement per save first, to find that save. If the transaction itself fails, each save
+/// is tried alone.
 async fn write_batch(
     pool: sqlx::Pool<Db>,
     mut batch: Vec<crate::sql::group_commit::Job>,
     counts: std::sync::Arc<crate::sql::group_commit::Counts>,
 ) {
     batch.sort_by(|a, b| a.lock_order().cmp(&b.lock_order()));
+    let mut grouped = true;
     while batch.len() > 1 {
         counts.add(batch.len());
-        match batch_transaction(&pool, &batch).await {
+        match batch_transaction(&pool, &batch, grouped).await {
             Ok(outcomes) => {
                 for (job, outcome) in batch.into_iter().zip(outcomes) {
                     let _ = job.reply.send(Ok(outcome));
                 }
                 return;
             }
+            Err(BatchFailure::Group(e)) => {
+                tracing::debug!(error = %e, saves = batch.len(), "a group of saves failed");
+                grouped = false;
+            }
             Err(BatchFailure::Save(i, e)) => {
                 tracing::debug!(error = %e, saves = batch.len(), "a save failed in its batch");
                 answer_alone(&pool, batch.remove(i), &counts).await;
+                grouped = true;
             }
             Err(BatchFailure::Whole(e)) => {
                 let saves = batch.len();
@@ -164,10 +185,10 @@ mod tests {
     use crate::{RuntimeSave, RuntimeWrite, SessionWrite};
 
     /// Saves in the batch written below.
-    const SAVES: usize = 6;
+    pub(super) const SAVES: usize = 6;
 
     /// A scope with the sample course and `SAVES + 1` registrations.
-    async fn registrations(store: &crate::Store) -> (Scope, Vec<RegistrationId>) {
+    pub(super) async fn registrations(store: &crate::Store) -> (Scope, Vec<RegistrationId>) {
         let tenant = store.tenants().create_tenant("acme").await.unwrap();
         let app = store.tenants().create_application(tenant.id, "lms");
         let scope = Scope {
@@ -199,7 +220,7 @@ mod tests {
     }
 
     /// The first launch of `reg`, opening player session `ps_{session}`.
-    fn launch(reg: &RegistrationId, session: &str) -> RuntimeWrite {
+    pub(super) fn launch(reg: &RegistrationId, session: &str) -> RuntimeWrite {
         RuntimeWrite {
             registration: reg.clone(),
             instance: 0,

@@ -218,6 +218,14 @@ async fn save_statement(
     write: &crate::RuntimeWrite,
 ) -> Result<crate::RuntimeSave, sqlx::Error> {
     let row = save_query(scope, write).fetch_one(&mut **tx).await?;
+    save_outcome(&row, write)
+}
+
+/// A save's outcome from its answer row (`revision`, `registered`, `open`, `current`).
+fn save_outcome(
+    row: &DbRow,
+    write: &crate::RuntimeWrite,
+) -> Result<crate::RuntimeSave, sqlx::Error> {
     let revision: Option<i64> = row.try_get("revision")?;
     let registered: bool = row.try_get("registered")?;
     let open: bool = row.try_get("open")?;

@@ -298,6 +298,8 @@ mod body {
     include!("body/forwarding.rs");
     include!("body/xapi_tokens.rs");
     include!("pg_runtime_save_sql.rs");
+    include!("pg_runtime_batch.rs");
     // Last: it ends with its tests module (clippy: no items after a test module).
     include!("pg_runtime_save.rs");
+    include!("pg_runtime_batch_tests.rs");
 }

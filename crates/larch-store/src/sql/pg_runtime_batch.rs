@@ -1,0 +1,200 @@
+// Several run-time commits on PostgreSQL as one statement (included into sql/postgres.rs's
+// body module before pg_runtime_save.rs, which decides what goes together; docs/runtime.md,
+// "Performance").
+//
+// The statement is pg_runtime_save_sql.rs's commit over an existing state, with every save's
+// values bound as arrays (one element per save) and expanded with `unnest … WITH ORDINALITY`,
+// so each save keeps its number `i` through every CTE: the registrations and open sessions
+// are locked in the batch's order, each state is written only if its own registration and
+// session were found and its own revision matched, and each save's rollup, transcript and
+// session rows only if its state was written. Each save thus still writes all of its rows or
+// none, and gets its own outcome from its own answer row. Two saves of one registration must
+// not share a statement (one statement cannot update a row twice): the caller splits them.
+
+/// The group statement: `$1`–`$3` the scope, `$4`–`$22` one array per save column, `$23`–`$30`
+/// the transcript rows of every save (`$23`: the save's number, 1-based, in batch order).
+const PG_SAVE_GROUP_SQL: &str = concat!(
+    "WITH w AS MATERIALIZED (SELECT * FROM unnest($4::TEXT[], $5::BIGINT[], $6::BIGINT[], \
+     $7::TEXT[], $8::BIGINT[], $9::BIGINT[], $10::TEXT[], $11::TEXT[], $12::FLOAT8[], \
+     $13::FLOAT8[], $14::FLOAT8[], $15::FLOAT8[], $16::BIGINT[], $17::BIGINT[], $18::TEXT[], \
+     $19::TEXT[], $20::BOOL[], $21::BIGINT[], $22::TEXT[]) WITH ORDINALITY AS w(registration, \
+     instance, course_version, state, now_s, expected, completion_status, success_status, \
+     score_scaled, score_raw, score_min, score_max, total_time_seconds, attempts, session_id, \
+     step, keep_delivery, delivery, ended, i)), ",
+    // 1. The locks, in the batch's order (LockRows sits above the sort), as a save alone takes
+    // them one statement after another: lanes cannot deadlock each other.
+    "reg AS MATERIALIZED (SELECT w.i FROM w JOIN registrations r ON r.tenant_id = $1 \
+     AND r.app_id = $2 AND r.env = $3 AND r.id = w.registration ORDER BY w.i \
+     FOR NO KEY UPDATE OF r), ",
+    "sess AS MATERIALIZED (SELECT w.i FROM w JOIN player_sessions p ON p.tenant_id = $1 \
+     AND p.app_id = $2 AND p.env = $3 AND p.id = w.session_id AND p.ended_at IS NULL \
+     ORDER BY w.i FOR NO KEY UPDATE OF p), ",
+    // 2. Each state over its expected revision, if its registration and session were found.
+    "st AS (UPDATE runtime_states s SET state = w.state, revision = s.revision + 1, \
+     course_version = w.course_version, updated_at = w.now_s FROM w WHERE s.tenant_id = $1 \
+     AND s.app_id = $2 AND s.env = $3 AND s.registration_id = w.registration \
+     AND s.instance = w.instance AND s.revision = w.expected AND w.i IN (SELECT i FROM reg) \
+     AND w.i IN (SELECT i FROM sess) RETURNING w.i, s.revision), ",
+    // 3. The rest of a save only if its state was written.
+    "roll AS (UPDATE registrations r SET completion_status = w.completion_status, \
+     success_status = w.success_status, score_scaled = w.score_scaled, score_raw = w.score_raw, \
+     score_min = w.score_min, score_max = w.score_max, \
+     total_time_seconds = w.total_time_seconds, attempts = w.attempts, \
+     last_access_at = w.now_s, updated_at = w.now_s, instance = w.instance, \
+     course_version = w.course_version FROM w JOIN st ON st.i = w.i WHERE r.tenant_id = $1 \
+     AND r.app_id = $2 AND r.env = $3 AND r.id = w.registration AND r.instance <= w.instance), ",
+    // In the rows' order, so their sequence numbers keep it.
+    "tr AS (INSERT INTO runtime_transcript (tenant_id, app_id, env, registration_id, instance, \
+     runtime_session, activity, element, old_value, new_value, warnings, at) \
+     SELECT $1, $2, $3, w.registration, w.instance, t.runtime_session, t.activity, t.element, \
+     t.old_value, t.new_value, t.warnings, t.at_ms FROM unnest($23::BIGINT[], $24::BIGINT[], \
+     $25::TEXT[], $26::TEXT[], $27::TEXT[], $28::TEXT[], $29::TEXT[], $30::BIGINT[]) \
+     WITH ORDINALITY AS t(save, runtime_session, activity, element, old_value, new_value, \
+     warnings, at_ms, n) JOIN w ON w.i = t.save JOIN st ON st.i = t.save ORDER BY t.n), ",
+    "ses AS (UPDATE player_sessions p SET step = COALESCE(w.step, p.step), \
+     runtime_session = CASE WHEN w.keep_delivery THEN p.runtime_session ELSE w.delivery END, \
+     last_seen_at = w.now_s, ended_at = CASE WHEN w.ended IS NULL THEN p.ended_at \
+     ELSE w.now_s END, exit_reason = COALESCE(w.ended, p.exit_reason) FROM w \
+     JOIN st ON st.i = w.i WHERE p.tenant_id = $1 AND p.app_id = $2 AND p.env = $3 \
+     AND p.id = w.session_id AND p.ended_at IS NULL) ",
+    // 4. One answer per save, in order: what pg_runtime_save_sql.rs answers for one.
+    "SELECT w.i, st.revision AS revision, EXISTS (SELECT 1 FROM reg WHERE reg.i = w.i) \
+     AS registered, EXISTS (SELECT 1 FROM sess WHERE sess.i = w.i) AS open, \
+     cur.revision AS current FROM w LEFT JOIN st ON st.i = w.i \
+     LEFT JOIN runtime_states cur ON cur.tenant_id = $1 AND cur.app_id = $2 AND cur.env = $3 \
+     AND cur.registration_id = w.registration AND cur.instance = w.instance ORDER BY w.i"
+);
+
+/// Whether `write` can go in a group statement: a commit over an existing state. Launches
+/// and first states are rarer and keep their own statements.
+fn groupable(write: &crate::RuntimeWrite) -> bool {
+    matches!(write.session, crate::SessionWrite::Update { .. }) && write.expected_revision.is_some()
+}
+
+/// How a sorted batch is written: runs of groupable saves of one scope, at most one save per
+/// registration in a run (sorted, so a repeat follows its twin), become one statement each;
+/// every other save is a run of its own. With `grouped` off, every save is alone.
+fn save_runs(batch: &[crate::sql::group_commit::Job], grouped: bool) -> Vec<std::ops::Range<usize>> {
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, job) in batch.iter().enumerate() {
+        let joins = grouped
+            && groupable(&job.write)
+            && runs.last().is_some_and(|run| {
+                let last = &batch[run.end - 1];
+                run.end == i
+                    && groupable(&last.write)
+                    && last.scope == job.scope
+                    && last.write.registration != job.write.registration
+            });
+        match runs.last_mut() {
+            Some(run) if joins => run.end = i + 1,
+            _ => runs.push(i..i + 1),
+        }
+    }
+    runs
+}
+
+/// The group statement with every save's values bound (see `PG_SAVE_GROUP_SQL`).
+fn save_group_query(scope: Scope, jobs: &[crate::sql::group_commit::Job]) -> Query<'static> {
+    let writes: Vec<&crate::RuntimeWrite> = jobs.iter().map(|job| &job.write).collect();
+    let col = |f: fn(&crate::RuntimeWrite) -> String| writes.iter().map(|w| f(w)).collect::<Vec<_>>();
+    let int = |f: fn(&crate::RuntimeWrite) -> i64| writes.iter().map(|w| f(w)).collect::<Vec<_>>();
+    let real = |f: fn(&crate::Rollup) -> Option<f64>| {
+        writes.iter().map(|w| f(&w.rollup)).collect::<Vec<_>>()
+    };
+    let sessions: Vec<_> = writes.iter().map(|w| session_columns(&w.session)).collect();
+    let query = scoped(PG_SAVE_GROUP_SQL, scope)
+        .bind(col(|w| w.registration.as_str().to_owned()))
+        .bind(int(|w| w.instance))
+        .bind(int(|w| w.course_version))
+        .bind(col(|w| w.state.clone()))
+        .bind(int(|w| w.now))
+        .bind(writes.iter().map(|w| w.expected_revision).collect::<Vec<_>>())
+        .bind(col(|w| w.rollup.completion_status.clone()))
+        .bind(col(|w| w.rollup.success_status.clone()))
+        .bind(real(|r| r.score_scaled))
+        .bind(real(|r| r.score_raw))
+        .bind(real(|r| r.score_min))
+        .bind(real(|r| r.score_max))
+        .bind(int(|w| w.rollup.total_time_seconds))
+        .bind(int(|w| w.rollup.attempts))
+        .bind(sessions.iter().map(|s| s.id.clone()).collect::<Vec<_>>())
+        .bind(sessions.iter().map(|s| s.step.clone()).collect::<Vec<_>>())
+        .bind(sessions.iter().map(|s| s.keep).collect::<Vec<_>>())
+        .bind(sessions.iter().map(|s| s.delivery).collect::<Vec<_>>())
+        .bind(sessions.iter().map(|s| s.ended.clone()).collect::<Vec<_>>());
+    bind_group_transcript(query, &writes)
+}
+
+/// A commit's session update, as group columns.
+struct SessionColumns {
+    id: String,
+    step: Option<String>,
+    keep: bool,
+    delivery: Option<i64>,
+    ended: Option<String>,
+}
+
+/// The session columns of a groupable save. A launch is never grouped; were one, it would
+/// name no session, find none and write nothing.
+fn session_columns(session: &crate::SessionWrite) -> SessionColumns {
+    let crate::SessionWrite::Update {
+        id,
+        step,
+        runtime_session,
+        ended,
+    } = session
+    else {
+        let (id, step, keep, delivery, ended) = (String::new(), None, true, None, None);
+        return SessionColumns { id, step, keep, delivery, ended };
+    };
+    let (keep, delivery) = match runtime_session {
+        crate::OpenDelivery::Unchanged => (true, None),
+        crate::OpenDelivery::Set(n) => (false, *n),
+    };
+    SessionColumns {
+        id: id.clone(),
+        step: step.clone(),
+        keep,
+        delivery,
+        ended: ended.clone(),
+    }
+}
+
+/// `$23`–`$30`: every save's transcript rows, one array per column, each row with its save's
+/// number (1-based, as `WITH ORDINALITY` counts).
+fn bind_group_transcript(query: Query<'static>, writes: &[&crate::RuntimeWrite]) -> Query<'static> {
+    let rows: Vec<(i64, &crate::TranscriptRow)> = (1_i64..)
+        .zip(writes)
+        .flat_map(|(i, w)| w.transcript.iter().map(move |t| (i, t)))
+        .collect();
+    let column =
+        |f: fn(&crate::TranscriptRow) -> String| rows.iter().map(|(_, t)| f(t)).collect::<Vec<_>>();
+    query
+        .bind(rows.iter().map(|(i, _)| *i).collect::<Vec<_>>())
+        .bind(rows.iter().map(|(_, t)| t.runtime_session).collect::<Vec<_>>())
+        .bind(column(|t| t.activity.clone()))
+        .bind(column(|t| t.element.clone()))
+        .bind(rows.iter().map(|(_, t)| t.old_value.clone()).collect::<Vec<_>>())
+        .bind(column(|t| t.new_value.clone()))
+        .bind(column(|t| t.warnings.clone()))
+        .bind(rows.iter().map(|(_, t)| t.at).collect::<Vec<_>>())
+}
+
+/// Runs one group statement in `tx` (whose scope is `scope`): every save's outcome, in order.
+/// Nothing of a save is written unless its outcome is `Saved`.
+async fn save_group(
+    tx: &mut Tx,
+    scope: Scope,
+    jobs: &[crate::sql::group_commit::Job],
+) -> Result<Vec<crate::RuntimeSave>, sqlx::Error> {
+    let rows = save_group_query(scope, jobs).fetch_all(&mut **tx).await?;
+    if rows.len() != jobs.len() {
+        let message = format!("{} answers to {} saves", rows.len(), jobs.len());
+        return Err(sqlx::Error::Protocol(message));
+    }
+    rows.iter()
+        .zip(jobs)
+        .map(|(row, job)| save_outcome(row, &job.write))
+        .collect()
+}
