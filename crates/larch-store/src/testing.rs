@@ -136,6 +136,26 @@ impl Drop for PgDatabase {
     }
 }
 
+/// A new tenant named `tenant` with an application `lms`, and its `env` environment: the scope
+/// most store tests work in.
+pub async fn new_scope(store: &Store, tenant: &str, env: crate::Environment) -> crate::Scope {
+    let tenant = store
+        .tenants()
+        .create_tenant(tenant)
+        .await
+        .expect("create tenant");
+    let app = store
+        .tenants()
+        .create_application(tenant.id, "lms")
+        .await
+        .expect("create application");
+    crate::Scope {
+        tenant: tenant.id,
+        app: app.id,
+        env,
+    }
+}
+
 /// A small course version as the importer would record it: two launchables, one warning.
 pub fn sample_course(id: &str) -> crate::NewCourseVersion {
     crate::NewCourseVersion {

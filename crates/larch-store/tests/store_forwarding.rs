@@ -3,7 +3,7 @@
 //! statements' own transaction (none when the batch is refused).
 
 use larch_store::ids::LrsForwardingRuleId;
-use larch_store::testing::{self, TestDb};
+use larch_store::testing::{self, TestDb, new_scope};
 use larch_store::{
     Attempt, AttemptOutcome, BasicAuth, Environment, FORWARD_TOPIC, ForwardingFilter,
     ForwardingRulePatch, ForwardingSecret, Message, NewForwardingRule, NewStatement, PageRequest,
@@ -13,20 +13,6 @@ use serde_json::json;
 
 const ATTEMPTED: &str = "http://adlnet.gov/expapi/verbs/attempted";
 const VOIDED: &str = "http://adlnet.gov/expapi/verbs/voided";
-
-async fn new_scope(store: &Store, name: &str) -> Scope {
-    let tenant = store.tenants().create_tenant(name).await.unwrap();
-    let app = store
-        .tenants()
-        .create_application(tenant.id, "lms")
-        .await
-        .unwrap();
-    Scope {
-        tenant: tenant.id,
-        app: app.id,
-        env: Environment::Test,
-    }
-}
 
 fn rule(filter: ForwardingFilter, enabled: bool) -> NewForwardingRule {
     NewForwardingRule {
@@ -98,7 +84,7 @@ async fn drain(store: &Store) -> Vec<(String, serde_json::Value)> {
 #[tokio::test]
 async fn rules_are_created_listed_updated_and_deleted_within_their_scope() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, "acme").await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         let rules = store.forwarding_rules();
         let created = rules
             .create(scope, rule(ForwardingFilter::default(), true))
@@ -106,7 +92,7 @@ async fn rules_are_created_listed_updated_and_deleted_within_their_scope() {
             .unwrap();
         assert!(created.id.as_str().starts_with("lrsf_"));
         assert_eq!(created.auth.password.expose(), "s3cret-password");
-        let other = new_scope(&store, "other").await;
+        let other = new_scope(&store, "other", Environment::Test).await;
         assert_eq!(rules.get(other, &created.id).await.unwrap(), None);
         assert!(
             rules
@@ -158,7 +144,7 @@ async fn rules_are_created_listed_updated_and_deleted_within_their_scope() {
 #[tokio::test]
 async fn storing_statements_queues_one_message_per_matching_enabled_rule() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, "acme").await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         let rules = store.forwarding_rules();
         let all = rules
             .create(scope, rule(ForwardingFilter::default(), true))
@@ -173,7 +159,7 @@ async fn storing_statements_queues_one_message_per_matching_enabled_rule() {
             .create(scope, rule(ForwardingFilter::default(), false))
             .await
             .unwrap();
-        let other = new_scope(&store, "other").await;
+        let other = new_scope(&store, "other", Environment::Test).await;
         rules
             .create(other, rule(ForwardingFilter::default(), true))
             .await
@@ -227,7 +213,7 @@ async fn storing_statements_queues_one_message_per_matching_enabled_rule() {
 #[tokio::test]
 async fn deleting_a_rule_drops_its_queued_messages() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, "acme").await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         let rules = store.forwarding_rules();
         let doomed = rules
             .create(scope, rule(ForwardingFilter::default(), true))

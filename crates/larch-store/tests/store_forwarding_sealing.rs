@@ -4,27 +4,14 @@
 //! text before migration 0102 are sealed when the store opens.
 
 use larch_store::testing;
+use larch_store::testing::new_scope;
 use larch_store::{
     BasicAuth, DatabaseConfig, Environment, ForwardingFilter, ForwardingRulePatch,
-    ForwardingSecret, NewForwardingRule, Scope, Store,
+    ForwardingSecret, NewForwardingRule, Store,
 };
 use sqlx::Connection as _;
 
 const PASSWORD: &str = "s3cret-target-password";
-
-async fn new_scope(store: &Store) -> Scope {
-    let tenant = store.tenants().create_tenant("t").await.unwrap();
-    let app = store
-        .tenants()
-        .create_application(tenant.id, "lms")
-        .await
-        .unwrap();
-    Scope {
-        tenant: tenant.id,
-        app: app.id,
-        env: Environment::Test,
-    }
-}
 
 fn rule(password: &str) -> NewForwardingRule {
     NewForwardingRule {
@@ -74,7 +61,7 @@ const STORED: &str = "SELECT auth_password, auth_sealed FROM lrs_forwarding_rule
 async fn passwords_are_sealed_at_rest_and_bound_to_their_rule() {
     for db in testing::each().await {
         let kind = db.store.kind();
-        let scope = new_scope(&db.store).await;
+        let scope = new_scope(&db.store, "acme", Environment::Test).await;
         let rules = db.store.forwarding_rules();
         let a = rules.create(scope, rule(PASSWORD)).await.unwrap();
         let b = rules.create(scope, rule("another-password")).await.unwrap();
@@ -118,7 +105,7 @@ async fn passwords_are_sealed_at_rest_and_bound_to_their_rule() {
 async fn passwords_stored_in_plain_text_are_sealed_when_the_store_opens() {
     for db in testing::each().await {
         let kind = db.store.kind();
-        let scope = new_scope(&db.store).await;
+        let scope = new_scope(&db.store, "acme", Environment::Test).await;
         let rules = db.store.forwarding_rules();
         let created = rules.create(scope, rule("unused")).await.unwrap();
         // As a row written before migration 0102 looks.

@@ -2,7 +2,7 @@
 //! in shared transactions, and each still gets its own outcome, on SQLite and PostgreSQL.
 
 use larch_store::ids::{CourseId, LearnerId, RegistrationId};
-use larch_store::testing::{self, TestDb, sample_course};
+use larch_store::testing::{self, TestDb, new_scope, sample_course};
 use larch_store::{
     Environment, LearnerRef, NewLearner, NewPlayerSession, NewRegistration, OpenDelivery,
     PageRequest, Rollup, RuntimeSave, RuntimeWrite, Scope, SessionWrite, Store, StoreError,
@@ -13,17 +13,7 @@ use larch_store::{
 const SESSIONS: usize = 48;
 
 async fn scope_with_course(store: &Store) -> Scope {
-    let tenant = store.tenants().create_tenant("acme").await.unwrap();
-    let app = store
-        .tenants()
-        .create_application(tenant.id, "lms")
-        .await
-        .unwrap();
-    let scope = Scope {
-        tenant: tenant.id,
-        app: app.id,
-        env: Environment::Test,
-    };
+    let scope = new_scope(store, "acme", Environment::Test).await;
     store
         .courses()
         .create_version(scope, sample_course("golf"))

@@ -3,25 +3,9 @@
 //! lost its job can no longer write; on SQLite and PostgreSQL alike.
 
 use larch_store::ids::{CourseId, ImportJobId};
-use larch_store::testing::{self, sample_course};
-use larch_store::{
-    CourseAsset, Environment, ImportSource, ImportStatus, NewImportJob, Scope, Store,
-};
+use larch_store::testing::{self, new_scope, sample_course};
+use larch_store::{CourseAsset, Environment, ImportSource, ImportStatus, NewImportJob, Store};
 use std::collections::HashSet;
-
-async fn new_scope(store: &Store, name: &str) -> Scope {
-    let tenant = store.tenants().create_tenant(name).await.unwrap();
-    let app = store
-        .tenants()
-        .create_application(tenant.id, "lms")
-        .await
-        .unwrap();
-    Scope {
-        tenant: tenant.id,
-        app: app.id,
-        env: Environment::Test,
-    }
-}
 
 fn job(course: &str) -> NewImportJob {
     NewImportJob {
@@ -35,7 +19,7 @@ fn job(course: &str) -> NewImportJob {
 #[tokio::test]
 async fn each_job_is_claimed_by_exactly_one_of_many_workers() {
     for db in testing::each().await {
-        let scope = new_scope(&db.store, "acme").await;
+        let scope = new_scope(&db.store, "acme", Environment::Test).await;
         let mut queued = HashSet::new();
         for n in 0..6 {
             let created = db
@@ -87,7 +71,7 @@ async fn each_job_is_claimed_by_exactly_one_of_many_workers() {
 #[tokio::test]
 async fn a_lapsed_lease_hands_the_job_over_and_the_first_worker_cannot_write() {
     for db in testing::each().await {
-        let scope = new_scope(&db.store, "acme").await;
+        let scope = new_scope(&db.store, "acme", Environment::Test).await;
         let imports = db.store.imports();
         let created = imports.create(scope, job("golf")).await.unwrap();
         let first = imports.claim("slow", -1, 3).await.unwrap().unwrap();
@@ -159,7 +143,7 @@ async fn a_lapsed_lease_hands_the_job_over_and_the_first_worker_cannot_write() {
 #[tokio::test]
 async fn a_failed_job_keeps_its_error_and_writes_no_version() {
     for db in testing::each().await {
-        let scope = new_scope(&db.store, "acme").await;
+        let scope = new_scope(&db.store, "acme", Environment::Test).await;
         let imports = db.store.imports();
         let created = imports.create(scope, job("broken")).await.unwrap();
         imports.claim("w", 60, 3).await.unwrap().unwrap();
@@ -177,7 +161,7 @@ async fn a_failed_job_keeps_its_error_and_writes_no_version() {
         let done = imports.get(scope, &created.id).await.unwrap().unwrap();
         assert_eq!(done.status, ImportStatus::Failed);
         assert_eq!(done.error, Some(error));
-        let other = new_scope(&db.store, "other").await;
+        let other = new_scope(&db.store, "other", Environment::Test).await;
         assert!(
             imports.get(other, &created.id).await.unwrap().is_none(),
             "scoped"
@@ -191,7 +175,7 @@ async fn a_failed_job_keeps_its_error_and_writes_no_version() {
 async fn a_job_whose_workers_keep_dying_ends_failed_after_its_attempts() {
     for db in testing::each().await {
         let kind = db.store.kind();
-        let scope = new_scope(&db.store, "acme").await;
+        let scope = new_scope(&db.store, "acme", Environment::Test).await;
         let imports = db.store.imports();
         let poison = imports.create(scope, job("poison")).await.unwrap();
         // Each claim's lease has already run out (-1 s): as if its worker died at once.
@@ -236,7 +220,7 @@ async fn a_job_whose_workers_keep_dying_ends_failed_after_its_attempts() {
 #[tokio::test]
 async fn concurrent_first_imports_of_one_course_get_consecutive_versions() {
     for db in testing::each().await {
-        let scope = new_scope(&db.store, "acme").await;
+        let scope = new_scope(&db.store, "acme", Environment::Test).await;
         let second = Store::open(&db.config).await.unwrap();
         // Regression: both saw no course row and both inserted it; the second failed on the
         // unique key and its job was retried a lease later.

@@ -1,22 +1,8 @@
 //! Launch-scoped LRS tokens on SQLite and PostgreSQL alike: they open their own scope with
 //! their secret only, until they expire.
 
-use larch_store::testing::{self, TestDb};
-use larch_store::{Environment, LrsSecret, NewLaunchToken, Scope, Store};
-
-async fn new_scope(store: &Store) -> Scope {
-    let tenant = store.tenants().create_tenant("acme").await.unwrap();
-    let app = store
-        .tenants()
-        .create_application(tenant.id, "lms")
-        .await
-        .unwrap();
-    Scope {
-        tenant: tenant.id,
-        app: app.id,
-        env: Environment::Live,
-    }
-}
+use larch_store::testing::{self, TestDb, new_scope};
+use larch_store::{Environment, LrsSecret, NewLaunchToken};
 
 fn new_token(ttl_secs: i64) -> NewLaunchToken {
     NewLaunchToken {
@@ -32,7 +18,7 @@ fn new_token(ttl_secs: i64) -> NewLaunchToken {
 #[tokio::test]
 async fn a_token_opens_its_scope_with_its_secret_until_it_expires() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store).await;
+        let scope = new_scope(&store, "acme", Environment::Live).await;
         let tokens = store.launch_tokens();
         let issued = tokens.issue(scope, new_token(600)).await.unwrap();
         let id = issued.token.id.as_str().to_owned();

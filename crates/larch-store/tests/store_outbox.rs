@@ -2,28 +2,14 @@
 //! concurrent claimers at a time, a lapsed lease hands it over, back-off holds a message until
 //! its time, outcomes are logged, and a worker that lost its lease cannot reschedule.
 
-use larch_store::testing::{self, TestDb};
+use larch_store::testing::{self, TestDb, new_scope};
 use larch_store::{
     Attempt, AttemptOutcome, DeliveryOutcome, Environment, MessageStatus, NewMessage, PageRequest,
-    Scope, Store,
+    Store,
 };
 use serde_json::json;
 use std::collections::HashSet;
 use std::time::Duration;
-
-async fn new_scope(store: &Store, name: &str) -> Scope {
-    let tenant = store.tenants().create_tenant(name).await.unwrap();
-    let app = store
-        .tenants()
-        .create_application(tenant.id, "lms")
-        .await
-        .unwrap();
-    Scope {
-        tenant: tenant.id,
-        app: app.id,
-        env: Environment::Test,
-    }
-}
 
 fn message(topic: &str, target: &str, n: u32) -> NewMessage {
     NewMessage {
@@ -51,7 +37,7 @@ fn now_ms() -> i64 {
 #[tokio::test]
 async fn a_message_is_claimed_delivered_and_logged_once() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, "acme").await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         let pushed = store
             .outbox()
             .push(scope, message("t", "rule-1", 1))
@@ -109,7 +95,7 @@ async fn a_message_is_claimed_delivered_and_logged_once() {
         assert_eq!(entry.outcome, DeliveryOutcome::Delivered);
         assert_eq!(entry.message_id, claimed.id);
         // Another scope sees neither the message nor its log.
-        let other = new_scope(&store, "other").await;
+        let other = new_scope(&store, "other", Environment::Test).await;
         assert_eq!(store.outbox().get(other, &claimed.id).await.unwrap(), None);
         let theirs = store
             .outbox()
@@ -121,7 +107,7 @@ async fn a_message_is_claimed_delivered_and_logged_once() {
 #[tokio::test]
 async fn concurrent_claimers_never_get_the_same_message() {
     for db in testing::each().await {
-        let scope = new_scope(&db.store, "acme").await;
+        let scope = new_scope(&db.store, "acme", Environment::Test).await;
         let mut pushed = HashSet::new();
         for n in 0..8 {
             pushed.insert(
@@ -167,7 +153,7 @@ async fn concurrent_claimers_never_get_the_same_message() {
 #[tokio::test]
 async fn a_lapsed_lease_hands_the_message_over_and_the_old_holder_cannot_reschedule() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, "acme").await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         let id = store
             .outbox()
             .push(scope, message("t", "rule-1", 1))
@@ -246,7 +232,7 @@ async fn a_lapsed_lease_hands_the_message_over_and_the_old_holder_cannot_resched
 #[tokio::test]
 async fn a_retry_waits_for_its_time() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, "acme").await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         let id = store
             .outbox()
             .push(scope, message("t", "rule-1", 1))
@@ -315,7 +301,7 @@ async fn a_retry_waits_for_its_time() {
 #[tokio::test]
 async fn messages_to_one_target_go_in_order() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, "acme").await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         let first = store
             .outbox()
             .push(scope, message("t", "a", 1))

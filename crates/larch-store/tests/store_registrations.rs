@@ -1,25 +1,11 @@
 //! Courses, registrations and launch tokens, against SQLite and PostgreSQL alike.
 
 use larch_store::ids::{CourseId, LearnerId, RegistrationId};
-use larch_store::testing::{self, TestDb, sample_course};
+use larch_store::testing::{self, TestDb, new_scope, sample_course};
 use larch_store::{
     CourseFilter, Environment, LaunchOutcome, LearnerRef, NewLearner, NewRegistration, PageRequest,
-    RegistrationFilter, Scope, Store, StoreError,
+    RegistrationFilter, Scope, StoreError,
 };
-
-async fn new_scope(store: &Store) -> Scope {
-    let tenant = store.tenants().create_tenant("acme").await.unwrap();
-    let app = store
-        .tenants()
-        .create_application(tenant.id, "lms")
-        .await
-        .unwrap();
-    Scope {
-        tenant: tenant.id,
-        app: app.id,
-        env: Environment::Test,
-    }
-}
 
 fn learner(id: &str) -> NewLearner {
     NewLearner {
@@ -42,7 +28,7 @@ fn registration(id: &str, course: &str, learner: LearnerRef) -> NewRegistration 
 #[tokio::test]
 async fn course_versions_count_up_and_the_latest_is_read() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store).await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         let first = store
             .courses()
             .create_version(scope, sample_course("golf"))
@@ -119,7 +105,7 @@ async fn course_versions_count_up_and_the_latest_is_read() {
 #[tokio::test]
 async fn registrations_need_their_course_and_learner() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store).await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         store
             .courses()
             .create_version(scope, sample_course("golf"))
@@ -209,7 +195,7 @@ async fn registrations_need_their_course_and_learner() {
 #[tokio::test]
 async fn registrations_filter_paginate_and_delete() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store).await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         store
             .courses()
             .create_version(scope, sample_course("golf"))
@@ -294,7 +280,7 @@ async fn registrations_filter_paginate_and_delete() {
 #[tokio::test]
 async fn launch_tokens_are_single_use_short_lived_and_scoped() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store).await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         store
             .courses()
             .create_version(scope, sample_course("golf"))
@@ -355,7 +341,7 @@ async fn launch_tokens_are_single_use_short_lived_and_scoped() {
 #[tokio::test]
 async fn a_launch_token_is_spent_once_under_concurrent_use() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store).await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         store
             .courses()
             .create_version(scope, sample_course("golf"))
@@ -390,7 +376,7 @@ async fn a_launch_token_is_spent_once_under_concurrent_use() {
 #[tokio::test]
 async fn deleting_a_course_with_registrations_needs_confirmation() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store).await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         store
             .courses()
             .create_version(scope, sample_course("golf"))

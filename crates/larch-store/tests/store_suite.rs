@@ -1,26 +1,11 @@
 //! The store test suite: every store operation, against SQLite and PostgreSQL alike.
 
 use larch_store::ids::{ApiKeyId, LearnerId};
-use larch_store::testing::{self, TestDb};
+use larch_store::testing::{self, TestDb, new_scope};
 use larch_store::{
     ApiKeySecret, Environment, IdempotencyClaim, LearnerPatch, NewLearner, PageRequest, Scope,
-    Store, StoreError,
+    StoreError,
 };
-
-/// A new tenant with one application, in `env`.
-async fn new_scope(store: &Store, env: Environment) -> Scope {
-    let tenant = store.tenants().create_tenant("acme").await.unwrap();
-    let app = store
-        .tenants()
-        .create_application(tenant.id, "lms")
-        .await
-        .unwrap();
-    Scope {
-        tenant: tenant.id,
-        app: app.id,
-        env,
-    }
-}
 
 fn learner(id: &str) -> NewLearner {
     NewLearner {
@@ -82,7 +67,7 @@ async fn bootstrap_registers_exactly_the_configured_key() {
 #[tokio::test]
 async fn api_keys_are_created_listed_revoked_and_scoped() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, Environment::Live).await;
+        let scope = new_scope(&store, "acme", Environment::Live).await;
         let other = Scope {
             env: Environment::Test,
             ..scope
@@ -191,7 +176,7 @@ async fn api_keys_are_created_listed_revoked_and_scoped() {
 #[tokio::test]
 async fn a_key_cannot_be_registered_in_the_other_environment() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, Environment::Live).await;
+        let scope = new_scope(&store, "acme", Environment::Live).await;
         let test_key = ApiKeySecret::generate(Environment::Test);
         let err = store
             .api_keys()
@@ -205,7 +190,7 @@ async fn a_key_cannot_be_registered_in_the_other_environment() {
 #[tokio::test]
 async fn learners_crud_and_conflicts() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, Environment::Test).await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         let made = store
             .learners()
             .create(scope, learner("emp-1"))
@@ -270,7 +255,7 @@ async fn learners_crud_and_conflicts() {
 #[tokio::test]
 async fn learners_paginate_newest_first_without_gaps() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, Environment::Test).await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         for i in 0..7 {
             store
                 .learners()
@@ -303,7 +288,7 @@ async fn learners_paginate_newest_first_without_gaps() {
 #[tokio::test]
 async fn learners_of_one_scope_are_invisible_from_every_other() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, Environment::Test).await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         let other_env = Scope {
             env: Environment::Live,
             ..scope
@@ -317,7 +302,7 @@ async fn learners_of_one_scope_are_invisible_from_every_other() {
                 .id,
             ..scope
         };
-        let other_tenant = new_scope(&store, Environment::Test).await;
+        let other_tenant = new_scope(&store, "acme", Environment::Test).await;
         store
             .learners()
             .create(scope, learner("shared-id"))
@@ -367,7 +352,7 @@ async fn learners_of_one_scope_are_invisible_from_every_other() {
 #[tokio::test]
 async fn idempotency_claims_replays_and_rejects_other_requests() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, Environment::Test).await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         let idem = store.idempotency();
         assert_eq!(
             idem.claim(scope, "k1", "h1").await.unwrap(),
@@ -426,7 +411,7 @@ async fn ping_answers_on_each_backend() {
 #[tokio::test]
 async fn an_idempotency_key_is_claimed_once_under_concurrent_requests() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, Environment::Test).await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         let claims: Vec<_> = (0..8)
             .map(|_| {
                 let store = store.clone();

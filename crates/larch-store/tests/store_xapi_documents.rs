@@ -2,25 +2,9 @@
 //! delete, and the atomic compare-and-set behind `If-Match` / `If-None-Match`, on SQLite and
 //! PostgreSQL alike.
 
-use larch_store::testing::{self, TestDb};
-use larch_store::{
-    DocumentChange, DocumentKey, DocumentKind, Environment, NewDocument, Scope, Store,
-};
+use larch_store::testing::{self, TestDb, new_scope};
+use larch_store::{DocumentChange, DocumentKey, DocumentKind, Environment, NewDocument};
 use std::sync::Arc;
-
-async fn new_scope(store: &Store) -> Scope {
-    let tenant = store.tenants().create_tenant("acme").await.unwrap();
-    let app = store
-        .tenants()
-        .create_application(tenant.id, "lms")
-        .await
-        .unwrap();
-    Scope {
-        tenant: tenant.id,
-        app: app.id,
-        env: Environment::Test,
-    }
-}
 
 fn state_key() -> DocumentKey {
     DocumentKey {
@@ -43,7 +27,7 @@ fn doc(id: &str, body: &str, at: i64) -> NewDocument {
 #[tokio::test]
 async fn documents_are_replaced_listed_since_and_deleted() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store).await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         let key = state_key();
         let d = store.xapi_documents();
         d.put(scope, &key, doc("s1", "{}", 10)).await.unwrap();
@@ -65,7 +49,7 @@ async fn documents_are_replaced_listed_since_and_deleted() {
             ..key.clone()
         };
         assert!(d.get(scope, &profile, "s1").await.unwrap().is_none());
-        let other = new_scope(&store).await;
+        let other = new_scope(&store, "acme", Environment::Test).await;
         assert!(d.get(other, &key, "s1").await.unwrap().is_none());
         d.delete(scope, &key, Some("s1")).await.unwrap();
         assert_eq!(d.ids(scope, &key, None).await.unwrap(), ["s2"]);
@@ -77,7 +61,7 @@ async fn documents_are_replaced_listed_since_and_deleted() {
 #[tokio::test]
 async fn write_if_applies_only_to_the_version_read() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store).await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         let (key, d) = (state_key(), store.xapi_documents());
         let write = |body: &str| DocumentChange::Write(doc("s", body, 1));
         assert!(d.write_if(scope, &key, None, write("1")).await.unwrap());
@@ -113,7 +97,7 @@ async fn concurrent_compare_and_set_loses_no_update() {
     const WRITERS: i64 = 8;
     const ROUNDS: i64 = 5;
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store).await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         let store = Arc::new(store);
         let tasks: Vec<_> = (0..WRITERS)
             .map(|_| {

@@ -7,6 +7,7 @@
 //! depends on statistics, so its check runs on an analyzed table of realistic shape.
 
 use larch_store::testing;
+use larch_store::testing::new_scope;
 use larch_store::{Environment, NewStatement, Scope, StatementQuery, Store};
 
 const AGENT: &str = "mbox:mailto:learner7@example.com";
@@ -15,20 +16,6 @@ const ACTIVITY: &str = "http://example.com/q/7";
 const COURSE: &str = "http://example.com/course/7";
 const REGISTRATION: &str = "00000000-0000-4000-9000-000000000007";
 const AUTHORITY: &str = "account:http://lrs lrsk_1";
-
-async fn new_scope(store: &Store) -> Scope {
-    let tenant = store.tenants().create_tenant("acme").await.unwrap();
-    let app = store
-        .tenants()
-        .create_application(tenant.id, "lms")
-        .await
-        .unwrap();
-    Scope {
-        tenant: tenant.id,
-        app: app.id,
-        env: Environment::Test,
-    }
-}
 
 /// Statement `i` of a realistic spread: 1,000 agents, 200 questions in 20 courses, one
 /// registration in 50, 5 verbs, 10 credentials; every 97th refers to another statement.
@@ -241,7 +228,7 @@ fn check_sqlite_plan(case: &Case, plan: &[String]) {
 async fn every_filter_is_an_index_walk_on_sqlite() {
     let db = testing::sqlite().await;
     let store = &db.store;
-    let scope = new_scope(store).await;
+    let scope = new_scope(store, "acme", Environment::Test).await;
     seed(store, scope, 2_000).await;
     for case in cases() {
         let plan = store
@@ -297,7 +284,7 @@ fn check_postgres_plan(case: &Case, plan: &[String]) {
 async fn every_filter_is_an_index_walk_on_analyzed_postgres() {
     let db = testing::postgres().await;
     let store = &db.store;
-    let scope = new_scope(store).await;
+    let scope = new_scope(store, "acme", Environment::Test).await;
     seed(store, scope, 20_000).await;
     let larch_store::DatabaseConfig::Postgres { url, .. } = &db.config else {
         panic!("a PostgreSQL test database");
