@@ -70,10 +70,11 @@ pub use traits::{
 };
 
 pub use xapi::{
-    AgentRow, Attachment, CreatedLrsCredential, DocumentChange, DocumentKey, DocumentKind,
-    InsertBatches, IssuedLaunchToken, LaunchToken, LaunchTokenStore, LrsCredential,
-    LrsCredentialStore, LrsSecret, NewDocument, NewLaunchToken, NewStatement, StatementQuery,
-    StatementStore, StoredDocument, StoredStatement, XapiDocumentStore,
+    AgentRow, Attachment, CreatedLrsCredential, DefinitionMerge, DocumentChange, DocumentKey,
+    DocumentKind, IncomingDefinition, InsertBatches, IssuedLaunchToken, LaunchToken,
+    LaunchTokenStore, LrsCredential, LrsCredentialStore, LrsSecret, NewDocument, NewLaunchToken,
+    NewStatement, StatementQuery, StatementStore, StoredDocument, StoredStatement,
+    XapiDocumentStore,
 };
 
 use std::path::PathBuf;

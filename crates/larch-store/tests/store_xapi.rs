@@ -1,25 +1,11 @@
 //! The xAPI part of the store suite: credentials, statements and their filters, voiding,
 //! attachments, definitions, agents and documents, against SQLite and PostgreSQL alike.
 
-use larch_store::testing::{self, TestDb};
+use larch_store::testing::{self, TestDb, new_scope};
 use larch_store::{
-    AgentRow, Attachment, Environment, LrsSecret, NewStatement, PageRequest, Scope, StatementQuery,
-    Store, StoreError,
+    AgentRow, Attachment, Environment, IncomingDefinition, LrsSecret, NewStatement, PageRequest,
+    Scope, StatementQuery, Store, StoreError,
 };
-
-async fn new_scope(store: &Store, env: Environment) -> Scope {
-    let tenant = store.tenants().create_tenant("acme").await.unwrap();
-    let app = store
-        .tenants()
-        .create_application(tenant.id, "lms")
-        .await
-        .unwrap();
-    Scope {
-        tenant: tenant.id,
-        app: app.id,
-        env,
-    }
-}
 
 /// A statement by `agent` on `activity`, stored at `nanos`.
 fn statement(id: &str, nanos: i64, agent: &str, activity: &str) -> NewStatement {
@@ -64,7 +50,7 @@ async fn insert(
 #[tokio::test]
 async fn credentials_authenticate_only_with_their_secret_until_revoked() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, Environment::Test).await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         let created = store
             .lrs_credentials()
             .create(scope, "tool", "all")
@@ -95,7 +81,7 @@ async fn credentials_authenticate_only_with_their_secret_until_revoked() {
             .await
             .unwrap();
         assert_eq!(listed.items.len(), 1);
-        let other = new_scope(&store, Environment::Test).await;
+        let other = new_scope(&store, "acme", Environment::Test).await;
         assert!(
             creds
                 .get(other, &created.credential.id)
@@ -129,7 +115,7 @@ async fn credentials_authenticate_only_with_their_secret_until_revoked() {
 #[tokio::test]
 async fn filters_follow_statement_refs_and_page_in_order() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, Environment::Test).await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         let mut a = statement("a", 10, "mbox:mailto:a@x", "http://example.com/1");
         a.registration = Some("reg-1".into());
         let b = statement("b", 20, "mbox:mailto:b@x", "http://example.com/2");
@@ -202,7 +188,7 @@ async fn filters_follow_statement_refs_and_page_in_order() {
         }))
         .await;
         assert_eq!(after_c.first().map(String::as_str), Some("b"));
-        let other = new_scope(&store, Environment::Live).await;
+        let other = new_scope(&store, "acme", Environment::Live).await;
         assert!(
             store
                 .statements()
@@ -217,7 +203,7 @@ async fn filters_follow_statement_refs_and_page_in_order() {
 #[tokio::test]
 async fn voiding_hides_the_target_but_never_a_voiding_statement() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, Environment::Test).await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         let target = statement("t", 1, "mbox:mailto:a@x", "http://example.com/1");
         let mut voider = statement("v", 2, "mbox:mailto:a@x", "http://example.com/1");
         voider.voids = Some("t".into());
@@ -253,7 +239,7 @@ async fn voiding_hides_the_target_but_never_a_voiding_statement() {
 #[tokio::test]
 async fn a_stored_id_rejects_the_whole_batch() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, Environment::Test).await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         insert(&store, scope, vec![statement("a", 1, "k", "http://x/1")])
             .await
             .unwrap();
@@ -274,7 +260,7 @@ async fn a_stored_id_rejects_the_whole_batch() {
                 .is_empty()
         );
         // The same id in another environment is another LRS.
-        let live = new_scope(&store, Environment::Live).await;
+        let live = new_scope(&store, "acme", Environment::Live).await;
         insert(&store, live, vec![statement("a", 1, "k", "http://x/1")])
             .await
             .unwrap();
@@ -284,16 +270,12 @@ async fn a_stored_id_rejects_the_whole_batch() {
 #[tokio::test]
 async fn attachments_definitions_and_agents_are_kept_per_scope() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, Environment::Test).await;
+        let scope = new_scope(&store, "acme", Environment::Test).await;
         let attachment = Attachment {
             sha2: "ab12".into(),
             content_type: Some("text/plain".into()),
             content: b"hello".to_vec(),
         };
-        let definitions = vec![(
-            "http://x/1".to_owned(),
-            "{\"type\":\"http://t\"}".to_owned(),
-        )];
         let agents = vec![AgentRow {
             ifi_key: "mbox:mailto:a@x".into(),
             agent: "{\"mbox\":\"mailto:a@x\"}".into(),
@@ -303,21 +285,23 @@ async fn attachments_definitions_and_agents_are_kept_per_scope() {
             scope,
             vec![statement("a", 1, "k", "http://x/1")],
             vec![attachment.clone()],
-            definitions.clone(),
+            vec![IncomingDefinition::replace(
+                "http://x/1",
+                "{\"type\":\"http://t\"}",
+            )],
             agents.clone(),
         )
         .await
         .unwrap();
         // The same attachment and agent again are kept once; a definition is replaced.
-        let newer = vec![(
-            "http://x/1".to_owned(),
-            "{\"type\":\"http://u\"}".to_owned(),
-        )];
         s.insert(
             scope,
             vec![statement("b", 2, "k", "http://x/1")],
             vec![attachment.clone()],
-            newer.clone(),
+            vec![IncomingDefinition::replace(
+                "http://x/1",
+                "{\"type\":\"http://u\"}",
+            )],
             agents,
         )
         .await
@@ -332,10 +316,13 @@ async fn attachments_definitions_and_agents_are_kept_per_scope() {
         );
         assert_eq!(
             s.definitions(scope, &["http://x/1".into()]).await.unwrap(),
-            newer
+            [(
+                "http://x/1".to_owned(),
+                "{\"type\":\"http://u\"}".to_owned()
+            )]
         );
         assert_eq!(s.agents(scope, "mbox:mailto:a@x").await.unwrap().len(), 1);
-        let other = new_scope(&store, Environment::Test).await;
+        let other = new_scope(&store, "acme", Environment::Test).await;
         assert!(
             s.attachments(other, &["ab12".into()])
                 .await

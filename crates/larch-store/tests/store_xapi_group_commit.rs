@@ -3,11 +3,11 @@
 //! had written alone after the inserts queued before it, on SQLite and PostgreSQL.
 
 use futures_util::future::join_all;
-use larch_store::testing::{self, TestDb};
+use larch_store::testing::{self, TestDb, new_scope};
 use larch_store::{
-    Attempt, AttemptOutcome, BasicAuth, Environment, FORWARD_TOPIC, ForwardingFilter,
-    ForwardingSecret, InsertBatches, Message, NewForwardingRule, NewStatement, Scope,
-    StatementQuery, Store, StoreError,
+    Attempt, AttemptOutcome, BasicAuth, DefinitionMerge, Environment, FORWARD_TOPIC,
+    ForwardingFilter, ForwardingSecret, IncomingDefinition, InsertBatches, Message,
+    NewForwardingRule, NewStatement, Scope, StatementQuery, Store, StoreError,
 };
 use serde_json::json;
 
@@ -21,20 +21,6 @@ const ACTIVITY: &str = "http://example.com/golf";
 /// lane takes them together.
 const BLOCKERS: usize = 4;
 const BLOCKER_STATEMENTS: usize = 2_000;
-
-async fn new_scope(store: &Store, name: &str) -> Scope {
-    let tenant = store.tenants().create_tenant(name).await.unwrap();
-    let app = store
-        .tenants()
-        .create_application(tenant.id, "lms")
-        .await
-        .unwrap();
-    Scope {
-        tenant: tenant.id,
-        app: app.id,
-        env: Environment::Test,
-    }
-}
 
 /// A statement by `agent` with `verb`, on [`ACTIVITY`], voiding `voids` when given.
 fn statement(id: &str, agent: &str, verb: &str, voids: Option<&str>) -> NewStatement {
@@ -58,7 +44,7 @@ fn statement(id: &str, agent: &str, verb: &str, voids: Option<&str>) -> NewState
 struct Job {
     scope: Scope,
     statements: Vec<NewStatement>,
-    definitions: Vec<(String, String)>,
+    definitions: Vec<IncomingDefinition>,
 }
 
 fn job(scope: Scope, statements: Vec<NewStatement>) -> Job {
@@ -128,7 +114,10 @@ async fn count(store: &Store, scope: Scope, query: StatementQuery) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_inserts_share_transactions_and_each_is_stored_once_with_its_keys() {
     for TestDb { store, .. } in testing::each().await {
-        let (a, b) = (new_scope(&store, "a").await, new_scope(&store, "b").await);
+        let (a, b) = (
+            new_scope(&store, "a", Environment::Test).await,
+            new_scope(&store, "b", Environment::Test).await,
+        );
         let before = store.statements().insert_batches();
         // 60 single-statement POSTs and one of three, in two scopes, by ten agents.
         let mut jobs: Vec<Job> = (0..60)
@@ -188,7 +177,7 @@ async fn concurrent_inserts_share_transactions_and_each_is_stored_once_with_its_
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_insert_reusing_another_concurrent_inserts_id_fails_alone() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, "a").await;
+        let scope = new_scope(&store, "a", Environment::Test).await;
         let mut jobs: Vec<Job> = (0..40)
             .map(|i| {
                 job(
@@ -246,7 +235,7 @@ async fn an_insert_reusing_another_concurrent_inserts_id_fails_alone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn voiding_within_a_batch_behaves_as_the_inserts_in_sequence() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, "a").await;
+        let scope = new_scope(&store, "a", Environment::Test).await;
         let who = "mailto:a@example.com";
         let before = store.statements().insert_batches();
         let jobs = vec![
@@ -326,7 +315,7 @@ async fn drain(store: &Store) -> Vec<serde_json::Value> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn forwarding_queues_each_inserts_own_messages() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, "a").await;
+        let scope = new_scope(&store, "a", Environment::Test).await;
         let who = "mailto:a@example.com";
         store
             .forwarding_rules()
@@ -383,13 +372,13 @@ async fn forwarding_queues_each_inserts_own_messages() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_same_definition_in_several_inserts_ends_as_the_last_one() {
     for TestDb { store, .. } in testing::each().await {
-        let scope = new_scope(&store, "a").await;
+        let scope = new_scope(&store, "a", Environment::Test).await;
         let before = store.statements().insert_batches();
         let jobs: Vec<Job> = (0..20)
             .map(|i| Job {
                 definitions: vec![
-                    (ACTIVITY.to_owned(), format!("{{\"merged\":{i}}}")),
-                    (format!("{ACTIVITY}/{i}"), "{}".to_owned()),
+                    IncomingDefinition::replace(ACTIVITY, format!("{{\"merged\":{i}}}")),
+                    IncomingDefinition::replace(format!("{ACTIVITY}/{i}"), "{}"),
                 ],
                 ..job(
                     scope,
@@ -420,5 +409,57 @@ async fn the_same_definition_in_several_inserts_ends_as_the_last_one() {
             ],
             "{kind}"
         );
+    }
+}
+
+/// A definition merge that appends its number to the list stored (a JSON array).
+#[derive(Debug)]
+struct AppendNumber(u64);
+
+impl DefinitionMerge for AppendNumber {
+    fn merge_into(&self, stored: Option<&str>) -> String {
+        let mut numbers: Vec<u64> =
+            stored.map_or_else(Vec::new, |s| serde_json::from_str(s).unwrap());
+        numbers.push(self.0);
+        serde_json::to_string(&numbers).unwrap()
+    }
+}
+
+/// Concurrent writes merging into one definition each see the merges before them: none is
+/// lost (a merge computed from a definition read before another write committed would be).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_merges_into_one_definition_are_all_kept() {
+    for TestDb { store, .. } in testing::each().await {
+        let scope = new_scope(&store, "a", Environment::Test).await;
+        let merge = |i: u64| IncomingDefinition {
+            activity: ACTIVITY.to_owned(),
+            merge: Box::new(AppendNumber(i)),
+        };
+        let jobs: Vec<Job> = (0..30)
+            .map(|i| Job {
+                definitions: vec![merge(i), merge(100 + i)],
+                ..job(
+                    scope,
+                    vec![statement(
+                        &format!("s-{i}"),
+                        "mailto:a@example.com",
+                        ATTEMPTED,
+                        None,
+                    )],
+                )
+            })
+            .collect();
+        for outcome in insert_all(&store, jobs).await {
+            outcome.unwrap();
+        }
+        let definitions = store
+            .statements()
+            .definitions(scope, &[ACTIVITY.to_owned()])
+            .await
+            .unwrap();
+        let mut numbers: Vec<u64> = serde_json::from_str(&definitions[0].1).unwrap();
+        numbers.sort_unstable();
+        let expected: Vec<u64> = (0..30).chain(100..130).collect();
+        assert_eq!(numbers, expected, "{}", store.kind());
     }
 }

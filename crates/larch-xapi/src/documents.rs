@@ -186,6 +186,40 @@ pub fn check_preconditions(
     }
 }
 
+/// A PUT whose preconditions do not need the stored document's ETag, so it can be written
+/// without reading the document first (one statement that is itself the check).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlindPut {
+    /// `If-None-Match: *` alone: write only if no document exists, else `412` (Communication
+    /// 3.1: the client expects to create it).
+    CreateOnly,
+    /// No precondition at all on a State document of a version that does not require one:
+    /// write whatever is stored.
+    Overwrite,
+}
+
+/// Whether this write can be a [`BlindPut`]: exactly when [`check_preconditions`] would give
+/// the same answer as the blind write for an absent document and for any stored one.
+pub fn blind_put(
+    kind: DocumentKind,
+    method: DocumentMethod,
+    version: XapiVersion,
+    if_match: Option<&str>,
+    if_none_match: Option<&str>,
+) -> Option<BlindPut> {
+    if method != DocumentMethod::Put || if_match.is_some() {
+        return None;
+    }
+    match if_none_match.map(str::trim) {
+        Some("*") => Some(BlindPut::CreateOnly),
+        Some(_) => None,
+        None if kind == DocumentKind::State && !version.state_put_requires_precondition() => {
+            Some(BlindPut::Overwrite)
+        }
+        None => None,
+    }
+}
+
 /// The entity tags of a header value, weak prefixes dropped, always quoted.
 fn etag_list(header: &str) -> impl Iterator<Item = String> + '_ {
     header.split(',').map(|t| {
@@ -265,5 +299,68 @@ fn json_object(content: &[u8], what: &str) -> Valid<serde_json::Map<String, Valu
     match serde_json::from_slice(content) {
         Ok(Value::Object(map)) => Ok(map),
         _ => Err(ValidationError::new(what, "must be a JSON object")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every blind write answers as reading first would: for an absent document and for a
+    /// stored one, over every kind, version and header combination.
+    #[test]
+    fn a_blind_put_answers_as_reading_first_would() {
+        let kinds = [
+            DocumentKind::State,
+            DocumentKind::ActivityProfile,
+            DocumentKind::AgentProfile,
+        ];
+        let versions = [XapiVersion::V1_0_3, XapiVersion::V2_0_0];
+        let headers = [None, Some("*"), Some(" * "), Some("\"abc\"")];
+        let methods = [
+            DocumentMethod::Put,
+            DocumentMethod::Post,
+            DocumentMethod::Delete,
+        ];
+        let mut blind = 0;
+        for kind in kinds {
+            for version in versions {
+                for method in methods {
+                    for if_match in headers {
+                        for if_none_match in headers {
+                            let check = |etag| {
+                                check_preconditions(
+                                    kind,
+                                    method,
+                                    version,
+                                    etag,
+                                    if_match,
+                                    if_none_match,
+                                )
+                            };
+                            let (absent, stored) = (check(None), check(Some("\"abc\"")));
+                            let expected =
+                                match blind_put(kind, method, version, if_match, if_none_match) {
+                                    None => continue,
+                                    Some(BlindPut::CreateOnly) => {
+                                        (Precondition::Proceed, Precondition::Failed)
+                                    }
+                                    Some(BlindPut::Overwrite) => {
+                                        (Precondition::Proceed, Precondition::Proceed)
+                                    }
+                                };
+                            blind += 1;
+                            assert_eq!(
+                                (absent, stored),
+                                expected,
+                                "{kind:?} {version:?} {method:?} {if_match:?} {if_none_match:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        // CreateOnly: 3 kinds x 2 versions x 2 spellings of `*`; Overwrite: State in 1.0.3.
+        assert_eq!(blind, 13);
     }
 }

@@ -9,9 +9,9 @@ use super::{XapiState, json, now_nanos, versioned};
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse as _, Response};
-use larch_store::{DocumentChange, DocumentKey, NewDocument, StoredDocument};
+use larch_store::{DocumentChange, DocumentKey, NewDocument, StoredDocument, XapiDocumentStore};
 use larch_xapi::documents::{
-    self, DocumentKind, DocumentMethod, DocumentParams, Precondition, check_preconditions,
+    self, BlindPut, DocumentKind, DocumentMethod, DocumentParams, Precondition, check_preconditions,
 };
 use larch_xapi::primitives::Timestamp;
 use larch_xapi::scopes::Resource;
@@ -72,6 +72,10 @@ async fn serve(
             .map(document_response)
             .ok_or_else(XapiError::not_found);
     }
+    let (if_match, if_none_match) = (req.header("if-match"), req.header("if-none-match"));
+    if let Some(blind) = documents::blind_put(kind, method, req.version, if_match, if_none_match) {
+        return write_blind(store, req, &key, id, blind).await;
+    }
     // Read, check the preconditions, write only if the document is still as read; when a
     // concurrent writer got there first, read again (its change may now fail them).
     for _ in 0..MAX_ATTEMPTS {
@@ -90,6 +94,28 @@ async fn serve(
 
 /// Writes of one document that lose the race this many times in a row get a 409.
 const MAX_ATTEMPTS: usize = 16;
+
+/// A PUT written without reading the document first ([`documents::blind_put`]): the one
+/// statement that writes is also the check, so it is as atomic as the compare-and-set loop.
+async fn write_blind(
+    store: &dyn XapiDocumentStore,
+    req: &XapiRequest,
+    key: &DocumentKey,
+    id: &str,
+    blind: BlindPut,
+) -> Result<Response, XapiError> {
+    let doc = put_document(req, id)?;
+    match blind {
+        BlindPut::Overwrite => store.put(req.scope(), key, doc).await?,
+        BlindPut::CreateOnly => {
+            let change = DocumentChange::Write(doc);
+            if !store.write_if(req.scope(), key, None, change).await? {
+                return Err(XapiError::precondition_failed());
+            }
+        }
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
 
 /// `If-Match` / `If-None-Match` against the document as it is now (Communication 3.1).
 fn check(
@@ -128,34 +154,47 @@ fn change(
     if method == DocumentMethod::Delete {
         return Ok(DocumentChange::Delete(id.to_owned()));
     }
-    let content_type = req
-        .header("content-type")
-        .unwrap_or("application/octet-stream")
-        .to_owned();
-    let doc = if method == DocumentMethod::Put {
-        if documents::is_json_content_type(&content_type)
-            && serde_json::from_slice::<Value>(&req.body).is_err()
-        {
-            return Err(req.bad("the document claims to be JSON and is not"));
-        }
-        documents::StoredDocument {
-            content: req.body.clone(),
-            content_type,
-        }
-    } else {
-        let existing = current.map(|d| documents::StoredDocument {
-            content: d.content,
-            content_type: d.content_type,
-        });
-        documents::post_document(existing.as_ref(), &req.body, &content_type)
-            .map_err(|e| req.bad(e))?
+    if method == DocumentMethod::Put {
+        return Ok(DocumentChange::Write(put_document(req, id)?));
+    }
+    let content_type = content_type(req);
+    let existing = current.map(|d| documents::StoredDocument {
+        content: d.content,
+        content_type: d.content_type,
+    });
+    let doc = documents::post_document(existing.as_ref(), &req.body, &content_type)
+        .map_err(|e| req.bad(e))?;
+    Ok(DocumentChange::Write(new_document(id, doc)))
+}
+
+/// The document a PUT stores: the body as sent, refused if it claims to be JSON and is not.
+fn put_document(req: &XapiRequest, id: &str) -> Result<NewDocument, XapiError> {
+    let content_type = content_type(req);
+    if documents::is_json_content_type(&content_type)
+        && serde_json::from_slice::<Value>(&req.body).is_err()
+    {
+        return Err(req.bad("the document claims to be JSON and is not"));
+    }
+    let doc = documents::StoredDocument {
+        content: req.body.clone(),
+        content_type,
     };
-    Ok(DocumentChange::Write(NewDocument {
+    Ok(new_document(id, doc))
+}
+
+fn content_type(req: &XapiRequest) -> String {
+    req.header("content-type")
+        .unwrap_or("application/octet-stream")
+        .to_owned()
+}
+
+fn new_document(id: &str, doc: documents::StoredDocument) -> NewDocument {
+    NewDocument {
         id: id.to_owned(),
         content: doc.content,
         content_type: doc.content_type,
         updated_nanos: now_nanos(),
-    }))
+    }
 }
 
 fn resource(kind: DocumentKind) -> Resource {

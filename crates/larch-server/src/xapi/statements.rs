@@ -8,15 +8,18 @@ use super::{XapiState, json, now_nanos, query, versioned};
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse as _, Response};
-use larch_store::{AgentRow, Attachment, LrsCredential, NewStatement, StatementStore};
+use larch_store::{
+    AgentRow, Attachment, DefinitionMerge, IncomingDefinition, LrsCredential, NewStatement,
+};
 use larch_xapi::documents::is_json_content_type;
 use larch_xapi::multipart::{self, AttachmentPart};
 use larch_xapi::primitives::{Timestamp, Uuid};
 use larch_xapi::scopes::Resource;
+use larch_xapi::statement::activity::ActivityDefinition;
 use larch_xapi::statement::actor::{Actor, parse_agent_param};
 use larch_xapi::{Statement, resources, signature};
 use serde_json::{Value, json};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Every method on `/statements`; `X-Experience-API-Consistent-Through` on each answer
 /// (Communication 2.1.3: the LRS is consistent up to now).
@@ -201,7 +204,7 @@ async fn store(
     let store = state.app.store.statements();
     // Communication 4.2 `define`: only such credentials update canonical definitions.
     let definitions = if req.scopes.may_define() {
-        merged_definitions(store, req, &statements).await?
+        incoming_definitions(&statements)
     } else {
         Vec::new()
     };
@@ -225,45 +228,36 @@ async fn store(
     Ok(())
 }
 
-/// The canonical definitions after folding in this batch's (Data 2.4.4.1, Communication 2.5).
-async fn merged_definitions(
-    store: &dyn StatementStore,
-    req: &XapiRequest,
-    statements: &[Statement],
-) -> Result<Vec<(String, String)>, XapiError> {
-    let incoming: Vec<_> = statements
+/// The batch's Activity definitions, to be merged into the canonical ones by the store as it
+/// writes (Data 2.4.4.1, Communication 2.5).
+fn incoming_definitions(statements: &[Statement]) -> Vec<IncomingDefinition> {
+    statements
         .iter()
         .flat_map(Statement::activities)
-        .filter(|a| a.definition.is_some())
-        .collect();
-    if incoming.is_empty() {
-        return Ok(Vec::new());
+        .filter_map(|activity| {
+            let definition = activity.definition.as_deref()?;
+            Some(IncomingDefinition {
+                activity: activity.id.as_str().to_owned(),
+                merge: Box::new(DefinitionPatch(definition.clone())),
+            })
+        })
+        .collect()
+}
+
+/// A definition from a statement, merged into the canonical one as Communication 2.5 says
+/// (`resources::merge_definition`).
+#[derive(Debug)]
+struct DefinitionPatch(ActivityDefinition);
+
+impl DefinitionMerge for DefinitionPatch {
+    fn merge_into(&self, stored: Option<&str>) -> String {
+        let mut canonical = stored
+            .and_then(|text| serde_json::from_str::<Value>(text).ok())
+            .and_then(|value| resources::parse_stored_definition(&value).ok())
+            .unwrap_or_default();
+        resources::merge_definition(&mut canonical, &self.0);
+        serde_json::to_string(&canonical).unwrap_or_default()
     }
-    let ids: Vec<String> = incoming.iter().map(|a| a.id.as_str().to_owned()).collect();
-    let mut canonical = HashMap::new();
-    let mut stored = HashMap::new();
-    for (id, text) in store.definitions(req.scope(), &ids).await? {
-        let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        if let Ok(def) = resources::parse_stored_definition(&value) {
-            canonical.insert(id.clone(), def);
-        }
-        stored.insert(id, text);
-    }
-    for activity in incoming {
-        if let Some(def) = activity.definition.as_deref() {
-            let entry = canonical
-                .entry(activity.id.as_str().to_owned())
-                .or_default();
-            resources::merge_definition(entry, def);
-        }
-    }
-    // Content sends the same definitions again and again: a definition the merge left as
-    // stored is not written again (one write less per statement in the usual case).
-    Ok(canonical
-        .into_iter()
-        .map(|(id, def)| (id, serde_json::to_string(&def).unwrap_or_default()))
-        .filter(|(id, text)| stored.get(id) != Some(text))
-        .collect())
 }
 
 /// The Agent row of a statement's actor (GET /agents), when the actor is an Agent.
@@ -300,6 +294,6 @@ pub(crate) fn new_statement(s: &Statement) -> NewStatement {
             .iter()
             .map(|a| a.as_str().to_owned())
             .collect(),
-        body: s.to_value().to_string(),
+        body: s.to_json(),
     }
 }

@@ -146,6 +146,18 @@ impl PgBackend {
         self.write(scope).await
     }
 
+    /// A transaction for a read that is one statement: the scope's row-level security
+    /// settings only hold inside a transaction, so this is [`Self::read`].
+    async fn read_one(&self, scope: Scope) -> Result<Transaction<'static, Postgres>, StoreError> {
+        self.read(scope).await
+    }
+
+    /// Ends a [`Self::read_one`].
+    async fn end_read_one(tx: Transaction<'static, Postgres>) -> Result<(), StoreError> {
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// A transaction in `scope`: `BEGIN` and the scope's settings go in one round trip (the
     /// values are integers and a fixed environment name, so they are inlined as literals).
     async fn write(&self, scope: Scope) -> Result<Transaction<'static, Postgres>, StoreError> {
@@ -268,6 +280,8 @@ mod body {
     const XAPI_PAGE_JOIN: &str = "JOIN";
     /// PostgreSQL picks indexes from its statistics: no term is held back.
     const XAPI_NO_INDEX: &str = "";
+    /// What a read in a write transaction appends to lock its rows: locks the rows read in a write transaction until `COMMIT`, so two lanes merging one definition take turns.
+    const XAPI_LOCK_ROWS: &str = " FOR UPDATE";
     /// How `StatementStore::query_plan` asks for a plan (estimates only: no `ANALYZE`).
     const XAPI_EXPLAIN: &str = "EXPLAIN ";
 

@@ -158,6 +158,24 @@ impl SqliteBackend {
         Ok(backend)
     }
 
+    /// A connection for a read that is one statement: a reader in autocommit mode, where the
+    /// statement is its own read transaction (`BEGIN` and `COMMIT` would be two more round
+    /// trips to the connection's thread). The scope is enforced by the query alone.
+    async fn read_one(
+        &self,
+        _scope: crate::Scope,
+    ) -> Result<sqlx::pool::PoolConnection<Sqlite>, StoreError> {
+        self.read.acquire().await.map_err(StoreError::unavailable)
+    }
+
+    /// Ends a [`Self::read_one`]: nothing to commit; the connection goes back to the pool.
+    #[expect(clippy::unused_async, reason = "the PostgreSQL twin commits")]
+    async fn end_read_one(
+        _connection: sqlx::pool::PoolConnection<Sqlite>,
+    ) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// A read transaction. The scope is enforced by the queries alone on SQLite.
     async fn read(&self, _scope: crate::Scope) -> Result<Transaction<'static, Sqlite>, StoreError> {
         self.read.begin().await.map_err(StoreError::unavailable)
@@ -260,6 +278,8 @@ mod body {
     /// Keeps a term from choosing the index (SQLite's unary `+`, "The SQLite Query Optimizer
     /// Overview", disqualifying terms), where Larch knows the better walk and SQLite cannot.
     const XAPI_NO_INDEX: &str = "+";
+    /// What a read in a write transaction appends to lock its rows: SQLite has a single writer: rows read in a write transaction cannot change before `COMMIT`.
+    const XAPI_LOCK_ROWS: &str = "";
     /// How `StatementStore::query_plan` asks for a plan.
     const XAPI_EXPLAIN: &str = "EXPLAIN QUERY PLAN ";
 

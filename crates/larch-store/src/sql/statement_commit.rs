@@ -13,7 +13,7 @@
 //! writes need no savepoint per job, since a combined write behaves as the jobs in sequence.)
 
 use super::group_commit::{BatchQueue, Queued};
-use crate::{AgentRow, Attachment, NewStatement, Scope};
+use crate::{AgentRow, Attachment, IncomingDefinition, NewStatement, Scope};
 
 /// What one `insert` call writes.
 #[derive(Debug)]
@@ -22,8 +22,8 @@ pub(crate) struct InsertWrite {
     pub(crate) statements: Vec<NewStatement>,
     /// Their attachments.
     pub(crate) attachments: Vec<Attachment>,
-    /// Merged canonical definitions `(activity id, JSON)`.
-    pub(crate) definitions: Vec<(String, String)>,
+    /// Definitions to merge into the canonical ones, in statement order.
+    pub(crate) definitions: Vec<IncomingDefinition>,
     /// The Agents seen.
     pub(crate) agents: Vec<AgentRow>,
 }

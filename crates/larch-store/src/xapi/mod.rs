@@ -15,7 +15,8 @@ pub use credentials::{CreatedLrsCredential, LrsCredential, LrsSecret};
 pub(crate) use credentials::{generate_key, pair_hash};
 pub use documents::{DocumentChange, DocumentKey, DocumentKind, NewDocument, StoredDocument};
 pub use statements::{
-    AgentRow, Attachment, InsertBatches, NewStatement, StatementQuery, StoredStatement,
+    AgentRow, Attachment, DefinitionMerge, IncomingDefinition, InsertBatches, NewStatement,
+    StatementQuery, StoredStatement,
 };
 pub use tokens::{IssuedLaunchToken, LaunchToken, NewLaunchToken};
 
@@ -94,7 +95,8 @@ pub trait StatementStore: Send + Sync {
     ) -> Result<Vec<StoredStatement>, StoreError>;
 
     /// Stores a batch in one transaction: the statements with their keys, the attachments
-    /// (by SHA-2; a known one is kept), the merged definitions, the Agents; then voids the
+    /// (by SHA-2; a known one is kept), the definitions merged into the stored canonical ones
+    /// (in commit order; one left as stored is not written again), the Agents; then voids the
     /// targets of voiding statements that are not voiding statements themselves (Data 2.3.2);
     /// and one outbox message per enabled forwarding rule the batch matches
     /// ([`crate::FORWARD_TOPIC`]). [`StoreError::Conflict`] when an id is already stored (nothing is written).
@@ -107,7 +109,7 @@ pub trait StatementStore: Send + Sync {
         scope: Scope,
         statements: Vec<NewStatement>,
         attachments: Vec<Attachment>,
-        definitions: Vec<(String, String)>,
+        definitions: Vec<IncomingDefinition>,
         agents: Vec<AgentRow>,
     ) -> Result<(), StoreError>;
 

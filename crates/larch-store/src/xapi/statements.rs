@@ -54,6 +54,46 @@ pub struct Attachment {
     pub content: Vec<u8>,
 }
 
+/// How an Activity definition a statement brings changes the canonical one (xAPI-Data
+/// 2.4.4.1, Communication 2.5: the LRS keeps one definition per activity and merges what
+/// trusted sources send into it).
+pub trait DefinitionMerge: Send + Sync + std::fmt::Debug {
+    /// The canonical definition (JSON text) after this one is merged into `stored` (`None`:
+    /// no definition stored yet).
+    fn merge_into(&self, stored: Option<&str>) -> String;
+}
+
+/// A definition to merge into an activity's canonical one. The store merges it while it
+/// writes, in the order writes are committed, so concurrent writes never lose each other's
+/// merges.
+#[derive(Debug)]
+pub struct IncomingDefinition {
+    /// The Activity id.
+    pub activity: String,
+    /// The merge.
+    pub merge: Box<dyn DefinitionMerge>,
+}
+
+impl IncomingDefinition {
+    /// A definition that replaces whatever is stored (tests, bulk loads).
+    pub fn replace(activity: impl Into<String>, definition: impl Into<String>) -> Self {
+        Self {
+            activity: activity.into(),
+            merge: Box::new(Replace(definition.into())),
+        }
+    }
+}
+
+/// [`IncomingDefinition::replace`]'s merge.
+#[derive(Debug)]
+struct Replace(String);
+
+impl DefinitionMerge for Replace {
+    fn merge_into(&self, _stored: Option<&str>) -> String {
+        self.0.clone()
+    }
+}
+
 /// An Agent seen in a statement, for GET /agents (Communication 2.5 Person).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgentRow {

@@ -159,6 +159,13 @@ impl Statement {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
 
+    /// The statement as JSON text (the `exact` format), written straight from the statement:
+    /// what [`Self::to_value`] renders, without building the tree first (keys in the order
+    /// of the model rather than sorted).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "null".to_owned())
+    }
+
     /// Whether a voiding statement that targets this one voids it: a voiding statement is
     /// never itself voided (xAPI-Data 2.3.2; the voiding request is still accepted).
     pub fn can_be_voided(&self) -> bool {

@@ -70,6 +70,15 @@ fn exact_normalizes_context_activities_and_version_specific_timestamps() {
         "exact output parses back to itself"
     );
 }
+
+#[test]
+fn the_json_text_is_the_exact_value() {
+    for version in [V1, V2] {
+        let statement = parse(&rich(), version);
+        let text: Value = serde_json::from_str(&statement.to_json()).unwrap();
+        assert_eq!(text, statement.to_value(), "{version:?}");
+    }
+}
 #[test]
 fn ids_keeps_only_identifiers() {
     let out = parse(&rich(), V1).render(Format::Ids, &[], &none);

@@ -51,17 +51,56 @@ impl<'a> XapiBatchIds<'a> {
     }
 }
 
-/// The definitions of a combined write, one per activity id: the last job's, as when the jobs
-/// are written in sequence (PostgreSQL also refuses an upsert touching a row twice). In id
-/// order, so that lanes on PostgreSQL lock the rows in one order.
-fn xapi_last_definitions<'a>(
-    writes: &[&'a crate::sql::statement_commit::InsertWrite],
-) -> Vec<(&'a str, &'a str)> {
-    let mut last = std::collections::BTreeMap::new();
-    for (id, definition) in writes.iter().flat_map(|w| &w.definitions) {
-        last.insert(id.as_str(), definition.as_str());
+/// The canonical definitions a combined write leaves: the writes' definitions merged in queue
+/// order into those stored, as the writes one after the other would (and since the stored
+/// ones are read in the writing transaction, on PostgreSQL locked, concurrent writes never
+/// lose each other's merges). Only those that changed, in id order, so that lanes on
+/// PostgreSQL lock in one order.
+async fn xapi_merged_definitions(
+    tx: &mut Tx,
+    scope: Scope,
+    writes: &[&crate::sql::statement_commit::InsertWrite],
+) -> Result<Vec<(String, String)>, StoreError> {
+    let incoming: Vec<&crate::IncomingDefinition> =
+        writes.iter().flat_map(|w| &w.definitions).collect();
+    if incoming.is_empty() {
+        return Ok(Vec::new());
     }
-    last.into_iter().collect()
+    let mut ids: Vec<String> = incoming.iter().map(|d| d.activity.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    let stored = xapi_stored_definitions(tx, scope, &ids).await?;
+    let mut canonical = std::collections::BTreeMap::<&str, String>::new();
+    for definition in incoming {
+        let id = definition.activity.as_str();
+        let current = canonical.get(id).or_else(|| stored.get(id));
+        let merged = definition.merge.merge_into(current.map(String::as_str));
+        canonical.insert(id, merged);
+    }
+    Ok(canonical
+        .into_iter()
+        .filter(|(id, merged)| stored.get(*id) != Some(merged))
+        .map(|(id, merged)| (id.to_owned(), merged))
+        .collect())
+}
+
+/// The stored canonical definitions of `ids` (sorted), locked on PostgreSQL until `COMMIT`.
+async fn xapi_stored_definitions(
+    tx: &mut Tx,
+    scope: Scope,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, String>, StoreError> {
+    let mut stored = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let mut sql = XapiSql::new("SELECT c.id, c.definition FROM xapi_activities c WHERE ");
+        sql.scope("c").push(" AND c.id IN ");
+        xapi_in_list(&mut sql, chunk);
+        sql.push(" ORDER BY c.id").push(XAPI_LOCK_ROWS);
+        for row in sql.query(scope).fetch_all(&mut **tx).await? {
+            stored.insert(row.try_get("id")?, row.try_get("definition")?);
+        }
+    }
+    Ok(stored)
 }
 
 /// One scope's jobs as one set of multi-row INSERTs in `tx` (nothing committed here): the
@@ -80,7 +119,8 @@ async fn xapi_write_jobs(
     xapi_void_targets(tx, scope, &batch.void_targets(writes)).await?;
     let attachments = writes.iter().flat_map(|w| &w.attachments);
     xapi_insert_attachments(tx, scope, attachments).await?;
-    xapi_upsert_definitions(tx, scope, &xapi_last_definitions(writes)).await?;
+    let definitions = xapi_merged_definitions(tx, scope, writes).await?;
+    xapi_upsert_definitions(tx, scope, &definitions).await?;
     xapi_insert_agents(tx, scope, writes.iter().flat_map(|w| &w.agents)).await?;
     forward_jobs(tx, scope, writes, &batch).await
 }

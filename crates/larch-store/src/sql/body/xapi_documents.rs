@@ -74,12 +74,12 @@ impl crate::XapiDocumentStore for This {
             "SELECT content, content_type, updated_nanos, version FROM xapi_documents WHERE ",
             " AND doc_id = $8"
         );
-        let mut tx = self.read(scope).await?;
+        let mut read = self.read_one(scope).await?;
         let row = xapi_doc_query(SQL, scope, key)
             .bind(id.to_owned())
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *read)
             .await?;
-        tx.commit().await?;
+        This::end_read_one(read).await?;
         row.map(|r| {
             Ok(crate::StoredDocument {
                 content: r.try_get("content")?,
@@ -101,12 +101,12 @@ impl crate::XapiDocumentStore for This {
             "SELECT doc_id FROM xapi_documents WHERE ",
             " AND updated_nanos > $8 ORDER BY doc_id"
         );
-        let mut tx = self.read(scope).await?;
+        let mut read = self.read_one(scope).await?;
         let rows = xapi_doc_query(SQL, scope, key)
             .bind(since_nanos.unwrap_or(i64::MIN))
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut *read)
             .await?;
-        tx.commit().await?;
+        This::end_read_one(read).await?;
         rows.iter().map(|r| Ok(r.try_get("doc_id")?)).collect()
     }
 

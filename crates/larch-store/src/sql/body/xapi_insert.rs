@@ -109,14 +109,14 @@ async fn xapi_void_targets(
 async fn xapi_upsert_definitions(
     tx: &mut Tx,
     scope: Scope,
-    definitions: &[(&str, &str)],
+    definitions: &[(String, String)],
 ) -> Result<(), StoreError> {
     for chunk in definitions.chunks(XAPI_ROWS_PER_INSERT) {
         let mut sql =
             XapiSql::new("INSERT INTO xapi_activities (tenant_id, app_id, env, id, definition) VALUES ");
         xapi_values(&mut sql, chunk, |sql, (id, definition)| {
-            sql.push(", ").arg(XapiArg::Text((*id).to_owned()));
-            sql.push(", ").arg(XapiArg::Text((*definition).to_owned()));
+            sql.push(", ").arg(XapiArg::Text(id.clone()));
+            sql.push(", ").arg(XapiArg::Text(definition.clone()));
         });
         sql.push(
             " ON CONFLICT (tenant_id, app_id, env, id) DO UPDATE SET definition = excluded.definition",

@@ -36,9 +36,9 @@ impl crate::StatementStore for This {
         );
         sql.scope("c").push(" AND c.id IN ");
         xapi_in_list(&mut sql, ids);
-        let mut tx = self.read(scope).await?;
-        let rows = sql.query(scope).fetch_all(&mut *tx).await?;
-        tx.commit().await?;
+        let mut read = self.read_one(scope).await?;
+        let rows = sql.query(scope).fetch_all(&mut *read).await?;
+        This::end_read_one(read).await?;
         rows.iter().map(stored_statement_from_row).collect()
     }
 
@@ -47,7 +47,7 @@ impl crate::StatementStore for This {
         scope: Scope,
         statements: Vec<crate::NewStatement>,
         attachments: Vec<crate::Attachment>,
-        definitions: Vec<(String, String)>,
+        definitions: Vec<crate::IncomingDefinition>,
         agents: Vec<crate::AgentRow>,
     ) -> Result<(), StoreError> {
         // Queued for the group-commit lanes (xapi_commit.rs), which answer after `COMMIT`.
@@ -77,9 +77,9 @@ impl crate::StatementStore for This {
         query: &crate::StatementQuery,
     ) -> Result<Vec<crate::StoredStatement>, StoreError> {
         let sql = xapi_statement_query(query);
-        let mut tx = self.read(scope).await?;
-        let rows = sql.query(scope).fetch_all(&mut *tx).await?;
-        tx.commit().await?;
+        let mut read = self.read_one(scope).await?;
+        let rows = sql.query(scope).fetch_all(&mut *read).await?;
+        This::end_read_one(read).await?;
         rows.iter().map(stored_statement_from_row).collect()
     }
 
@@ -95,9 +95,9 @@ impl crate::StatementStore for This {
             XapiSql::new("SELECT c.sha2, c.content_type, c.content FROM xapi_attachments c WHERE ");
         sql.scope("c").push(" AND c.sha2 IN ");
         xapi_in_list(&mut sql, sha2);
-        let mut tx = self.read(scope).await?;
-        let rows = sql.query(scope).fetch_all(&mut *tx).await?;
-        tx.commit().await?;
+        let mut read = self.read_one(scope).await?;
+        let rows = sql.query(scope).fetch_all(&mut *read).await?;
+        This::end_read_one(read).await?;
         rows.iter()
             .map(|r| {
                 Ok(crate::Attachment {
@@ -120,25 +120,25 @@ impl crate::StatementStore for This {
         let mut sql = XapiSql::new("SELECT c.id, c.definition FROM xapi_activities c WHERE ");
         sql.scope("c").push(" AND c.id IN ");
         xapi_in_list(&mut sql, ids);
-        let mut tx = self.read(scope).await?;
-        let rows = sql.query(scope).fetch_all(&mut *tx).await?;
-        tx.commit().await?;
+        let mut read = self.read_one(scope).await?;
+        let rows = sql.query(scope).fetch_all(&mut *read).await?;
+        This::end_read_one(read).await?;
         rows.iter()
             .map(|r| Ok((r.try_get("id")?, r.try_get("definition")?)))
             .collect()
     }
 
     async fn agents(&self, scope: Scope, ifi_key: &str) -> Result<Vec<String>, StoreError> {
-        let mut tx = self.read(scope).await?;
+        let mut read = self.read_one(scope).await?;
         let rows = scoped(
             "SELECT agent FROM xapi_agents WHERE tenant_id = $1 AND app_id = $2 AND env = $3 \
              AND ifi_key = $4 ORDER BY agent_hash",
             scope,
         )
         .bind(ifi_key.to_owned())
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *read)
         .await?;
-        tx.commit().await?;
+        This::end_read_one(read).await?;
         rows.iter().map(|r| Ok(r.try_get("agent")?)).collect()
     }
 
@@ -149,9 +149,9 @@ impl crate::StatementStore for This {
     ) -> Result<Vec<String>, StoreError> {
         let mut sql = xapi_statement_query(query);
         sql.text.insert_str(0, XAPI_EXPLAIN);
-        let mut tx = self.read(scope).await?;
-        let rows = sql.query(scope).fetch_all(&mut *tx).await?;
-        tx.commit().await?;
+        let mut read = self.read_one(scope).await?;
+        let rows = sql.query(scope).fetch_all(&mut *read).await?;
+        This::end_read_one(read).await?;
         xapi_plan_lines(&rows)
     }
 }
