@@ -44,7 +44,12 @@ fn statement(id: &str, verb: &str, activity: Option<&str>, target: Option<&str>)
     }
 }
 
-async fn insert(store: &Store, scope: Scope, batch: Vec<NewStatement>) -> Result<(), StoreError> {
+/// Inserts a batch; the forwarding messages it queued.
+async fn insert(
+    store: &Store,
+    scope: Scope,
+    batch: Vec<NewStatement>,
+) -> Result<usize, StoreError> {
     store
         .statements()
         .insert(scope, batch, Vec::new(), Vec::new(), Vec::new())
@@ -169,7 +174,8 @@ async fn storing_statements_queues_one_message_per_matching_enabled_rule() {
             statement("s1", ATTEMPTED, Some("http://example.com/golf"), None),
             statement("s2", ATTEMPTED, Some("http://example.com/tennis"), None),
         ];
-        insert(&store, scope, batch).await.unwrap();
+        let queued = insert(&store, scope, batch).await.unwrap();
+        assert_eq!(queued, 2, "{}: one message per matching rule", store.kind());
         let mut expected = vec![
             (all.id.to_string(), json!(["s1", "s2"])),
             (golf.id.to_string(), json!(["s1"])),

@@ -45,6 +45,7 @@ async fn insert(
         .statements()
         .insert(scope, statements, Vec::new(), Vec::new(), Vec::new())
         .await
+        .map(drop)
 }
 
 #[tokio::test]

@@ -57,7 +57,7 @@ fn job(scope: Scope, statements: Vec<NewStatement>) -> Job {
 
 /// Inserts the jobs all at once, in this queue order (each call queues its job when first
 /// polled, and `join_all` polls them in order), behind [`BLOCKERS`]; their outcomes in order.
-async fn insert_all(store: &Store, jobs: Vec<Job>) -> Vec<Result<(), StoreError>> {
+async fn insert_all(store: &Store, jobs: Vec<Job>) -> Vec<Result<usize, StoreError>> {
     let scope = jobs[0].scope;
     let blockers = (0..BLOCKERS).map(|b| {
         let statements = (0..BLOCKER_STATEMENTS)
@@ -344,10 +344,14 @@ async fn forwarding_queues_each_inserts_own_messages() {
             job(scope, vec![refers("d-1", "e-1")]),
             job(scope, vec![statement("e-1", who, ATTEMPTED, None)]),
         ];
-        for outcome in insert_all(&store, jobs).await {
-            outcome.unwrap();
-        }
+        let queued: Vec<usize> = insert_all(&store, jobs)
+            .await
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
         let kind = store.kind();
+        // Each insert is told the messages it queued (the server wakes delivery only then).
+        assert_eq!(queued, [1, 1, 1, 0, 1], "{kind}");
         assert_shared(&store, before, 5);
         // One message per blocker (their statements are attempted; on PostgreSQL another
         // lane may commit one after the batch under test), then one per matching insert.

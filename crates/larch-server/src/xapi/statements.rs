@@ -83,9 +83,9 @@ async fn write(state: &XapiState, req: &XapiRequest) -> Result<Response, XapiErr
         .filter(|(_, id)| !skip.contains(*id))
         .map(|(s, _)| s)
         .collect();
-    if !fresh.is_empty() {
-        store(state, req, fresh, parts).await?;
-        // Forwarding rules may have queued the batch: let an idle delivery worker look now.
+    if !fresh.is_empty() && store(state, req, fresh, parts).await? > 0 {
+        // Forwarding rules queued the batch: let an idle delivery worker look now (only then:
+        // a woken worker's claim is a write, which would otherwise follow every POST).
         state.app.outbox_wake.notify_waiters();
     }
     if put {
@@ -194,13 +194,14 @@ fn prepare(
     Ok(ids)
 }
 
-/// Writes the new statements with their keys, attachments, definitions and Agents.
+/// Writes the new statements with their keys, attachments, definitions and Agents; the
+/// forwarding messages this queued.
 async fn store(
     state: &XapiState,
     req: &XapiRequest,
     statements: Vec<Statement>,
     parts: Vec<AttachmentPart>,
-) -> Result<(), XapiError> {
+) -> Result<usize, XapiError> {
     let store = state.app.store.statements();
     // Communication 4.2 `define`: only such credentials update canonical definitions.
     let definitions = if req.scopes.may_define() {
@@ -222,10 +223,9 @@ async fn store(
             content: p.content,
         })
         .collect();
-    store
+    Ok(store
         .insert(req.scope(), rows, attachments, definitions, agents)
-        .await?;
-    Ok(())
+        .await?)
 }
 
 /// The batch's Activity definitions, to be merged into the canonical ones by the store as it
@@ -238,7 +238,10 @@ fn incoming_definitions(statements: &[Statement]) -> Vec<IncomingDefinition> {
             let definition = activity.definition.as_deref()?;
             Some(IncomingDefinition {
                 activity: activity.id.as_str().to_owned(),
-                merge: Box::new(DefinitionPatch(definition.clone())),
+                merge: Box::new(DefinitionPatch {
+                    text: serde_json::to_string(definition).unwrap_or_default(),
+                    definition: definition.clone(),
+                }),
             })
         })
         .collect()
@@ -247,15 +250,25 @@ fn incoming_definitions(statements: &[Statement]) -> Vec<IncomingDefinition> {
 /// A definition from a statement, merged into the canonical one as Communication 2.5 says
 /// (`resources::merge_definition`).
 #[derive(Debug)]
-struct DefinitionPatch(ActivityDefinition);
+struct DefinitionPatch {
+    definition: ActivityDefinition,
+    /// `definition` as the canonical one is stored.
+    text: String,
+}
 
 impl DefinitionMerge for DefinitionPatch {
     fn merge_into(&self, stored: Option<&str>) -> String {
+        // Content sends the same definition again and again: merging a definition into
+        // itself changes nothing, so the usual case needs no parsing (and is done in the
+        // writer, where time holds up the other writes).
+        if stored == Some(self.text.as_str()) {
+            return self.text.clone();
+        }
         let mut canonical = stored
             .and_then(|text| serde_json::from_str::<Value>(text).ok())
             .and_then(|value| resources::parse_stored_definition(&value).ok())
             .unwrap_or_default();
-        resources::merge_definition(&mut canonical, &self.0);
+        resources::merge_definition(&mut canonical, &self.definition);
         serde_json::to_string(&canonical).unwrap_or_default()
     }
 }
@@ -295,5 +308,31 @@ pub(crate) fn new_statement(s: &Statement) -> NewStatement {
             .map(|a| a.as_str().to_owned())
             .collect(),
         body: s.to_json(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn patch(value: &Value) -> DefinitionPatch {
+        let definition = resources::parse_stored_definition(value).unwrap();
+        DefinitionPatch {
+            text: serde_json::to_string(&definition).unwrap(),
+            definition,
+        }
+    }
+
+    #[test]
+    fn a_definition_merges_into_the_stored_one_and_into_itself_changes_nothing() {
+        let golf = patch(&json!({"name": {"en-US": "Golf"}, "type": "http://t/a"}));
+        assert_eq!(golf.merge_into(None), golf.text);
+        assert_eq!(golf.merge_into(Some(&golf.text)), golf.text);
+        let french = patch(&json!({"name": {"fr-FR": "Le golf"}}));
+        let merged: Value = serde_json::from_str(&french.merge_into(Some(&golf.text))).unwrap();
+        assert_eq!(
+            merged,
+            json!({"name": {"en-US": "Golf", "fr-FR": "Le golf"}, "type": "http://t/a"})
+        );
     }
 }

@@ -28,11 +28,11 @@ pub(crate) struct InsertWrite {
     pub(crate) agents: Vec<AgentRow>,
 }
 
-/// One `insert` waiting for its lane.
-pub(crate) type InsertJob = Queued<InsertWrite, ()>;
+/// One `insert` waiting for its lane; answered with the forwarding messages it queued.
+pub(crate) type InsertJob = Queued<InsertWrite, usize>;
 
 /// The statement writes' queue (sql/group_commit.rs).
-pub(crate) type StatementCommit = BatchQueue<InsertWrite, ()>;
+pub(crate) type StatementCommit = BatchQueue<InsertWrite, usize>;
 
 /// A job's weight in a batch: its statements.
 pub(crate) fn statements_of(write: &InsertWrite) -> usize {

@@ -99,7 +99,8 @@ pub trait StatementStore: Send + Sync {
     /// (in commit order; one left as stored is not written again), the Agents; then voids the
     /// targets of voiding statements that are not voiding statements themselves (Data 2.3.2);
     /// and one outbox message per enabled forwarding rule the batch matches
-    /// ([`crate::FORWARD_TOPIC`]). [`StoreError::Conflict`] when an id is already stored (nothing is written).
+    /// ([`crate::FORWARD_TOPIC`]), whose number it returns. [`StoreError::Conflict`] when an id
+    /// is already stored (nothing is written).
     ///
     /// Concurrent calls are written together (group commit, docs/xapi.md "Performance"):
     /// one transaction for the calls queued at once, each with exactly the outcome it would
@@ -111,7 +112,7 @@ pub trait StatementStore: Send + Sync {
         attachments: Vec<Attachment>,
         definitions: Vec<IncomingDefinition>,
         agents: Vec<AgentRow>,
-    ) -> Result<(), StoreError>;
+    ) -> Result<usize, StoreError>;
 
     /// How [`StatementStore::insert`] calls were written so far: concurrent calls share
     /// transactions (group commit), each still all or nothing.

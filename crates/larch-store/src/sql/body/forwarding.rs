@@ -185,8 +185,9 @@ async fn forward_jobs(
     scope: Scope,
     writes: &[&crate::sql::statement_commit::InsertWrite],
     batch: &XapiBatchIds<'_>,
-) -> Result<(), StoreError> {
+) -> Result<Vec<usize>, StoreError> {
     let rules = forwarding_rules(tx, scope).await?;
+    let mut queued = vec![0; writes.len()];
     for (job, write) in writes.iter().enumerate() {
         for (rule, filter) in &rules {
             let mut ids = Vec::new();
@@ -202,10 +203,11 @@ async fn forward_jobs(
                     payload: serde_json::json!({ "statements": ids }),
                 };
                 outbox_insert(tx, scope, &message).await?;
+                queued[job] += 1;
             }
         }
     }
-    Ok(())
+    Ok(queued)
 }
 
 #[async_trait]

@@ -4,7 +4,9 @@
 
 /// A boxed, `Send` store future (a spawned future must be `Send` for every lifetime of its
 /// borrows, which the compiler proves only for boxed ones here).
-type BoxedInsert<'a> = std::pin::Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send + 'a>>;
+/// Its output: the forwarding messages each job queued, in batch order.
+type BoxedInsert<'a> =
+    std::pin::Pin<Box<dyn Future<Output = Result<Vec<usize>, StoreError>> + Send + 'a>>;
 
 /// The jobs of one scope, in queue order.
 type XapiScopeGroup<'a> = (Scope, Vec<&'a crate::sql::statement_commit::InsertWrite>);
@@ -105,12 +107,12 @@ async fn xapi_stored_definitions(
 
 /// One scope's jobs as one set of multi-row INSERTs in `tx` (nothing committed here): the
 /// statements and their keys, the voided targets, attachments, definitions, Agents, and each
-/// job's forwarding messages.
+/// job's forwarding messages (their number per job is returned).
 async fn xapi_write_jobs(
     tx: &mut Tx,
     scope: Scope,
     writes: &[&crate::sql::statement_commit::InsertWrite],
-) -> Result<(), StoreError> {
+) -> Result<Vec<usize>, StoreError> {
     let statements: Vec<&crate::NewStatement> =
         writes.iter().flat_map(|w| &w.statements).collect();
     let seqs = xapi_insert_rows(tx, scope, &statements).await?;
@@ -133,17 +135,18 @@ fn insert_transaction<'a>(
 ) -> BoxedInsert<'a> {
     Box::pin(async move {
         let Some((first, _)) = groups.first() else {
-            return Ok(());
+            return Ok(Vec::new());
         };
         let mut tx = This::begin_scoped(pool, *first).await?;
+        let mut queued = Vec::new();
         for (i, (scope, writes)) in groups.iter().enumerate() {
             if i > 0 {
                 This::enter_scope(&mut tx, *scope).await?;
             }
-            xapi_write_jobs(&mut tx, *scope, writes).await?;
+            queued.extend(xapi_write_jobs(&mut tx, *scope, writes).await?);
         }
         tx.commit().await?;
-        Ok(())
+        Ok(queued)
     })
 }
 
@@ -166,8 +169,8 @@ async fn write_insert_batch(
     drop(writes);
     let queued: Vec<_> = groups.into_iter().flat_map(|(_, jobs)| jobs).collect();
     match outcome {
-        Ok(()) => queued.into_iter().for_each(|job| {
-            let _ = job.reply.send(Ok(()));
+        Ok(messages) => queued.into_iter().zip(messages).for_each(|(job, n)| {
+            let _ = job.reply.send(Ok(n));
         }),
         Err(e) if jobs == 1 => {
             if let Some(job) = queued.into_iter().next() {
@@ -191,7 +194,7 @@ async fn insert_each_alone(
         counts.add(1);
         let alone = [(job.scope, vec![&job.write])];
         let outcome = insert_transaction(pool, &alone).await;
-        let _ = job.reply.send(outcome);
+        let _ = job.reply.send(outcome.map(|messages| messages.iter().sum()));
     }
 }
 

@@ -37,7 +37,8 @@ impl XapiSql {
     /// Appends `$n` for a new argument.
     fn arg(&mut self, arg: XapiArg) -> &mut Self {
         self.args.push(arg);
-        self.text.push_str(&format!("${}", self.args.len() + 3));
+        // Written into the text: a `format!` per argument allocated a string each time.
+        let _ = std::fmt::Write::write_fmt(&mut self.text, format_args!("${}", self.args.len() + 3));
         self
     }
 

@@ -49,7 +49,7 @@ impl crate::StatementStore for This {
         attachments: Vec<crate::Attachment>,
         definitions: Vec<crate::IncomingDefinition>,
         agents: Vec<crate::AgentRow>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<usize, StoreError> {
         // Queued for the group-commit lanes (xapi_commit.rs), which answer after `COMMIT`.
         let stored = statements.len();
         let write = crate::sql::statement_commit::InsertWrite {
@@ -58,9 +58,9 @@ impl crate::StatementStore for This {
             definitions,
             agents,
         };
-        self.inserts.submit(scope, write).await?;
+        let messages = self.inserts.submit(scope, write).await?;
         self.statements_stored(stored);
-        Ok(())
+        Ok(messages)
     }
 
     fn insert_batches(&self) -> crate::InsertBatches {
