@@ -4,9 +4,9 @@
 use larch_store::ids::{CourseId, LearnerId, RegistrationId};
 use larch_store::testing::{self, TestDb, new_scope, sample_course};
 use larch_store::{
-    Environment, LearnerRef, NewLearner, NewPlayerSession, NewRegistration, OpenDelivery,
-    PageRequest, Rollup, RuntimeSave, RuntimeWrite, Scope, SessionWrite, Store, StoreError,
-    TranscriptRow,
+    DocumentChange, DocumentKey, DocumentKind, Environment, LearnerRef, NewDocument, NewLearner,
+    NewPlayerSession, NewRegistration, OpenDelivery, PageRequest, Rollup, RuntimeSave,
+    RuntimeWrite, Scope, SessionWrite, Store, StoreError, TranscriptRow,
 };
 
 /// Registrations written concurrently (enough to fill batches, well below the pool's size).
@@ -311,7 +311,8 @@ async fn a_save_to_a_deleted_registration_is_a_conflict_and_writes_nothing() {
 /// On SQLite the run-time saves have a writer of their own (sql/sqlite_writer) beside the
 /// connection every other write goes through: the two must wait for each other, never fail
 /// with `SQLITE_BUSY`, even for transactions that read before they write (a registration's
-/// create checks its course and learner first).
+/// create checks its course and learner first, and a document write is one statement in
+/// autocommit mode).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn saves_and_other_writes_at_once_all_succeed() {
     for TestDb { store, .. } in testing::each().await {
@@ -323,7 +324,10 @@ async fn saves_and_other_writes_at_once_all_succeed() {
                 .map(|i| {
                     let store = store.clone();
                     let i = SESSIONS * (round + 1) + i;
-                    tokio::spawn(async move { registration(&store, scope, i).await })
+                    tokio::spawn(async move {
+                        registration(&store, scope, i).await;
+                        document(&store, scope, i).await;
+                    })
                 })
                 .collect();
             let revision = i64::try_from(round).unwrap() + 1;
@@ -339,4 +343,26 @@ async fn saves_and_other_writes_at_once_all_succeed() {
             }
         }
     }
+}
+
+/// Writes a State document with `If-None-Match: *` semantics (one conditional statement).
+async fn document(store: &Store, scope: Scope, i: usize) {
+    let key = DocumentKey {
+        kind: DocumentKind::State,
+        activity_id: "http://example.com/golf".into(),
+        agent_key: "mbox:mailto:a@example.com".into(),
+        registration: String::new(),
+    };
+    let doc = NewDocument {
+        id: format!("state-{i}"),
+        content: b"{}".to_vec(),
+        content_type: "application/json".into(),
+        updated_nanos: 1,
+    };
+    let change = DocumentChange::Write(doc);
+    let written = store
+        .xapi_documents()
+        .write_if(scope, &key, None, change)
+        .await;
+    assert!(written.unwrap(), "{}: state-{i} written", store.kind());
 }

@@ -158,6 +158,17 @@ impl PgBackend {
         Ok(())
     }
 
+    /// A transaction for a write that is one statement (row-level security needs it).
+    async fn write_one(&self, scope: Scope) -> Result<Transaction<'static, Postgres>, StoreError> {
+        self.write(scope).await
+    }
+
+    /// Ends a [`Self::write_one`].
+    async fn end_write_one(tx: Transaction<'static, Postgres>) -> Result<(), StoreError> {
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// A transaction in `scope`: `BEGIN` and the scope's settings go in one round trip (the
     /// values are integers and a fixed environment name, so they are inlined as literals).
     async fn write(&self, scope: Scope) -> Result<Transaction<'static, Postgres>, StoreError> {

@@ -176,6 +176,26 @@ impl SqliteBackend {
         Ok(())
     }
 
+    /// The writer connection for a write that is one statement, in autocommit mode: the
+    /// statement is its own transaction. Like `BEGIN IMMEDIATE` it waits in the busy handler
+    /// for the run-time writer thread (a statement that starts with no transaction open is
+    /// retried there, never failed with `SQLITE_BUSY_SNAPSHOT`), and it saves the `BEGIN`
+    /// and `COMMIT` round trips to the connection's thread.
+    async fn write_one(
+        &self,
+        _scope: crate::Scope,
+    ) -> Result<sqlx::pool::PoolConnection<Sqlite>, StoreError> {
+        self.write.acquire().await.map_err(StoreError::unavailable)
+    }
+
+    /// Ends a [`Self::write_one`]: the statement committed itself.
+    #[expect(clippy::unused_async, reason = "the PostgreSQL twin commits")]
+    async fn end_write_one(
+        _connection: sqlx::pool::PoolConnection<Sqlite>,
+    ) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// A read transaction. The scope is enforced by the queries alone on SQLite.
     async fn read(&self, _scope: crate::Scope) -> Result<Transaction<'static, Sqlite>, StoreError> {
         self.read.begin().await.map_err(StoreError::unavailable)

@@ -25,7 +25,7 @@ fn xapi_doc_query(sql: &'static str, scope: Scope, key: &crate::DocumentKey) -> 
 /// PostgreSQL a concurrent writer waits for the row lock, then sees the new version and
 /// changes nothing).
 async fn xapi_doc_change(
-    tx: &mut Tx,
+    conn: &mut <Db as sqlx::Database>::Connection,
     scope: Scope,
     key: &crate::DocumentKey,
     expected: Option<i64>,
@@ -59,7 +59,7 @@ async fn xapi_doc_change(
             xapi_doc_query(DELETE, scope, key).bind(id).bind(version)
         }
     };
-    Ok(query.execute(&mut **tx).await?.rows_affected() == 1)
+    Ok(query.execute(conn).await?.rows_affected() == 1)
 }
 
 #[async_trait]
@@ -116,7 +116,7 @@ impl crate::XapiDocumentStore for This {
         key: &crate::DocumentKey,
         doc: crate::NewDocument,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write(scope).await?;
+        let mut write = self.write_one(scope).await?;
         xapi_doc_query(
             "INSERT INTO xapi_documents (tenant_id, app_id, env, kind, activity_id, agent_key, \
              registration, doc_id, content, content_type, updated_nanos) \
@@ -131,10 +131,9 @@ impl crate::XapiDocumentStore for This {
         .bind(doc.content)
         .bind(doc.content_type)
         .bind(doc.updated_nanos)
-        .execute(&mut *tx)
+        .execute(&mut *write)
         .await?;
-        tx.commit().await?;
-        Ok(())
+        This::end_write_one(write).await
     }
 
     async fn write_if(
@@ -144,9 +143,9 @@ impl crate::XapiDocumentStore for This {
         expected: Option<i64>,
         change: crate::DocumentChange,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.write(scope).await?;
-        let done = xapi_doc_change(&mut tx, scope, key, expected, change).await?;
-        tx.commit().await?;
+        let mut write = self.write_one(scope).await?;
+        let done = xapi_doc_change(&mut write, scope, key, expected, change).await?;
+        This::end_write_one(write).await?;
         Ok(done)
     }
 
