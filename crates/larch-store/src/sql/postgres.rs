@@ -53,6 +53,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/postgres/0010_course_player_settings.sql"),
     ),
     (
+        11,
+        "runtime hot updates",
+        include_str!("../../migrations/postgres/0011_runtime_hot_updates.sql"),
+    ),
+    (
         100,
         "xapi",
         include_str!("../../migrations/postgres/0100_xapi.sql"),
