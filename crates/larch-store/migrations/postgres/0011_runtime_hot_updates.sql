@@ -1,9 +1,9 @@
 -- Run-time saves update `runtime_states`, `registrations` (the rollup) and `player_sessions`
 -- on every commit. An update that changes no indexed column and finds room on its row's page
 -- is HOT (heap-only): it writes no index entry, and its page's dead versions are pruned when
--- the page is next read, without a vacuum. Profiled at 512 sessions, B-tree inserts were 15 %
--- of the PostgreSQL backends' CPU, and only 1 % of state and session updates were HOT
--- (docs/runtime.md, "Performance").
+-- the page is next read, without a vacuum. In a profile at 512 sessions B-tree inserts were
+-- 15 % of the PostgreSQL backends' CPU; in the benchmarks of this migration 0-26 % of state
+-- updates were HOT before it (docs/runtime.md, "Performance").
 
 -- `last_seen_at` moves on every commit a second or more after the session's previous one, so
 -- while it was a key of `player_sessions_open` no such update of a session could be HOT, and
@@ -19,9 +19,10 @@ CREATE INDEX player_sessions_open ON player_sessions (seq) WHERE ended_at IS NUL
 -- A HOT update also needs room for the new row version on the old one's page, until the old
 -- version is pruned (when the page is next read and the version is dead to every transaction).
 -- A state or a session row is 1.5-2 kB (the state's JSON, the step sent to the player), so a
--- full page (4 such rows) never had room: 1 % of their updates were HOT at 512 sessions. With
--- half of each page left free (2 rows and room for 2 new versions) 50-97 % were; with 30 %
--- free, 25-49 %. A registration row is about 200 bytes, so 30 % of a page is room for ten.
+-- full page (4 such rows) rarely had room. In alternated benchmarks with `last_seen_at` out
+-- of the index, half of each page left free (2 rows and room for 2 new versions) made 50-99 %
+-- of state updates HOT, 30 % free 25-90 %. A registration row is about 200 bytes, so 30 % of
+-- a page is room for ten.
 -- The cost is space: these tables take up to twice the pages (player_sessions also holds the
 -- ended sessions, the launch history). Pages already written keep their layout until they are
 -- rewritten (VACUUM FULL, CLUSTER).
