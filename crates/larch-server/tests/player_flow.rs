@@ -115,6 +115,45 @@ async fn a_terminating_commit_retried_after_the_course_ended_is_told_the_course_
     }
 }
 
+/// The same retry, when it reaches a node that still trusts the session (verified there within
+/// its 5 s) after another node ended it: the retry passes authentication and is a duplicate
+/// of the applied commit. It must still say the course is complete: the player acts only on
+/// an ending commit's `next`, and a duplicate's empty one left it on the terminated SCO.
+#[tokio::test]
+async fn a_terminating_commit_retried_through_another_nodes_trusted_session_is_told_the_course_is_complete()
+ {
+    let a = TestApp::postgres().await;
+    let b = a.another_node().await;
+    a.import_fixture("scorm12/golf_ContentPackagingSingleSCO_SCORM12.zip", "golf")
+        .await;
+    let on_a = Player::open(&a, &a.register_and_launch("r", "golf", "ada").await).await;
+    let on_b = Player {
+        base: b.content_url.clone(),
+        pid: on_a.pid.clone(),
+        secret: on_a.secret.clone(),
+        csp: on_a.csp.clone(),
+    };
+    let state = on_a.send(&a, "state", None).await;
+    let next = &state["step"]["next"];
+    // Node b verifies the session and keeps trusting it.
+    let first = commit(
+        next,
+        1,
+        &[("cmi.core.lesson_location", "p1")],
+        false,
+        &Value::Null,
+    );
+    on_b.send(&b, "commit", Some(first)).await;
+    // Node a delivers the terminating commit and ends the session with the course.
+    let done = [("cmi.core.lesson_status", "completed")];
+    let last = commit(next, 2, &done, true, &Value::Null);
+    let answer = on_a.send(&a, "commit", Some(last.clone())).await;
+    assert_eq!(answer["next"]["next"], "course_over", "{answer}");
+    // The retry reaches node b.
+    let retried = on_b.refused(&b, "commit", Some(last)).await;
+    assert_eq!(retried, (401, json!("course_complete")));
+}
+
 #[tokio::test]
 async fn scorm_2004_navigation_runs_the_sequencing_engine() {
     let fixture = "scorm2004-3rd/golf_SequencingForcedSequential_SCORM20043rdEdition.zip";

@@ -894,12 +894,21 @@
     }
     d.body.classList.add('lp-message');
   };
-  /** A 401 `res`: `course_complete` when the course is over (a lost answer's retry). */
+  /** A 401 `res`: `course_complete` when the course is over (a lost answer's retry). When the
+   * answer says otherwise or cannot be read (a synchronous call's), the session's step, which
+   * the server keeps after the end, tells whether the course is over. */
   P.ended = function (res) {
-    var p = this;
+    var p = this, over = function () { p.go({ next: 'course_over' }); };
     p.doc.body.classList.add('lp-over');
     p.show('This session has ended', 'Relaunch the course from your learning platform.');
-    if (res && res.json) res.json().then(function (b) { if (b.error.code === 'course_complete') p.go({ next: 'course_over' }); }).catch(function () {});
+    (res && res.json ? res.json() : Promise.reject()).then(function (b) {
+      if (b.error.code !== 'course_complete') throw b;
+      over();
+    }).catch(function () {
+      return p.win.fetch(p.base + 'step', { headers: { 'X-Larch-Session': p.secret } }).then(function (r) {
+        return r.status === 200 && r.json().then(function (st) { if (st.next.next === 'course_over') over(); });
+      });
+    }).catch(function () {});
   };
   P.start = function (st) {
     var p = this, b = st.branding || {}, w = p.win;

@@ -155,6 +155,13 @@ pub(crate) async fn commit(
         Err(e) if is_session_invalid(&e) => return Err(ended_refusal(&app, &headers).await),
         other => other?,
     };
+    let ending = commit.terminate || commit.nav_request.is_some();
+    if result.status == CommitStatus::Duplicate && ending && earlier.is_none() {
+        // A retried ending commit whose first copy was applied (its answer lost): answer what
+        // that one led to, or the player, which acts only on an ending commit's `next`, would
+        // stay on a terminated SCO.
+        result.next = Some(ended_step(&app, &pid, &headers).await?.next);
+    }
     match result.next.take() {
         // An earlier instance's navigation stays there: the player shows the current one.
         Some(_) if earlier.is_some() => {}
@@ -162,6 +169,18 @@ pub(crate) async fn commit(
         None => {}
     }
     Ok(axum::Json(result))
+}
+
+/// The step the player session shows now, read afresh (another node may have moved it on):
+/// the refusal a reload would get when the session is over (`course_complete` when it ended
+/// with the course).
+async fn ended_step(app: &AppState, pid: &str, headers: &HeaderMap) -> Result<Step, ApiError> {
+    let ctx = match authenticate(app, pid, headers).await {
+        Ok(ctx) => ctx,
+        Err(_) => return Err(ended_refusal(app, headers).await),
+    };
+    serde_json::from_str(&ctx.session.step)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored step: {e}")))
 }
 
 /// The player session's bookkeeping after a commit: what it shows next when the commit ended
