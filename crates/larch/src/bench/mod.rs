@@ -6,6 +6,7 @@
 //! then GET.
 
 mod runtime;
+mod scale;
 mod scenarios;
 mod seed;
 mod seed_direct;
@@ -27,6 +28,8 @@ pub struct Args {
 enum BenchCommand {
     /// Benchmark an xAPI LRS.
     Lrs(LrsArgs),
+    /// Read latency of a Larch LRS at growing store sizes (10 thousand to 10 million).
+    LrsScale(scale::ScaleArgs),
     /// Benchmark run-time commits (the player's shim) against a running Larch.
     Runtime(runtime::RuntimeArgs),
 }
@@ -74,6 +77,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .build()?;
     match &args.command {
         BenchCommand::Lrs(lrs) => runtime.block_on(bench_lrs(lrs.clone())),
+        BenchCommand::LrsScale(scale) => runtime.block_on(scale::bench(scale.clone())),
         BenchCommand::Runtime(rt) => runtime.block_on(runtime::bench(rt.clone())),
     }
 }
@@ -91,13 +95,12 @@ async fn bench_lrs(args: LrsArgs) -> anyhow::Result<ExitCode> {
     target.seed().await?;
     match (&args.seed_database, args.seed) {
         (_, 0) => {}
-        (Some(database), n) => seed_direct::seed(&args, database, n).await?,
+        (Some(database), n) => {
+            seed_direct::seed(&args, database, 0..n).await?;
+        }
         (None, n) => seed::seed(&target, n, args.concurrency).await?,
     }
-    println!(
-        "{:<28} {:>9} {:>7} {:>10} {:>9} {:>9}",
-        "scenario", "requests", "errors", "req/s", "p50 ms", "p99 ms"
-    );
+    print_header();
     let mut failed = false;
     for scenario in chosen {
         let report = measure(&target, scenario, &args).await;
@@ -109,6 +112,14 @@ async fn bench_lrs(args: LrsArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The header of [`Report::print`]'s lines.
+fn print_header() {
+    println!(
+        "{:<28} {:>9} {:>7} {:>10} {:>9} {:>9}",
+        "scenario", "requests", "errors", "req/s", "p50 ms", "p99 ms"
+    );
 }
 
 /// The `p` quantile (0–1) of sorted latencies, in milliseconds.

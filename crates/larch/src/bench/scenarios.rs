@@ -5,7 +5,7 @@ use reqwest::{Client, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 
 /// Agents the statements are spread over (GET by agent asks for one of them).
-const AGENTS: u64 = 50;
+pub(super) const AGENTS: u64 = 50;
 /// The parent activity every statement has in its context (GET with `related_activities`).
 const COURSE: &str = "http://example.com/larch-bench/course";
 /// The verb of every scenario statement (and of some background ones).
@@ -229,8 +229,9 @@ fn encode(raw: &str) -> String {
     percent_encoding::utf8_percent_encode(raw, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
-/// A typical statement: an answered question in a course, by one of the agents.
-fn statement(agent: u64, n: u64) -> Value {
+/// A typical statement: an answered question in a course, by one of the agents; what every
+/// read scenario's filter matches.
+pub(super) fn statement(agent: u64, n: u64) -> Value {
     json!({
         "actor": {"objectType": "Agent", "name": format!("Learner {agent}"), "mbox": format!("mailto:learner{agent}@example.com")},
         "verb": {"id": VERB, "display": {"en-US": "answered"}},

@@ -1,11 +1,14 @@
 //! `--seed N`: fills the LRS with N background statements before the scenarios run, so
 //! that query latency can be compared at ten thousand and at millions of statements.
 //!
-//! Background statements use other agents (50,000 of them) and other courses than the
-//! scenarios, and they are stored *after* the scenarios' first batch: a filtered GET has to
-//! find its few matches under all of them, which only an index walk does in flat time.
+//! Background statements are stored *after* the scenarios' first batch. Most use other
+//! agents (50,000 of them) and other courses than the scenarios; one in
+//! [`SCENARIO_EVERY`] is a scenario's kind (one of its agents, its verb, course and
+//! registration), so that every read scenario's newest matches are background statements
+//! spread over the whole history, and its page is read from deep in a large index, not from
+//! its own hundred statements.
 
-use super::scenarios::Target;
+use super::scenarios::{AGENTS, Target, statement};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -52,8 +55,8 @@ pub(super) async fn seed(
     Ok(())
 }
 
-/// Prints how long seeding `total` statements took since `start`.
-pub(super) fn report(total: u64, start: Instant) {
+/// Prints how long seeding `total` statements took since `start`; returns the rate.
+pub(super) fn report(total: u64, start: Instant) -> f64 {
     let secs = start.elapsed().as_secs_f64();
     #[expect(
         clippy::cast_precision_loss,
@@ -61,6 +64,7 @@ pub(super) fn report(total: u64, start: Instant) {
     )]
     let rate = total as f64 / secs.max(1e-9);
     println!("seeded {total} statements in {secs:.1} s ({rate:.0} statements/s)");
+    rate
 }
 
 /// Verbs of the background statements, the common ones repeated (a course's statements
@@ -78,9 +82,17 @@ const VERBS: [&str; 10] = [
     "terminated",
 ];
 
-/// Background statement `i`: one of 50,000 agents, 1,000 questions in 100 courses, one
+/// One background statement in this many is a scenario's kind: at 10,000 statements each of
+/// the scenarios' 50 agents has 10 of them, a full page.
+const SCENARIO_EVERY: u64 = 20;
+
+/// Background statement `i`: every [`SCENARIO_EVERY`]th one of the scenarios' agents in
+/// their course; the others one of 50,000 agents, 1,000 questions in 100 courses, one
 /// registration per agent and course, ten verbs of uneven frequency.
 pub(super) fn background(i: u64) -> Value {
+    if i.is_multiple_of(SCENARIO_EVERY) {
+        return statement(i / SCENARIO_EVERY % AGENTS, i);
+    }
     let (agent, course) = (i % 50_000, i % 100);
     let verb = VERBS[usize::try_from(i % 10).unwrap_or(0)];
     json!({

@@ -18,8 +18,13 @@ use std::time::{Duration, Instant};
 /// Statements per transaction.
 const BATCH: u64 = 1_000;
 
-/// Writes `total` background statements into `database`, printing progress.
-pub(super) async fn seed(args: &LrsArgs, database: &str, total: u64) -> anyhow::Result<()> {
+/// Writes background statements `range` (`background(i)` for each `i`) into `database`,
+/// printing progress; returns the rate in statements per second.
+pub(super) async fn seed(
+    args: &LrsArgs,
+    database: &str,
+    range: std::ops::Range<u64>,
+) -> anyhow::Result<f64> {
     let store = open(database, args.concurrency).await?;
     let secret = LrsSecret::presented(&args.password);
     let credential = store
@@ -32,10 +37,10 @@ pub(super) async fn seed(args: &LrsArgs, database: &str, total: u64) -> anyhow::
         Arc::new(credential),
         Arc::<str>::from(args.xapi_version.as_str()),
     );
-    let next = Arc::new(AtomicU64::new(0));
+    let (total, next) = (range.end, Arc::new(AtomicU64::new(range.start)));
     let start = Instant::now();
     let workers: Vec<_> = (0..args.concurrency.max(1))
-        .map(|_| {
+        .map(|worker| {
             let (store, next) = (store.clone(), Arc::clone(&next));
             let (home, credential, version) = (
                 Arc::clone(&home),
@@ -61,7 +66,8 @@ pub(super) async fn seed(args: &LrsArgs, database: &str, total: u64) -> anyhow::
                     )
                     .await
                     .map_err(|e| anyhow::anyhow!("seeding failed: {e}"))?;
-                    if last_report.elapsed() > Duration::from_secs(10) {
+                    // One progress line per 10 s, not one per worker.
+                    if worker == 0 && last_report.elapsed() > Duration::from_secs(10) {
                         last_report = Instant::now();
                         eprintln!(
                             "seeded {first} of {total} ({:.0} s)",
@@ -75,8 +81,7 @@ pub(super) async fn seed(args: &LrsArgs, database: &str, total: u64) -> anyhow::
     for worker in workers {
         worker.await??;
     }
-    super::seed::report(total, start);
-    Ok(())
+    Ok(super::seed::report(range.end - range.start, start))
 }
 
 /// The store at `database`: a `postgres://` URL, else an SQLite file path.
