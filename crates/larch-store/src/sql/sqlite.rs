@@ -133,9 +133,19 @@ impl SqliteBackend {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         // The writer never checkpoints: the checkpointer does, on a connection of its own.
+        // Its statement batches touch thousands of index pages each (ids and registrations
+        // land anywhere in theirs): in SQLite's default 2 MB page cache a batch spilled dirty
+        // pages to the WAL mid-transaction and read pages back, and each multi-row INSERT
+        // wrote its statement journal to a temporary file (docs/xapi.md "Performance",
+        // seeding rate). 64 MB of cache and the journal in memory keep a batch in memory.
+        let writer_options = options
+            .clone()
+            .pragma("wal_autocheckpoint", "0")
+            .pragma("cache_size", "-65536")
+            .pragma("temp_store", "memory");
         let write = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
+            .connect_with(writer_options)
             .await?;
         super::migrator(MIGRATIONS).run(&write).await?;
         let read = SqlitePoolOptions::new()
