@@ -9,17 +9,19 @@
 #   SIZES: comma-separated background statement counts (default 10000,100000,1000000,10000000)
 #   DURATION: seconds per scenario and size (default 5)
 # Environment: LARCH (default target/release/larch; build with `cargo build --release -p
-#   larch`), PORT (default 18100), WORK (scratch folder for SQLite, default /tmp),
+#   larch`; copy the binary if others build in the same target folder), PORT (default 18100;
+#   the content origin takes PORT+1), WORK (scratch folder for SQLite, default /tmp),
 #   PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres; the database is
-#   created there, owned by the ordinary role larch_bench so that row-level security applies).
-# 10 million statements take about 15 GB on SQLite and more on PostgreSQL: check `df -h`.
+#   created there, owned by the ordinary role larch_bench so that row-level security applies),
+#   KEEP (set: keep the database afterwards, e.g. for EXPLAIN ANALYZE at the largest size).
+# 10 million statements take about 21 GB on SQLite and 39 GB on PostgreSQL: check `df -h`.
 set -euo pipefail
 
 store=${1:-}
 sizes=${2:-10000,100000,1000000,10000000}
 duration=${3:-5}
 if [ "$store" != sqlite ] && [ "$store" != postgres ]; then
-    sed -n '2,15p' "$0" >&2
+    sed -n '2,18p' "$0" >&2
     exit 2
 fi
 larch=${LARCH:-target/release/larch}
@@ -34,6 +36,10 @@ cleanup() {
     if [ -n "$server" ]; then
         kill "$server" 2>/dev/null || true
         wait "$server" 2>/dev/null || true
+    fi
+    if [ -n "${KEEP:-}" ]; then
+        echo "kept: $database (drop or delete it when done)" >&2
+        return
     fi
     if [ "$store" = postgres ]; then
         psql "$admin" -qc "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" >/dev/null || true
@@ -51,7 +57,7 @@ else
     database=$dir/larch.db
 fi
 
-LARCH_LISTEN=127.0.0.1:$port LARCH_DATA_DIR=$dir LARCH_RATE_LIMIT=0 \
+LARCH_LISTEN=127.0.0.1:$port LARCH_CONTENT_LISTEN=127.0.0.1:$((port + 1)) LARCH_DATA_DIR=$dir LARCH_RATE_LIMIT=0 \
     LARCH_BOOTSTRAP_API_KEY=$api_key "$larch" serve >"$dir/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do
