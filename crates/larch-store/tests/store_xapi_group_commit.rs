@@ -55,6 +55,15 @@ fn job(scope: Scope, statements: Vec<NewStatement>) -> Job {
     }
 }
 
+/// Job `i`: one statement (`s-{i}`) bringing `definitions`.
+fn defining(scope: Scope, i: u64, definitions: Vec<IncomingDefinition>) -> Job {
+    let statement = statement(&format!("s-{i}"), "mailto:a@example.com", ATTEMPTED, None);
+    Job {
+        definitions,
+        ..job(scope, vec![statement])
+    }
+}
+
 /// Inserts the jobs all at once, in this queue order (each call queues its job when first
 /// polled, and `join_all` polls them in order), behind [`BLOCKERS`]; their outcomes in order.
 async fn insert_all(store: &Store, jobs: Vec<Job>) -> Vec<Result<usize, StoreError>> {
@@ -379,20 +388,12 @@ async fn the_same_definition_in_several_inserts_ends_as_the_last_one() {
         let scope = new_scope(&store, "a", Environment::Test).await;
         let before = store.statements().insert_batches();
         let jobs: Vec<Job> = (0..20)
-            .map(|i| Job {
-                definitions: vec![
+            .map(|i| {
+                let definitions = vec![
                     IncomingDefinition::replace(ACTIVITY, format!("{{\"merged\":{i}}}")),
                     IncomingDefinition::replace(format!("{ACTIVITY}/{i}"), "{}"),
-                ],
-                ..job(
-                    scope,
-                    vec![statement(
-                        &format!("s-{i}"),
-                        "mailto:a@example.com",
-                        ATTEMPTED,
-                        None,
-                    )],
-                )
+                ];
+                defining(scope, i, definitions)
             })
             .collect();
         for outcome in insert_all(&store, jobs).await {
@@ -440,18 +441,7 @@ async fn concurrent_merges_into_one_definition_are_all_kept() {
             merge: Box::new(AppendNumber(i)),
         };
         let jobs: Vec<Job> = (0..30)
-            .map(|i| Job {
-                definitions: vec![merge(i), merge(100 + i)],
-                ..job(
-                    scope,
-                    vec![statement(
-                        &format!("s-{i}"),
-                        "mailto:a@example.com",
-                        ATTEMPTED,
-                        None,
-                    )],
-                )
-            })
+            .map(|i| defining(scope, i, vec![merge(i), merge(100 + i)]))
             .collect();
         for outcome in insert_all(&store, jobs).await {
             outcome.unwrap();
