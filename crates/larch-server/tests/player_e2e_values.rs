@@ -42,16 +42,17 @@ const VALUES2004: [(&str, &str); 6] = [
 ];
 
 /// Sets `values` in a golf SCO, kills the tab, relaunches; the SCO's progress once the
-/// values show (or the last answer, after 20 s).
+/// values show (or the last answer, after 20 s). Each case has a browser of its own: a
+/// browser that has piled up killed tabs from earlier cases once stopped answering scripts.
 async fn kill_after_setting(
     app: &TestApp,
-    b: &Browser,
     reg: &str,
     course: &str,
     values: &[(&str, &str)],
 ) -> Value {
+    let b = Browser::start().await;
     let url = app.register_and_launch(reg, course, reg).await;
-    open_content(b, &url, GOLF_STARTED).await;
+    open_content(&b, &url, GOLF_STARTED).await;
     let spare = b.new_tab().await;
     let pairs: Vec<[&str; 2]> = values.iter().map(|(k, v)| [*k, *v]).collect();
     let answers = b.eval(SET, json!([pairs])).await;
@@ -88,7 +89,6 @@ fn holds(sco: &Value, values: &[(&str, &str)]) -> bool {
 
 #[tokio::test]
 async fn values_set_right_before_a_tab_is_killed_are_recorded_at_the_next_launch() {
-    let b = Browser::start().await;
     for app in TestApp::each_store().await {
         app.import_fixture("scorm12/golf_RuntimeBasicCalls_SCORM12.zip", "golf12")
             .await;
@@ -98,7 +98,7 @@ async fn values_set_right_before_a_tab_is_killed_are_recorded_at_the_next_launch
             [("golf12", &VALUES12), ("golf2004", &VALUES2004)];
         for (course, values) in cases {
             let reg = format!("{course}-killed");
-            let sco = kill_after_setting(&app, &b, &reg, course, values).await;
+            let sco = kill_after_setting(&app, &reg, course, values).await;
             println!("{} {course}: recorded {sco}", app.kind());
             assert!(holds(&sco, values), "{} {course}: {sco}", app.kind());
         }

@@ -34,9 +34,9 @@ enum BenchCommand {
     Runtime(runtime::RuntimeArgs),
 }
 
-/// Where and how hard to push.
+/// Which LRS to load, as whom, and how hard: shared by `larch bench lrs` and `lrs-scale`.
 #[derive(Debug, Clone, ClapArgs)]
-pub struct LrsArgs {
+pub struct TargetArgs {
     /// The LRS endpoint, e.g. `http://127.0.0.1:8080/xapi` (no trailing slash needed).
     #[arg(long)]
     pub url: String,
@@ -46,15 +46,23 @@ pub struct LrsArgs {
     /// HTTP Basic password (for Larch: the credential's `secret`).
     #[arg(long)]
     pub password: String,
-    /// Seconds per scenario. By default, 10.
-    #[arg(long, default_value_t = 10)]
-    pub duration: u64,
-    /// Requests in flight at once. By default, 8.
+    /// Requests in flight at once (and seeding workers). By default, 8.
     #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
     /// `X-Experience-API-Version` to send. By default, `1.0.3` (every LRS speaks it).
     #[arg(long, default_value = "1.0.3")]
     pub xapi_version: String,
+}
+
+/// What `larch bench lrs` runs.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct LrsArgs {
+    /// The LRS, the credential and the load.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Seconds per scenario. By default, 10.
+    #[arg(long, default_value_t = 10)]
+    pub duration: u64,
     /// Only these scenarios (repeatable): post, batch, get, agent, activity, verb,
     /// registration, more, state.
     #[arg(long = "scenario")]
@@ -98,7 +106,7 @@ async fn bench_lrs(args: LrsArgs) -> anyhow::Result<ExitCode> {
         (Some(database), n) => {
             seed_direct::seed(&args, database, 0..n).await?;
         }
-        (None, n) => seed::seed(&target, n, args.concurrency).await?,
+        (None, n) => seed::seed(&target, n, args.target.concurrency).await?,
     }
     print_header();
     let mut failed = false;
@@ -171,7 +179,7 @@ impl Report {
 async fn measure(target: &Arc<scenarios::Target>, scenario: Scenario, args: &LrsArgs) -> Report {
     let start = Instant::now();
     let deadline = start + Duration::from_secs(args.duration);
-    let workers: Vec<_> = (0..args.concurrency)
+    let workers: Vec<_> = (0..args.target.concurrency)
         .map(|worker| {
             let target = Arc::clone(target);
             tokio::spawn(async move {

@@ -10,7 +10,7 @@
 //! printed with each size, since a shared machine's load moves the figures.
 
 use super::scenarios::{Scenario, Target};
-use super::{LrsArgs, Report, measure, seed_direct};
+use super::{LrsArgs, Report, TargetArgs, measure, seed_direct};
 use clap::Args as ClapArgs;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -21,15 +21,10 @@ const READS: [&str; 6] = ["get", "agent", "activity", "verb", "registration", "m
 /// Where and how to measure.
 #[derive(Debug, Clone, ClapArgs)]
 pub struct ScaleArgs {
-    /// The LRS endpoint of a Larch server running on `--database`.
-    #[arg(long)]
-    pub url: String,
-    /// An LRS credential's key (stored in `--database`).
-    #[arg(long)]
-    pub user: String,
-    /// The credential's secret.
-    #[arg(long)]
-    pub password: String,
+    /// The LRS endpoint of a Larch server running on `--database`, and an LRS credential
+    /// stored there.
+    #[command(flatten)]
+    pub target: TargetArgs,
     /// The server's database: an SQLite file or a `postgres://` URL. Fresh, or holding only
     /// statements of earlier sizes: each size adds the difference to the previous one.
     #[arg(long)]
@@ -40,12 +35,6 @@ pub struct ScaleArgs {
     /// Seconds per scenario and size. By default, 5.
     #[arg(long, default_value_t = 5)]
     pub duration: u64,
-    /// Requests in flight at once (and seeding workers). By default, 8.
-    #[arg(long, default_value_t = 8)]
-    pub concurrency: usize,
-    /// `X-Experience-API-Version` to send. By default, `1.0.3`.
-    #[arg(long, default_value = "1.0.3")]
-    pub xapi_version: String,
     /// Only these read scenarios (repeatable). By default get, agent, activity, verb,
     /// registration, more.
     #[arg(long = "scenario")]
@@ -56,12 +45,8 @@ impl ScaleArgs {
     /// The same target and load as `larch bench lrs` arguments.
     fn lrs(&self) -> LrsArgs {
         LrsArgs {
-            url: self.url.clone(),
-            user: self.user.clone(),
-            password: self.password.clone(),
+            target: self.target.clone(),
             duration: self.duration,
-            concurrency: self.concurrency,
-            xapi_version: self.xapi_version.clone(),
             scenarios: Vec::new(),
             seed: 0,
             seed_database: Some(self.database.clone()),

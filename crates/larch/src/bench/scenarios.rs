@@ -83,14 +83,14 @@ pub(super) struct Target {
 impl Target {
     pub(super) fn new(args: &LrsArgs) -> anyhow::Result<Self> {
         let client = Client::builder()
-            .pool_max_idle_per_host(args.concurrency * 2)
+            .pool_max_idle_per_host(args.target.concurrency * 2)
             .build()?;
         Ok(Self {
             client,
-            url: args.url.trim_end_matches('/').to_owned(),
-            user: args.user.clone(),
-            password: args.password.clone(),
-            version: args.xapi_version.clone(),
+            url: args.target.url.trim_end_matches('/').to_owned(),
+            user: args.target.user.clone(),
+            password: args.target.password.clone(),
+            version: args.target.xapi_version.clone(),
         })
     }
 

@@ -25,21 +25,21 @@ pub(super) async fn seed(
     database: &str,
     range: std::ops::Range<u64>,
 ) -> anyhow::Result<f64> {
-    let store = open(database, args.concurrency).await?;
-    let secret = LrsSecret::presented(&args.password);
+    let store = open(database, args.target.concurrency).await?;
+    let secret = LrsSecret::presented(&args.target.password);
     let credential = store
         .lrs_credentials()
-        .authenticate(&args.user, &secret)
+        .authenticate(&args.target.user, &secret)
         .await?
         .context("no live LRS credential with this key and secret in that database")?;
-    let home: Arc<str> = Arc::from(args.url.trim_end_matches('/'));
+    let home: Arc<str> = Arc::from(args.target.url.trim_end_matches('/'));
     let (credential, version) = (
         Arc::new(credential),
-        Arc::<str>::from(args.xapi_version.as_str()),
+        Arc::<str>::from(args.target.xapi_version.as_str()),
     );
     let (total, next) = (range.end, Arc::new(AtomicU64::new(range.start)));
     let start = Instant::now();
-    let workers: Vec<_> = (0..args.concurrency.max(1))
+    let workers: Vec<_> = (0..args.target.concurrency.max(1))
         .map(|worker| {
             let (store, next) = (store.clone(), Arc::clone(&next));
             let (home, credential, version) = (
