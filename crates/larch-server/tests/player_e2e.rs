@@ -249,7 +249,10 @@ async fn a_completion_made_offline_is_kept_and_replayed_at_the_next_launch() {
     let kept = b
         .wait_for(
             "the commit kept in localStorage",
-            "var q = localStorage.getItem('larch.pending.reg-offline.0'); return !!q && q.indexOf('completed') >= 0 && q",
+            // The registration's record and its commits, one slot each.
+            "var q = ''; for (var i = 0; i < localStorage.length; i++) { var k = localStorage.key(i); \
+             if (k.indexOf('larch.pending.reg-offline.0') === 0) q += localStorage.getItem(k); } \
+             return q.indexOf('completed') >= 0 && q",
             10,
         )
         .await;

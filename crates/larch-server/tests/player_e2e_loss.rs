@@ -1,5 +1,5 @@
-//! Lost-completion tests in a real headless Chromium against the real server (SQLite, and a
-//! representative half as many sessions on PostgreSQL, each in its own database): the
+//! Lost-completion tests in a real headless Chromium against the real server (on SQLite and on
+//! PostgreSQL, each test in its own database, the same sessions on both): the
 //! browser reaches the content origin through a lossy proxy (`e2e/proxy.rs`) that drops —
 //! or, in the other test, delays — every third run-time request (`POST …/api/commit`,
 //! `…/navigate`): closed unanswered, applied but the answer lost, or a 503, by a seeded plan.
@@ -235,14 +235,21 @@ async fn run(app: TestApp, golfs: &[Golf], sessions: u32, mode: Mode, seed: u64,
     tally.report(&format!("{what} on {}", app.kind()), &proxy);
 }
 
-/// Sessions per test on PostgreSQL: a representative half of SQLite's 12 (every ending
-/// twice, passing and failing scores), which keeps the suite's time down.
-const PG_SESSIONS: u32 = 6;
+/// Sessions per test, on each store: every ending four times, passing and failing scores.
+const SESSIONS: u32 = 12;
 
 #[tokio::test]
 async fn a_third_of_runtime_requests_dropped_loses_no_completion_scorm12_golf() {
     let what = "dropped requests, SCORM 1.2 golf";
-    run(TestApp::sqlite().await, &[GOLF12], 12, Mode::Drop, 12, what).await;
+    run(
+        TestApp::sqlite().await,
+        &[GOLF12],
+        SESSIONS,
+        Mode::Drop,
+        12,
+        what,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -251,7 +258,7 @@ async fn a_third_of_runtime_requests_dropped_loses_no_completion_scorm2004_golf(
     run(
         TestApp::sqlite().await,
         &[GOLF2004],
-        12,
+        SESSIONS,
         Mode::Drop,
         2004,
         what,
@@ -265,7 +272,7 @@ async fn a_third_of_runtime_requests_delayed_loses_no_completion() {
     run(
         TestApp::sqlite().await,
         &[GOLF12, GOLF2004],
-        12,
+        SESSIONS,
         Mode::Delay,
         7,
         what,
@@ -279,7 +286,7 @@ async fn a_third_of_runtime_requests_dropped_loses_no_completion_scorm12_golf_po
     run(
         TestApp::postgres().await,
         &[GOLF12],
-        PG_SESSIONS,
+        SESSIONS,
         Mode::Drop,
         12,
         what,
@@ -291,7 +298,7 @@ async fn a_third_of_runtime_requests_dropped_loses_no_completion_scorm12_golf_po
 async fn a_third_of_runtime_requests_dropped_loses_no_completion_scorm2004_golf_postgres() {
     let what = "dropped requests, SCORM 2004 golf";
     let app = TestApp::postgres().await;
-    run(app, &[GOLF2004], PG_SESSIONS, Mode::Drop, 2004, what).await;
+    run(app, &[GOLF2004], SESSIONS, Mode::Drop, 2004, what).await;
 }
 
 #[tokio::test]
@@ -301,7 +308,7 @@ async fn a_third_of_runtime_requests_delayed_loses_no_completion_postgres() {
     run(
         TestApp::postgres().await,
         &golfs,
-        PG_SESSIONS,
+        SESSIONS,
         Mode::Delay,
         7,
         what,

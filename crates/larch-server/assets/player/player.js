@@ -603,15 +603,19 @@
     this.cur = null;
     this.busy = this.wait = this.dead = false;
     this.delay = 0;
-    // The journal: `j` the first entry not cut yet, `jn` the next to write.
-    this.j = this.jn = 0;
+    // The journal: `j` the first entry not cut yet, `jn` the next to write; `n` the next
+    // queue slot.
+    this.j = this.jn = this.n = 0;
     try {
       var d = fold(env.storage, o.key);
       this.q = d.q;
       this.seqs = d.s;
       this.j = this.jn = d.j;
+      this.n = d.n;
     } catch (x) { /* no storage: the queue lives in memory only */ }
   }
+  /** `c` stored in slot `k` (not enumerable: never sent, never stored in the commit). */
+  function slot(c, k) { Object.defineProperty(c, 'k', { value: k, writable: true }); return c; }
   /** A commit with the session's next `seq` in the numbering `s`. */
   function commit(s, session, activity, changes, x) {
     x = x || {};
@@ -620,25 +624,31 @@
       changes: changes, terminate: !!x.terminate, nav_request: x.nav || null
     };
   }
-  /** `key`'s stored queue. A killed page's uncut changes are its journal `key#j`, `key#j+1`,
-   * … from the stored mark `j`, one [session, activity, element, value] each: they are
-   * queued as their sessions' next commits, the mark stored past them, the entries removed
-   * (with any a page killed while removing them left below the mark). */
+  /** `key`'s stored queue: each commit in a slot of its own, `key@a` … `key@n-1` (removed
+   * ones skipped), so a cut stores only its own commit however long the queue grows offline.
+   * A killed page's uncut changes are its journal `key#j`, `key#j+1`, … from the stored mark
+   * `j`, one [session, activity, element, value] each: they are queued as their sessions' next
+   * commits, the mark stored past them, the entries removed (with any a page killed while
+   * removing them left below the mark). */
   function fold(st, key) {
-    var d = JSON.parse(st.getItem(key)) || {}, q = d.q || [], s = d.s || {}, j = d.j || 0, i = j, c = null, e, g;
-    // Older scripts kept the uncut changes as `d`.
-    if (d.d && d.d.changes.length) q.push(c = commit(s, d.d.session, d.d.activity, d.d.changes));
+    var d = JSON.parse(st.getItem(key)) || {}, s = d.s || {}, j = d.j || 0, i = j, n = d.n || 0,
+      q = [], w = d.q || [], c = null, e, g;
+    for (g = d.a || 0; g < n; g++) if ((e = st.getItem(key + '@' + g)) !== null) q.push(slot(JSON.parse(e), g));
+    // Older scripts kept the whole queue as `q` and the uncut changes as `d`.
+    if (d.d && d.d.changes.length) w.push(commit(s, d.d.session, d.d.activity, d.d.changes));
     for (; (e = st.getItem(key + '#' + i)) !== null; i++) {
       e = JSON.parse(e);
-      if (!c || c.session !== e[0] || c.activity !== e[1]) q.push(c = commit(s, e[0], e[1], []));
+      if (!c || c.session !== e[0] || c.activity !== e[1]) w.push(c = commit(s, e[0], e[1], []));
       c.changes.push({ element: e[2], value: e[3] });
     }
+    w.forEach(function (x) { q.push(slot(x, n++)); });
     try {
-      if (c) st.setItem(key, JSON.stringify({ q: q, s: s, j: i }));
+      w.forEach(function (x) { st.setItem(key + '@' + x.k, JSON.stringify(x)); });
+      if (w.length) st.setItem(key, JSON.stringify({ s: s, j: i, a: q[0].k, n: n }));
       for (g = j - 1; g >= 0 && st.getItem(key + '#' + g) !== null; g--) st.removeItem(key + '#' + g);
       for (g = j; g < i; g++) st.removeItem(key + '#' + g);
     } catch (x) { /* full: kept; replayed again, the same seqs are duplicates */ }
-    return { q: q, s: s, j: i };
+    return { q: q, s: s, j: i, n: n };
   }
   var T = Transport.prototype;
   /** Writes (or with `v` null removes) `k` in storage; false when storage refuses. */
@@ -648,12 +658,22 @@
       return true;
     } catch (x) { return false; }
   };
-  /** Stores queue, numbering and the journal's mark. */
+  /** Stores the queue's slot range, the numbering and the journal's mark. */
   T.save = function () {
-    var keys = Object.keys(this.seqs);
+    var keys = Object.keys(this.seqs), q = this.q;
     // The numbering of the 16 latest sessions survives a reload.
     if (keys.length > 16) delete this.seqs[keys.sort(function (a, b) { return a - b; })[0]];
-    this.put(this.o.key, JSON.stringify({ q: this.q, s: this.seqs, j: this.j }));
+    this.put(this.o.key, JSON.stringify({ s: this.seqs, j: this.j, a: q.length ? q[0].k : this.n, n: this.n }));
+  };
+  /** Queues `c` in the next slot; false when storage refused it. */
+  T.enq = function (c) {
+    this.q.push(slot(c, this.n++));
+    return this.put(this.o.key + '@' + c.k, JSON.stringify(c));
+  };
+  /** Removes the stored slots of `gone` (no longer queued). */
+  T.unslot = function (gone) {
+    var t = this;
+    gone.forEach(function (d) { t.put(t.o.key + '@' + d.k, null); });
   };
   T.start = function (session, activity) {
     this.cut();
@@ -676,11 +696,13 @@
     var cur = this.cur, j = this.j;
     if (!cur || (!this.changes.length && !x.terminate && !x.nav)) return null;
     var c = commit(this.seqs, cur.session, cur.activity, this.changes.splice(0), x);
-    this.q.push(c);
-    // The queue stored with the mark past the journal, then the journal's entries go.
-    this.j = this.jn;
-    this.save();
-    for (; j < this.j; j++) this.put(this.o.key + '#' + j, null);
+    // The commit stored, then the mark past the journal, then the journal's entries go (if
+    // storage refused the commit, the journal stays and is replayed at the next load).
+    if (this.enq(c)) {
+      this.j = this.jn;
+      this.save();
+      for (; j < this.j; j++) this.put(this.o.key + '#' + j, null);
+    }
     if (!hold) this.pump();
     return c;
   };
@@ -708,32 +730,39 @@
   };
   T.drop = function (c) {
     this.q = this.q.filter(function (d) { return d !== c; });
+    this.unslot([c]);
     this.save();
   };
   /** Applied, duplicate or late: every queued commit of that session up to it is done. */
   T.ack = function (c, r) {
-    var top = Math.max(c.seq, r.status === 'late' ? 0 : r.applied_seq || 0);
-    this.q = this.q.filter(function (d) { return d.session !== c.session || d.seq > top; });
+    var top = Math.max(c.seq, r.status === 'late' ? 0 : r.applied_seq || 0), gone = [];
+    this.q = this.q.filter(function (d) {
+      var done = d.session === c.session && d.seq <= top;
+      if (done) gone.push(d);
+      return !done;
+    });
+    this.unslot(gone);
     this.save();
     if (this.o.result) this.o.result(r, c);
   };
   /** Unsent commits of earlier instances (keys `prefix` + 0 … n-1), sent to their instance. */
   T.adopt = function (prefix, n) {
-    var t = this, s = t.env.storage, old = [], kept = {};
+    var t = this, s = t.env.storage, old = [];
     for (var i = 0; i < n; i++) {
-      try { (kept[i] = fold(s, prefix + i)).q.forEach(function (c) { c.instance = i; old.push(c); }); } catch (x) { /* none */ }
+      try { fold(s, prefix + i).q.forEach(function (c) { c.instance = i; old.push(c); }); } catch (x) { /* none */ }
     }
-    var keep = function (i) {
-      var d = kept[i];
-      d.q = old.filter(function (c) { return c.instance === i; });
-      t.put(prefix + i, d.q.length ? JSON.stringify(d) : null);
+    // Sent (or refused for good): its slot goes, and the instance's record with its last one.
+    var sent = function (c) {
+      var i = c.instance;
+      t.put(prefix + i + '@' + c.k, null);
+      if (!old.some(function (d) { return d.instance === i; })) t.put(prefix + i, null);
     }, go = function () {
       var c = old[0];
       if (c) t.req(c).then(function (res) {
         var r = res.status;
         if (r === 401 || r === 408 || r === 429 || r >= 500) return;
         old.shift();
-        keep(c.instance);
+        sent(c);
         go();
       }).catch(function () { /* kept */ });
     };
@@ -748,9 +777,12 @@
       terminate: mine.some(function (d) { return d.terminate; }), nav_request: null
     };
     mine.forEach(function (d) { m.changes = m.changes.concat(d.changes); m.nav_request = d.nav_request || m.nav_request; });
+    // Stored in the first one's slot (its place in the queue); the others' slots go.
     var at = this.q.indexOf(mine[0]);
     this.q = this.q.filter(function (d) { return d.session !== s; });
-    this.q.splice(at, 0, m);
+    this.q.splice(at, 0, slot(m, mine[0].k));
+    this.put(this.o.key + '@' + m.k, JSON.stringify(m));
+    this.unslot(mine.slice(1));
     this.save();
     return m;
   };

@@ -79,7 +79,13 @@ function setup(opts = {}) {
   return { c, s, st, tr, o, results, env };
 }
 const ch = (element, value) => ({ element, value });
-const queued = (t) => JSON.parse(t.st.getItem('larch.pending.reg_1.0')).q;
+/** The commits stored under `key`, one slot each (`key@a` … `key@n-1`), in queue order. */
+const stored = (st, key) => {
+  const d = JSON.parse(st.getItem(key)) || {}, q = [];
+  for (let i = d.a || 0; i < (d.n || 0); i++) if (st.getItem(key + '@' + i) !== null) q.push(JSON.parse(st.getItem(key + '@' + i)));
+  return q;
+};
+const queued = (t) => stored(t.st, 'larch.pending.reg_1.0');
 const journal = (st) => [...st.m.keys()].filter((k) => k.includes('#')).sort();
 
 const tests = {
@@ -241,6 +247,26 @@ const tests = {
     assert.strictEqual(t.s.log[0].changes.length, 5000);
     assert.deepStrictEqual(journal(t.st), []);
   },
+  async 'offline, each Commit stores only its own commit however long the queue, and all replay in order'() {
+    const t = setup(), writes = [];
+    const set = t.st.setItem;
+    t.st.setItem = (k, v) => { writes.push(String(v).length); set(k, v); };
+    t.s.down = true;
+    t.tr.start(1, 'A');
+    for (let i = 0; i < 500; i++) {
+      t.tr.set(ch('cmi.suspend_data', 'page=' + i));
+      t.tr.cut();
+    }
+    assert.ok(Math.max(...writes) < 200, 'the longest write: ' + Math.max(...writes));
+    assert.strictEqual(queued(t).length, 500);
+    // The page dies; the next load sends them all, in order, and empties storage.
+    const u = setup({ storage: t.st });
+    u.tr.pump();
+    await u.c.advance(0);
+    assert.deepStrictEqual(u.s.log.map((b) => b.seq), Array.from({ length: 500 }, (_, i) => i + 1));
+    assert.strictEqual(u.s.log[499].changes[0].value, 'page=499');
+    assert.deepStrictEqual([...u.st.m.keys()].filter((k) => k.includes('@')), []);
+  },
   async 'an earlier instance\'s journal is replayed to that instance'() {
     const t = setup();
     t.tr.start(3, 'A');
@@ -352,12 +378,12 @@ const tests = {
     t.tr.adopt('larch.pending.reg_1.', 1);
     await t.c.advance(0);
     assert.deepStrictEqual(t.s.requests.map((r) => [r.body.instance, r.body.seq]), [[0, 3]], 'stops at a 401');
-    assert.strictEqual(JSON.parse(st.getItem('larch.pending.reg_1.0')).q.length, 2, 'kept for the next launch');
+    assert.deepStrictEqual(stored(st, 'larch.pending.reg_1.0').map((c) => c.seq), [3, 4], 'kept for the next launch');
     t.s.status = 200;
     t.tr.adopt('larch.pending.reg_1.', 1);
     await t.c.advance(0);
     assert.deepStrictEqual(t.s.log.map((b) => [b.instance, b.session, b.seq, b.terminate]), [[0, 2, 3, true], [0, 2, 4, true]]);
-    assert.strictEqual(st.getItem('larch.pending.reg_1.0'), null);
+    assert.deepStrictEqual([...st.m.keys()].filter((k) => k.startsWith('larch.pending.reg_1.0')), [], 'nothing of it left');
     t.tr.adopt('larch.pending.reg_1.', 1);
     await t.c.advance(0);
     assert.strictEqual(t.s.log.length, 2, 'nothing left to send');
