@@ -133,15 +133,15 @@ impl SqliteBackend {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         // The writer never checkpoints: the checkpointer does, on a connection of its own.
-        // Its statement batches touch thousands of index pages each (ids and registrations
-        // land anywhere in theirs): in SQLite's default 2 MB page cache a batch spilled dirty
-        // pages to the WAL mid-transaction and read pages back, and each multi-row INSERT
-        // wrote its statement journal to a temporary file (docs/xapi.md "Performance",
-        // seeding rate). 64 MB of cache and the journal in memory keep a batch in memory.
+        // Each multi-row INSERT's statement journal stays in memory instead of a temporary
+        // file (docs/xapi.md "Performance", seeding rate). The page cache stays SQLite's
+        // default 2 MB: every commit walks the cache's whole hash table
+        // (`pager_end_transaction` -> `pcache1Truncate`), so a 64 MB cache that had grown
+        // full cost each small transaction (a run-time commit, a document PUT) more than it
+        // saved; it only paid for bulk seeding's 500-statement batches (docs/xapi.md).
         let writer_options = options
             .clone()
             .pragma("wal_autocheckpoint", "0")
-            .pragma("cache_size", "-65536")
             .pragma("temp_store", "memory");
         let write = SqlitePoolOptions::new()
             .max_connections(1)
