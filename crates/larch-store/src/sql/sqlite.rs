@@ -135,10 +135,11 @@ impl SqliteBackend {
         // The writer never checkpoints: the checkpointer does, on a connection of its own.
         // Each multi-row INSERT's statement journal stays in memory instead of a temporary
         // file (docs/xapi.md "Performance", seeding rate). The page cache stays SQLite's
-        // default 2 MB: every commit walks the cache's whole hash table
-        // (`pager_end_transaction` -> `pcache1Truncate`), so a 64 MB cache that had grown
-        // full cost each small transaction (a run-time commit, a document PUT) more than it
-        // saved; it only paid for bulk seeding's 500-statement batches (docs/xapi.md).
+        // default 2 MB: each commit truncates the cache (`pager_end_transaction` ->
+        // `pcache1Truncate`), which can scan its whole hash table, as large as the cache has
+        // grown; with 64 MB that cost each small transaction (a run-time commit, a document
+        // PUT) more than the cache saved (measured: docs/xapi.md, seeding rate); it only
+        // paid for bulk seeding's 500-statement batches.
         let writer_options = options
             .clone()
             .pragma("wal_autocheckpoint", "0")
