@@ -87,6 +87,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "xapi compact keys",
         include_str!("../../migrations/postgres/0106_xapi_compact_keys.sql"),
     ),
+    (
+        107,
+        "xapi keys no foreign key",
+        include_str!("../../migrations/postgres/0107_xapi_keys_no_foreign_key.sql"),
+    ),
 ];
 
 /// Group-commit lanes at most (sql/group_commit.rs).
