@@ -97,6 +97,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 /// Group-commit lanes at most (sql/group_commit.rs).
 const LANES: usize = 4;
 
+/// Statement-write lanes at most: fewer than for run-time saves. A statement batch is one
+/// statement between `BEGIN` and `COMMIT` (sql/pg_statement_rows.rs), so fewer lanes make
+/// bigger batches that share one `COMMIT`; two still overlap one batch's fsync with the next
+/// batch's statement (docs/xapi.md "Performance": 1, 2 and 4 lanes measured).
+const STATEMENT_LANES: usize = 2;
+
 /// Run-time saves per transaction at most: bounds how long a batch holds its rows' locks and
 /// its callers' answers (sql/pg_runtime_save.rs; no savepoints, so no subtransaction bound).
 const MAX_BATCH: usize = 64;
@@ -140,7 +146,8 @@ impl PgBackend {
             .unwrap_or(1)
             .clamp(1, LANES);
         let commits = body::start_group_commit(&pool, lanes, MAX_BATCH, analyze.as_ref());
-        let inserts = body::start_statement_commit(&pool, lanes, INSERT_BOUNDS);
+        let statement_lanes = lanes.min(STATEMENT_LANES);
+        let inserts = body::start_statement_commit(&pool, statement_lanes, INSERT_BOUNDS);
         let backend = Self {
             pool,
             commits,
@@ -301,8 +308,6 @@ mod body {
     const XAPI_PAGE_JOIN: &str = "JOIN";
     /// PostgreSQL picks indexes from its statistics: no term is held back.
     const XAPI_NO_INDEX: &str = "";
-    /// What a read in a write transaction appends to lock its rows: locks the rows read in a write transaction until `COMMIT`, so two lanes merging one definition take turns.
-    const XAPI_LOCK_ROWS: &str = " FOR UPDATE";
     /// How `StatementStore::query_plan` asks for a plan (estimates only: no `ANALYZE`).
     const XAPI_EXPLAIN: &str = "EXPLAIN ";
 
@@ -328,6 +333,7 @@ mod body {
     include!("body/xapi_insert.rs");
     include!("body/xapi_statements.rs");
     include!("body/xapi_commit.rs");
+    include!("pg_statement_rows.rs");
     include!("body/xapi_documents.rs");
     include!("body/outbox.rs");
     include!("body/forwarding.rs");

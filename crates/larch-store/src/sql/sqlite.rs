@@ -309,8 +309,6 @@ mod body {
     /// Keeps a term from choosing the index (SQLite's unary `+`, "The SQLite Query Optimizer
     /// Overview", disqualifying terms), where Larch knows the better walk and SQLite cannot.
     const XAPI_NO_INDEX: &str = "+";
-    /// What a read in a write transaction appends to lock its rows: SQLite has a single writer: rows read in a write transaction cannot change before `COMMIT`.
-    const XAPI_LOCK_ROWS: &str = "";
     /// How `StatementStore::query_plan` asks for a plan.
     const XAPI_EXPLAIN: &str = "EXPLAIN QUERY PLAN ";
 
@@ -343,6 +341,7 @@ mod body {
     include!("body/xapi_insert.rs");
     include!("body/xapi_statements.rs");
     include!("body/xapi_commit.rs");
+    include!("sqlite_statement_rows.rs");
     include!("body/xapi_documents.rs");
     include!("body/outbox.rs");
     include!("body/forwarding.rs");

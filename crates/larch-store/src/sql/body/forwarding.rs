@@ -44,8 +44,7 @@ fn rule_from_row(
             username: row.try_get("auth_username")?,
             password: rule_password(sealer, scope, row)?,
         },
-        filter: serde_json::from_str(filter)
-            .map_err(|e| StoreError::Corrupt(format!("forwarding filter: {e}")))?,
+        filter: rule_filter(filter)?,
         enabled: row.try_get::<i64, _>("enabled")? != 0,
         created: row.try_get("created_at")?,
         updated: row.try_get("updated_at")?,
@@ -154,42 +153,27 @@ async fn forwards(
     }))
 }
 
-/// The scope's enabled forwarding rules, in creation order: id and filter.
-async fn forwarding_rules(
-    tx: &mut Tx,
-    scope: Scope,
-) -> Result<Vec<(String, crate::ForwardingFilter)>, StoreError> {
-    let rows = scoped(
-        "SELECT id, filter FROM lrs_forwarding_rules WHERE tenant_id = $1 AND app_id = $2 \
-         AND env = $3 AND enabled = 1 ORDER BY seq",
-        scope,
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let filter = serde_json::from_str(row.try_get("filter")?)
-                .map_err(|e| StoreError::Corrupt(format!("forwarding filter: {e}")))?;
-            Ok((row.try_get("id")?, filter))
-        })
-        .collect()
+/// A stored rule's filter.
+fn rule_filter(text: &str) -> Result<crate::ForwardingFilter, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("forwarding filter: {e}")))
 }
 
 /// In the statements' own transaction (after they are inserted, so a StatementRef to a
 /// statement of the same batch resolves): for each job of a combined write in turn, one
 /// outbox message per enabled forwarding rule that some statement of the job matches,
 /// carrying the matching statement ids in the job's order (the messages of one `insert`
-/// call alone, as when each is written in a transaction of its own).
+/// call alone, as when each is written in a transaction of its own). `rules`: the scope's
+/// enabled rules in creation order, read in this transaction.
 async fn forward_jobs(
     tx: &mut Tx,
     scope: Scope,
     writes: &[&crate::sql::statement_commit::InsertWrite],
     batch: &XapiBatchIds<'_>,
+    rules: &[(String, crate::ForwardingFilter)],
 ) -> Result<Vec<usize>, StoreError> {
-    let rules = forwarding_rules(tx, scope).await?;
     let mut queued = vec![0; writes.len()];
     for (job, write) in writes.iter().enumerate() {
-        for (rule, filter) in &rules {
+        for (rule, filter) in rules {
             let mut ids = Vec::new();
             for s in &write.statements {
                 if forwards(tx, scope, filter, s, (batch, job)).await? {

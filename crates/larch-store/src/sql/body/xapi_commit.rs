@@ -53,61 +53,52 @@ impl<'a> XapiBatchIds<'a> {
     }
 }
 
-/// The canonical definitions a combined write leaves: the writes' definitions merged in queue
-/// order into those stored, as the writes one after the other would (and since the stored
-/// ones are read in the writing transaction, on PostgreSQL locked, concurrent writes never
-/// lose each other's merges). Only those that changed, in id order, so that lanes on
-/// PostgreSQL lock in one order.
-async fn xapi_merged_definitions(
-    tx: &mut Tx,
-    scope: Scope,
-    writes: &[&crate::sql::statement_commit::InsertWrite],
-) -> Result<Vec<(String, String)>, StoreError> {
-    let incoming: Vec<&crate::IncomingDefinition> =
-        writes.iter().flat_map(|w| &w.definitions).collect();
-    if incoming.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut ids: Vec<String> = incoming.iter().map(|d| d.activity.clone()).collect();
+/// What writing the rows of a combined write read in its transaction (per backend:
+/// sql/sqlite_statement_rows.rs, sql/pg_statement_rows.rs).
+struct XapiWritten {
+    /// The stored canonical definitions of the batch's activities (on PostgreSQL locked
+    /// until `COMMIT`, so concurrent lanes never lose each other's merges).
+    definitions: std::collections::HashMap<String, String>,
+    /// The scope's enabled forwarding rules in creation order: id and filter.
+    rules: Vec<(String, crate::ForwardingFilter)>,
+}
+
+/// The activities whose definitions the writes merge, sorted (one lock order on PostgreSQL).
+fn xapi_definition_ids(writes: &[&crate::sql::statement_commit::InsertWrite]) -> Vec<String> {
+    let mut ids: Vec<String> = writes
+        .iter()
+        .flat_map(|w| &w.definitions)
+        .map(|d| d.activity.clone())
+        .collect();
     ids.sort();
     ids.dedup();
-    let stored = xapi_stored_definitions(tx, scope, &ids).await?;
+    ids
+}
+
+/// The canonical definitions a combined write leaves: the writes' definitions merged in queue
+/// order into the `stored` ones, as the writes one after the other would. Only those that
+/// changed, in id order, so that lanes on PostgreSQL lock in one order.
+fn xapi_merged_definitions(
+    writes: &[&crate::sql::statement_commit::InsertWrite],
+    stored: &std::collections::HashMap<String, String>,
+) -> Vec<(String, String)> {
     let mut canonical = std::collections::BTreeMap::<&str, String>::new();
-    for definition in incoming {
+    for definition in writes.iter().flat_map(|w| &w.definitions) {
         let id = definition.activity.as_str();
         let current = canonical.get(id).or_else(|| stored.get(id));
         let merged = definition.merge.merge_into(current.map(String::as_str));
         canonical.insert(id, merged);
     }
-    Ok(canonical
+    canonical
         .into_iter()
         .filter(|(id, merged)| stored.get(*id) != Some(merged))
         .map(|(id, merged)| (id.to_owned(), merged))
-        .collect())
+        .collect()
 }
 
-/// The stored canonical definitions of `ids` (sorted), locked on PostgreSQL until `COMMIT`.
-async fn xapi_stored_definitions(
-    tx: &mut Tx,
-    scope: Scope,
-    ids: &[String],
-) -> Result<std::collections::HashMap<String, String>, StoreError> {
-    let mut stored = std::collections::HashMap::new();
-    for chunk in ids.chunks(500) {
-        let mut sql = XapiSql::new("SELECT c.id, c.definition FROM xapi_activities c WHERE ");
-        sql.scope("c").push(" AND c.id IN ");
-        xapi_in_list(&mut sql, chunk);
-        sql.push(" ORDER BY c.id").push(XAPI_LOCK_ROWS);
-        for row in sql.query(scope).fetch_all(&mut **tx).await? {
-            stored.insert(row.try_get("id")?, row.try_get("definition")?);
-        }
-    }
-    Ok(stored)
-}
-
-/// One scope's jobs as one set of multi-row INSERTs in `tx` (nothing committed here): the
-/// statements and their keys, the voided targets, attachments, definitions, Agents, and each
-/// job's forwarding messages (their number per job is returned).
+/// One scope's jobs as one combined write in `tx` (nothing committed here): the statements,
+/// their keys and the Agents (per backend), the voided targets, attachments, definitions,
+/// and each job's forwarding messages (their number per job is returned).
 async fn xapi_write_jobs(
     tx: &mut Tx,
     scope: Scope,
@@ -115,16 +106,16 @@ async fn xapi_write_jobs(
 ) -> Result<Vec<usize>, StoreError> {
     let statements: Vec<&crate::NewStatement> =
         writes.iter().flat_map(|w| &w.statements).collect();
-    let seqs = xapi_insert_rows(tx, scope, &statements).await?;
-    xapi_insert_keys(tx, scope, &statements, &seqs).await?;
+    let agents = xapi_agent_rows(writes.iter().flat_map(|w| &w.agents));
+    let activities = xapi_definition_ids(writes);
+    let written = xapi_write_rows(tx, scope, &statements, &activities, &agents).await?;
     let batch = XapiBatchIds::new(writes);
     xapi_void_targets(tx, scope, &batch.void_targets(writes)).await?;
     let attachments = writes.iter().flat_map(|w| &w.attachments);
     xapi_insert_attachments(tx, scope, attachments).await?;
-    let definitions = xapi_merged_definitions(tx, scope, writes).await?;
+    let definitions = xapi_merged_definitions(writes, &written.definitions);
     xapi_upsert_definitions(tx, scope, &definitions).await?;
-    xapi_insert_agents(tx, scope, writes.iter().flat_map(|w| &w.agents)).await?;
-    forward_jobs(tx, scope, writes, &batch).await
+    forward_jobs(tx, scope, writes, &batch, &written.rules).await
 }
 
 /// Every scope group of a batch in one transaction (on PostgreSQL, each group under its own

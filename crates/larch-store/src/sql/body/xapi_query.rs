@@ -16,7 +16,6 @@
 enum XapiArg {
     Int(i64),
     Text(String),
-    OptText(Option<String>),
 }
 
 /// SQL text whose parameters are numbered in order of first appearance (SQLite binds `$n`
@@ -63,7 +62,6 @@ impl XapiSql {
             query = match arg {
                 XapiArg::Int(v) => query.bind(*v),
                 XapiArg::Text(v) => query.bind(v.clone()),
-                XapiArg::OptText(v) => query.bind(v.clone()),
             };
         }
         query
