@@ -156,6 +156,34 @@ pub async fn new_scope(store: &Store, tenant: &str, env: crate::Environment) -> 
     }
 }
 
+/// Registers learner `ada` (created on first use) for `course`, as registration `id`.
+pub async fn register_ada(
+    store: &Store,
+    scope: crate::Scope,
+    id: &str,
+    course: &str,
+) -> crate::ids::RegistrationId {
+    let id = crate::ids::RegistrationId::parse(id).expect("valid registration id");
+    let learner = crate::NewLearner {
+        id: crate::ids::LearnerId::parse("ada").expect("valid learner id"),
+        first_name: "Ada".into(),
+        last_name: "L".into(),
+        email: None,
+    };
+    let new = crate::NewRegistration {
+        id: id.clone(),
+        course_id: crate::ids::CourseId::parse(course).expect("valid course id"),
+        learner: crate::LearnerRef::CreateIfAbsent(learner),
+        instance_policy: None,
+    };
+    store
+        .registrations()
+        .create(scope, new)
+        .await
+        .expect("create registration");
+    id
+}
+
 /// A small course version as the importer would record it: two launchables, one warning.
 pub fn sample_course(id: &str) -> crate::NewCourseVersion {
     crate::NewCourseVersion {

@@ -1,10 +1,10 @@
 //! Run-time states, player sessions and transcripts, against SQLite and PostgreSQL alike.
 
-use larch_store::ids::{CourseId, LearnerId, RegistrationId};
+use larch_store::ids::{CourseId, RegistrationId};
 use larch_store::testing::{self, TestDb, sample_course};
 use larch_store::{
-    Environment, LearnerRef, NewLearner, NewPlayerSession, NewRegistration, OpenDelivery,
-    PageRequest, Rollup, RuntimeSave, RuntimeWrite, Scope, SessionWrite, Store, TranscriptRow,
+    Environment, NewPlayerSession, OpenDelivery, PageRequest, Rollup, RuntimeSave, RuntimeWrite,
+    Scope, SessionWrite, Store, TranscriptRow,
 };
 
 async fn setup(store: &Store, env: Environment) -> (Scope, RegistrationId) {
@@ -24,20 +24,7 @@ async fn setup(store: &Store, env: Environment) -> (Scope, RegistrationId) {
         .create_version(scope, sample_course("golf"))
         .await
         .unwrap();
-    let id = RegistrationId::parse("reg-1").unwrap();
-    let learner = NewLearner {
-        id: LearnerId::parse("ada").unwrap(),
-        first_name: "Ada".into(),
-        last_name: "L".into(),
-        email: None,
-    };
-    let new = NewRegistration {
-        id: id.clone(),
-        course_id: CourseId::parse("golf").unwrap(),
-        learner: LearnerRef::CreateIfAbsent(learner),
-        instance_policy: None,
-    };
-    store.registrations().create(scope, new).await.unwrap();
+    let id = testing::register_ada(store, scope, "reg-1", "golf").await;
     (scope, id)
 }
 

@@ -4,11 +4,11 @@
 //! `registrations` does what the key's `ON DELETE CASCADE` did. A registration created again
 //! under the same id must not inherit the old rows.
 
-use larch_store::ids::{CourseId, LearnerId, RegistrationId};
+use larch_store::ids::{CourseId, RegistrationId};
 use larch_store::testing::{self, TestDb, sample_course};
 use larch_store::{
-    Environment, LearnerRef, NewLearner, NewPlayerSession, NewRegistration, OpenDelivery,
-    PageRequest, Rollup, RuntimeSave, RuntimeWrite, Scope, SessionWrite, Store, TranscriptRow,
+    Environment, NewPlayerSession, OpenDelivery, PageRequest, Rollup, RuntimeSave, RuntimeWrite,
+    Scope, SessionWrite, Store, TranscriptRow,
 };
 
 /// A scope with the sample course and an application of its own per call.
@@ -25,23 +25,9 @@ async fn scope(store: &Store, app: &str) -> Scope {
     scope
 }
 
-/// Creates registration `id` (its learner too, once).
+/// Creates registration `id` of course `golf` (its learner too, once).
 async fn register(store: &Store, scope: Scope, id: &str) -> RegistrationId {
-    let reg = RegistrationId::parse(id).unwrap();
-    let learner = NewLearner {
-        id: LearnerId::parse("ada").unwrap(),
-        first_name: "Ada".into(),
-        last_name: "L".into(),
-        email: None,
-    };
-    let new = NewRegistration {
-        id: reg.clone(),
-        course_id: CourseId::parse("golf").unwrap(),
-        learner: LearnerRef::CreateIfAbsent(learner),
-        instance_policy: None,
-    };
-    store.registrations().create(scope, new).await.unwrap();
-    reg
+    testing::register_ada(store, scope, id, "golf").await
 }
 
 /// A launch of `reg` then a commit with two transcript rows.
