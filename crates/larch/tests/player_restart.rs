@@ -219,7 +219,12 @@ async fn finish(b: &Browser, score: u32) {
 /// The shim's `localStorage` queue of `reg` on the player page.
 async fn pending(b: &Browser, reg: &str) -> String {
     b.frame(None).await;
-    let js = format!("return localStorage.getItem('larch.pending.{reg}.0') || ''");
+    // The registration's record and its queued commits, one slot (`@k`) each.
+    let js = format!(
+        "var key = 'larch.pending.{reg}.0', q = localStorage.getItem(key) || ''; \
+         for (var i = 0; i < localStorage.length; i++) {{ var k = localStorage.key(i); \
+         if (k.indexOf(key + '@') === 0) q += localStorage.getItem(k); }} return q"
+    );
     b.eval(&js, json!([]))
         .await
         .as_str()
