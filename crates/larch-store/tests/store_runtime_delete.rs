@@ -1,8 +1,6 @@
 //! Deleting a registration, alone or with its course, deletes its run-time transcript, on
-//! both stores. On PostgreSQL the transcript has no foreign key since migration 0108 (one
-//! internal query per inserted row saved; docs/runtime.md, "Performance"): a trigger on
-//! `registrations` does what the key's `ON DELETE CASCADE` did. A registration created again
-//! under the same id must not inherit the old rows.
+//! both stores (the transcript's `ON DELETE CASCADE` foreign key). A registration created
+//! again under the same id must not inherit the old rows.
 
 use larch_store::ids::{CourseId, RegistrationId};
 use larch_store::testing::{self, TestDb, sample_course};

@@ -92,11 +92,6 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "xapi keys no foreign key",
         include_str!("../../migrations/postgres/0107_xapi_keys_no_foreign_key.sql"),
     ),
-    (
-        108,
-        "runtime transcript without a foreign key",
-        include_str!("../../migrations/postgres/0108_runtime_transcript_no_fk.sql"),
-    ),
 ];
 
 /// Group-commit lanes at most (sql/group_commit.rs).
@@ -214,7 +209,7 @@ impl PgBackend {
     /// Sets the row-level-security scope for the rest of the transaction (`is_local = true`, so
     /// it cannot leak to the next user of the pooled connection).
     async fn enter_scope(
-        tx: &mut Transaction<'_, Postgres>,
+        tx: &mut Transaction<'static, Postgres>,
         scope: Scope,
     ) -> Result<(), StoreError> {
         sqlx::query(
@@ -345,7 +340,6 @@ mod body {
     include!("body/xapi_tokens.rs");
     include!("pg_runtime_save_sql.rs");
     include!("pg_runtime_batch.rs");
-    include!("pg_runtime_lane.rs");
     // Last: it ends with its tests module (clippy: no items after a test module).
     include!("pg_runtime_save.rs");
     include!("pg_runtime_batch_tests.rs");
