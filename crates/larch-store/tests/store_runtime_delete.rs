@@ -78,11 +78,13 @@ async fn launch_and_commit(store: &Store, scope: Scope, reg: &RegistrationId, se
 }
 
 /// The transcript rows stored for `reg`.
-async fn transcript_len(store: &Store, scope: Scope, reg: &RegistrationId) -> usize {
+/// Asserts that `reg` holds `expected` transcript rows.
+async fn assert_transcript(store: &Store, scope: Scope, reg: &RegistrationId, expected: usize) {
     let page = store
         .runtime()
         .transcript(scope, reg, PageRequest::default());
-    page.await.unwrap().items.len()
+    let rows = page.await.unwrap().items.len();
+    assert_eq!(rows, expected, "{} {reg:?}", store.kind());
 }
 
 #[tokio::test]
@@ -97,18 +99,8 @@ async fn deleting_a_registration_deletes_its_transcript_and_no_other() {
         launch_and_commit(&store, scope, &kept, "h2").await;
         assert!(store.registrations().delete(scope, &gone).await.unwrap());
         let again = register(&store, scope, "r1").await;
-        assert_eq!(
-            transcript_len(&store, scope, &again).await,
-            0,
-            "{}",
-            store.kind()
-        );
-        assert_eq!(
-            transcript_len(&store, scope, &kept).await,
-            2,
-            "{}",
-            store.kind()
-        );
+        assert_transcript(&store, scope, &again, 0).await;
+        assert_transcript(&store, scope, &kept, 2).await;
     }
 }
 
@@ -128,17 +120,7 @@ async fn deleting_a_course_with_its_registrations_deletes_their_transcripts() {
             .await
             .unwrap();
         let again = register(&store, scope, "r1").await;
-        assert_eq!(
-            transcript_len(&store, scope, &again).await,
-            0,
-            "{}",
-            store.kind()
-        );
-        assert_eq!(
-            transcript_len(&store, other, &elsewhere).await,
-            2,
-            "{}",
-            store.kind()
-        );
+        assert_transcript(&store, scope, &again, 0).await;
+        assert_transcript(&store, other, &elsewhere, 2).await;
     }
 }
