@@ -27,6 +27,7 @@ mod scope;
 mod sealing;
 mod sql;
 mod traits;
+mod transcript;
 mod xapi;
 
 #[cfg(feature = "testing")]

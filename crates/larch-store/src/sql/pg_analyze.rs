@@ -60,7 +60,7 @@ impl AnalyzeSchedule {
     /// reads and writes, in the background.
     pub(crate) fn saved(&self, pool: &PgPool, n: usize) {
         if due(&self.saves, n) {
-            let sql = "ANALYZE registrations, player_sessions, runtime_states, runtime_transcript";
+            let sql = "ANALYZE registrations, player_sessions, runtime_states, runtime_commits";
             analyze(pool, sql);
         }
     }

@@ -11,16 +11,16 @@
 // none, and gets its own outcome from its own answer row. Two saves of one registration must
 // not share a statement (one statement cannot update a row twice): the caller splits them.
 
-/// The group statement: `$1`–`$3` the scope, `$4`–`$22` one array per save column, `$23`–`$30`
-/// the transcript rows of every save (`$23`: the save's number, 1-based, in batch order).
+/// The group statement: `$1`–`$3` the scope, `$4`–`$23` one array per save column (`$23`: its
+/// transcript row's entries, src/transcript.rs, NULL when it changed nothing).
 const PG_SAVE_GROUP_SQL: &str = concat!(
     "WITH w AS MATERIALIZED (SELECT * FROM unnest($4::TEXT[], $5::BIGINT[], $6::BIGINT[], \
      $7::TEXT[], $8::BIGINT[], $9::BIGINT[], $10::TEXT[], $11::TEXT[], $12::FLOAT8[], \
      $13::FLOAT8[], $14::FLOAT8[], $15::FLOAT8[], $16::BIGINT[], $17::BIGINT[], $18::TEXT[], \
-     $19::TEXT[], $20::BOOL[], $21::BIGINT[], $22::TEXT[]) WITH ORDINALITY AS w(registration, \
-     instance, course_version, state, now_s, expected, completion_status, success_status, \
-     score_scaled, score_raw, score_min, score_max, total_time_seconds, attempts, session_id, \
-     step, keep_delivery, delivery, ended, i)), ",
+     $19::TEXT[], $20::BOOL[], $21::BIGINT[], $22::TEXT[], $23::TEXT[]) WITH ORDINALITY AS \
+     w(registration, instance, course_version, state, now_s, expected, completion_status, \
+     success_status, score_scaled, score_raw, score_min, score_max, total_time_seconds, \
+     attempts, session_id, step, keep_delivery, delivery, ended, entries, i)), ",
     // 1. The locks, in the batch's order (LockRows sits above the sort), as a save alone takes
     // them one statement after another: lanes cannot deadlock each other.
     "reg AS MATERIALIZED (SELECT w.i FROM w JOIN registrations r ON r.tenant_id = $1 \
@@ -43,14 +43,10 @@ const PG_SAVE_GROUP_SQL: &str = concat!(
      last_access_at = w.now_s, updated_at = w.now_s, instance = w.instance, \
      course_version = w.course_version FROM w JOIN st ON st.i = w.i WHERE r.tenant_id = $1 \
      AND r.app_id = $2 AND r.env = $3 AND r.id = w.registration AND r.instance <= w.instance), ",
-    // In the rows' order, so their sequence numbers keep it.
-    "tr AS (INSERT INTO runtime_transcript (tenant_id, app_id, env, registration_id, instance, \
-     runtime_session, activity, element, old_value, new_value, warnings, at) \
-     SELECT $1, $2, $3, w.registration, w.instance, t.runtime_session, t.activity, t.element, \
-     t.old_value, t.new_value, t.warnings, t.at_ms FROM unnest($23::BIGINT[], $24::BIGINT[], \
-     $25::TEXT[], $26::TEXT[], $27::TEXT[], $28::TEXT[], $29::TEXT[], $30::BIGINT[]) \
-     WITH ORDINALITY AS t(save, runtime_session, activity, element, old_value, new_value, \
-     warnings, at_ms, n) JOIN w ON w.i = t.save JOIN st ON st.i = t.save ORDER BY t.n), ",
+    // In the batch's order, so their sequence numbers keep it.
+    "tr AS (INSERT INTO runtime_commits (tenant_id, app_id, env, registration_id, instance, \
+     entries) SELECT $1, $2, $3, w.registration, w.instance, w.entries FROM w \
+     JOIN st ON st.i = w.i WHERE w.entries IS NOT NULL ORDER BY w.i), ",
     "ses AS (UPDATE player_sessions p SET step = COALESCE(w.step, p.step), \
      runtime_session = CASE WHEN w.keep_delivery THEN p.runtime_session ELSE w.delivery END, \
      last_seen_at = w.now_s, ended_at = CASE WHEN w.ended IS NULL THEN p.ended_at \
@@ -95,7 +91,10 @@ fn save_runs(batch: &[crate::sql::group_commit::Job], grouped: bool) -> Vec<std:
 }
 
 /// The group statement with every save's values bound (see `PG_SAVE_GROUP_SQL`).
-fn save_group_query(scope: Scope, jobs: &[crate::sql::group_commit::Job]) -> Query<'static> {
+fn save_group_query(
+    scope: Scope,
+    jobs: &[crate::sql::group_commit::Job],
+) -> Result<Query<'static>, sqlx::Error> {
     let writes: Vec<&crate::RuntimeWrite> = jobs.iter().map(|job| &job.write).collect();
     let col = |f: fn(&crate::RuntimeWrite) -> String| writes.iter().map(|w| f(w)).collect::<Vec<_>>();
     let int = |f: fn(&crate::RuntimeWrite) -> i64| writes.iter().map(|w| f(w)).collect::<Vec<_>>();
@@ -103,6 +102,10 @@ fn save_group_query(scope: Scope, jobs: &[crate::sql::group_commit::Job]) -> Que
         writes.iter().map(|w| f(&w.rollup)).collect::<Vec<_>>()
     };
     let sessions: Vec<_> = writes.iter().map(|w| session_columns(&w.session)).collect();
+    let entries: Vec<Option<String>> = writes
+        .iter()
+        .map(|w| transcript_entries(&w.transcript))
+        .collect::<Result<_, _>>()?;
     let query = scoped(PG_SAVE_GROUP_SQL, scope)
         .bind(col(|w| w.registration.as_str().to_owned()))
         .bind(int(|w| w.instance))
@@ -122,8 +125,9 @@ fn save_group_query(scope: Scope, jobs: &[crate::sql::group_commit::Job]) -> Que
         .bind(sessions.iter().map(|s| s.step.clone()).collect::<Vec<_>>())
         .bind(sessions.iter().map(|s| s.keep).collect::<Vec<_>>())
         .bind(sessions.iter().map(|s| s.delivery).collect::<Vec<_>>())
-        .bind(sessions.iter().map(|s| s.ended.clone()).collect::<Vec<_>>());
-    bind_group_transcript(query, &writes)
+        .bind(sessions.iter().map(|s| s.ended.clone()).collect::<Vec<_>>())
+        .bind(entries);
+    Ok(query)
 }
 
 /// A commit's session update, as group columns.
@@ -161,26 +165,6 @@ fn session_columns(session: &crate::SessionWrite) -> SessionColumns {
     }
 }
 
-/// `$23`–`$30`: every save's transcript rows, one array per column, each row with its save's
-/// number (1-based, as `WITH ORDINALITY` counts).
-fn bind_group_transcript(query: Query<'static>, writes: &[&crate::RuntimeWrite]) -> Query<'static> {
-    let rows: Vec<(i64, &crate::TranscriptRow)> = (1_i64..)
-        .zip(writes)
-        .flat_map(|(i, w)| w.transcript.iter().map(move |t| (i, t)))
-        .collect();
-    let column =
-        |f: fn(&crate::TranscriptRow) -> String| rows.iter().map(|(_, t)| f(t)).collect::<Vec<_>>();
-    query
-        .bind(rows.iter().map(|(i, _)| *i).collect::<Vec<_>>())
-        .bind(rows.iter().map(|(_, t)| t.runtime_session).collect::<Vec<_>>())
-        .bind(column(|t| t.activity.clone()))
-        .bind(column(|t| t.element.clone()))
-        .bind(rows.iter().map(|(_, t)| t.old_value.clone()).collect::<Vec<_>>())
-        .bind(column(|t| t.new_value.clone()))
-        .bind(column(|t| t.warnings.clone()))
-        .bind(rows.iter().map(|(_, t)| t.at).collect::<Vec<_>>())
-}
-
 /// Runs one group statement in `tx` (whose scope is `scope`): every save's outcome, in order.
 /// Nothing of a save is written unless its outcome is `Saved`.
 async fn save_group(
@@ -188,7 +172,7 @@ async fn save_group(
     scope: Scope,
     jobs: &[crate::sql::group_commit::Job],
 ) -> Result<Vec<crate::RuntimeSave>, sqlx::Error> {
-    let rows = save_group_query(scope, jobs).fetch_all(&mut **tx).await?;
+    let rows = save_group_query(scope, jobs)?.fetch_all(&mut **tx).await?;
     if rows.len() != jobs.len() {
         let message = format!("{} answers to {} saves", rows.len(), jobs.len());
         return Err(sqlx::Error::Protocol(message));

@@ -15,7 +15,7 @@ macro_rules! pg_save_registration {
 macro_rules! pg_save_open_session {
     () => {
         "sess AS MATERIALIZED (SELECT 1 FROM player_sessions \
-         WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $26 AND ended_at IS NULL \
+         WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $20 AND ended_at IS NULL \
          FOR NO KEY UPDATE), "
     };
 }
@@ -57,21 +57,20 @@ macro_rules! pg_save_rollup_transcript {
          last_access_at = $8, updated_at = $8, instance = $5, course_version = $6 \
          WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4 AND instance <= $5 \
          AND EXISTS (SELECT 1 FROM st)), \
-         tr AS (INSERT INTO runtime_transcript (tenant_id, app_id, env, registration_id, instance, \
-         runtime_session, activity, element, old_value, new_value, warnings, at) \
-         SELECT $1, $2, $3, $4, $5, t.* FROM unnest($19::BIGINT[], $20::TEXT[], $21::TEXT[], \
-         $22::TEXT[], $23::TEXT[], $24::TEXT[], $25::BIGINT[]) AS t WHERE EXISTS (SELECT 1 FROM st)), "
+         tr AS (INSERT INTO runtime_commits (tenant_id, app_id, env, registration_id, instance, \
+         entries) SELECT $1, $2, $3, $4, $5, $19 WHERE $19::TEXT IS NOT NULL \
+         AND EXISTS (SELECT 1 FROM st)), "
     };
 }
 
-/// A commit's session bookkeeping (`$28`: keep the open delivery's number).
+/// A commit's session bookkeeping (`$22`: keep the open delivery's number).
 macro_rules! pg_save_session_update {
     () => {
-        "ses AS (UPDATE player_sessions SET step = COALESCE($27, step), \
-         runtime_session = CASE WHEN $28 THEN runtime_session ELSE $29 END, last_seen_at = $8, \
-         ended_at = CASE WHEN $30::TEXT IS NULL THEN ended_at ELSE $8 END, \
-         exit_reason = COALESCE($30, exit_reason) WHERE tenant_id = $1 AND app_id = $2 AND env = $3 \
-         AND id = $26 AND ended_at IS NULL AND EXISTS (SELECT 1 FROM st)) "
+        "ses AS (UPDATE player_sessions SET step = COALESCE($21, step), \
+         runtime_session = CASE WHEN $22 THEN runtime_session ELSE $23 END, last_seen_at = $8, \
+         ended_at = CASE WHEN $24::TEXT IS NULL THEN ended_at ELSE $8 END, \
+         exit_reason = COALESCE($24, exit_reason) WHERE tenant_id = $1 AND app_id = $2 AND env = $3 \
+         AND id = $20 AND ended_at IS NULL AND EXISTS (SELECT 1 FROM st)) "
     };
 }
 
@@ -85,7 +84,7 @@ macro_rules! pg_save_session_open {
          opened AS (INSERT INTO player_sessions (tenant_id, app_id, env, id, secret_hash, \
          registration_id, instance, course_id, course_version, step, runtime_session, user_agent, \
          started_at, last_seen_at, expires_at, strictness, content_window) \
-         SELECT $1, $2, $3, $26, $27, $4, $5, $28, $6, $29, $30, $31, $8, $8, $32, $33, $34 \
+         SELECT $1, $2, $3, $20, $21, $4, $5, $22, $6, $23, $24, $25, $8, $8, $26, $27, $28 \
          WHERE EXISTS (SELECT 1 FROM st)) "
     };
 }
@@ -141,8 +140,8 @@ fn save_sql(write: &crate::RuntimeWrite) -> &'static str {
     }
 }
 
-/// The save statement with every parameter bound (`$1`–`$25`; the session's from `$26`).
-fn save_query(scope: Scope, write: &crate::RuntimeWrite) -> Query<'static> {
+/// The save statement with every parameter bound (`$1`–`$19`; the session's from `$20`).
+fn save_query(scope: Scope, write: &crate::RuntimeWrite) -> Result<Query<'static>, sqlx::Error> {
     let r = &write.rollup;
     let launched = matches!(write.session, crate::SessionWrite::Open(_));
     let query = scoped(save_sql(write), scope)
@@ -161,23 +160,17 @@ fn save_query(scope: Scope, write: &crate::RuntimeWrite) -> Query<'static> {
         .bind(r.total_time_seconds)
         .bind(r.attempts)
         .bind(launched.then_some(write.now));
-    bind_session(bind_transcript(query, &write.transcript), &write.session)
+    let query = query.bind(transcript_entries(&write.transcript)?);
+    Ok(bind_session(query, &write.session))
 }
 
-/// `$19`–`$25`: the transcript rows, one array per column (one statement for any number).
-fn bind_transcript(query: Query<'static>, rows: &[crate::TranscriptRow]) -> Query<'static> {
-    let column = |f: fn(&crate::TranscriptRow) -> String| rows.iter().map(f).collect::<Vec<_>>();
-    query
-        .bind(rows.iter().map(|t| t.runtime_session).collect::<Vec<_>>())
-        .bind(column(|t| t.activity.clone()))
-        .bind(column(|t| t.element.clone()))
-        .bind(rows.iter().map(|t| t.old_value.clone()).collect::<Vec<_>>())
-        .bind(column(|t| t.new_value.clone()))
-        .bind(column(|t| t.warnings.clone()))
-        .bind(rows.iter().map(|t| t.at).collect::<Vec<_>>())
+/// `$19`: the commit's transcript as one row's entries (src/transcript.rs), if it changed
+/// anything.
+fn transcript_entries(rows: &[crate::TranscriptRow]) -> Result<Option<String>, sqlx::Error> {
+    crate::transcript::encode(rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
-/// From `$26`: a commit's session update or a launch's new session.
+/// From `$20`: a commit's session update or a launch's new session.
 fn bind_session(query: Query<'static>, session: &crate::SessionWrite) -> Query<'static> {
     match session {
         crate::SessionWrite::Update {
@@ -217,7 +210,7 @@ async fn save_statement(
     scope: Scope,
     write: &crate::RuntimeWrite,
 ) -> Result<crate::RuntimeSave, sqlx::Error> {
-    let row = save_query(scope, write).fetch_one(&mut **tx).await?;
+    let row = save_query(scope, write)?.fetch_one(&mut **tx).await?;
     save_outcome(&row, write)
 }
 

@@ -58,6 +58,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/postgres/0011_runtime_hot_updates.sql"),
     ),
     (
+        12,
+        "transcript row per commit",
+        include_str!("../../migrations/postgres/0012_transcript_row_per_commit.sql"),
+    ),
+    (
         100,
         "xapi",
         include_str!("../../migrations/postgres/0100_xapi.sql"),

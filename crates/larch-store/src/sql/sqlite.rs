@@ -59,6 +59,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0010_course_player_settings.sql"),
     ),
     (
+        12,
+        "transcript row per commit",
+        include_str!("../../migrations/sqlite/0012_transcript_row_per_commit.sql"),
+    ),
+    (
         100,
         "xapi",
         include_str!("../../migrations/sqlite/0100_xapi.sql"),

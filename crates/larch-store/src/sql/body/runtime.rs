@@ -27,19 +27,6 @@ fn session_from_row(row: &DbRow) -> Result<(i64, crate::PlayerSession), StoreErr
     Ok((row.try_get("seq")?, session))
 }
 
-fn transcript_from_row(row: &DbRow) -> Result<(i64, crate::TranscriptRow), StoreError> {
-    let entry = crate::TranscriptRow {
-        runtime_session: row.try_get("runtime_session")?,
-        activity: row.try_get("activity")?,
-        element: row.try_get("element")?,
-        old_value: row.try_get("old_value")?,
-        new_value: row.try_get("new_value")?,
-        warnings: row.try_get("warnings")?,
-        at: row.try_get("at")?,
-    };
-    Ok((row.try_get("seq")?, entry))
-}
-
 impl This {
     /// The unexpired player session with this secret hash (only an open one when `open`).
     async fn session_by_hash(
@@ -206,21 +193,33 @@ impl crate::RuntimeStore for This {
         registration: &crate::ids::RegistrationId,
         page: crate::PageRequest,
     ) -> Result<crate::Page<crate::TranscriptRow>, StoreError> {
+        // Oldest first. A row is a commit of one or more entries (src/transcript.rs): a page
+        // starts in the row of its cursor, and `limit + 1` entries (one more tells whether
+        // there is a next page) are in at most `limit + 2` rows, the first perhaps read out.
+        let resume = crate::transcript::Resume::after(page.after);
         let mut tx = self.read(scope).await?;
-        // Oldest first: the cursor is the last sequence read, the next page starts above it.
         let rows = scoped(
-            "SELECT seq, runtime_session, activity, element, old_value, new_value, warnings, at FROM runtime_transcript \
-             WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND registration_id = $4 AND seq > $5 ORDER BY seq LIMIT $6",
+            "SELECT seq, entries FROM runtime_commits WHERE tenant_id = $1 AND app_id = $2 \
+             AND env = $3 AND registration_id = $4 AND seq >= $5 ORDER BY seq LIMIT $6",
             scope,
         )
         .bind(registration.as_str().to_owned())
-        .bind(page.after.map_or(0, |c| c.0))
-        .bind(crate::model::fetch_limit(page))
+        .bind(resume.seq)
+        .bind(crate::model::fetch_limit(page) + 1)
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
-        let rows = rows.iter().map(transcript_from_row).collect::<Result<_, _>>()?;
-        Ok(crate::Page::from_rows(rows, page))
+        let wanted = usize::try_from(crate::model::fetch_limit(page)).unwrap_or(usize::MAX);
+        let mut entries = Vec::with_capacity(wanted);
+        for row in &rows {
+            let (seq, text): (i64, String) = (row.try_get("seq")?, row.try_get("entries")?);
+            entries.extend(crate::transcript::decode(seq, &text, resume)?);
+            if entries.len() >= wanted {
+                break;
+            }
+        }
+        entries.truncate(wanted);
+        Ok(crate::Page::from_rows(entries, page))
     }
 
     async fn stale_sessions(

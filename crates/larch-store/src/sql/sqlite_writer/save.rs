@@ -155,37 +155,27 @@ fn write_rollup(
     Ok(exists)
 }
 
-/// One row per change: a cached single-row `INSERT` costs SQLite no more per row than a
-/// multi-row one, and there is no round trip to save.
+/// The commit's changes as one row (src/transcript.rs), if it made any.
 fn write_transcript(
     conn: &Connection,
     s: &Scoped<'_>,
     write: &RuntimeWrite,
 ) -> Result<(), StoreError> {
-    if write.transcript.is_empty() {
+    let Some(entries) = crate::transcript::encode(&write.transcript)? else {
         return Ok(());
-    }
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO runtime_transcript (tenant_id, app_id, env, registration_id, instance, \
-         runtime_session, activity, element, old_value, new_value, warnings, at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?;
-    for entry in &write.transcript {
-        insert.execute(params![
-            s.tenant,
-            s.app,
-            s.env,
-            s.registration,
-            write.instance,
-            entry.runtime_session,
-            entry.activity,
-            entry.element,
-            entry.old_value,
-            entry.new_value,
-            entry.warnings,
-            entry.at
-        ])?;
-    }
+    };
+    conn.prepare_cached(
+        "INSERT INTO runtime_commits (tenant_id, app_id, env, registration_id, instance, entries) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        s.tenant,
+        s.app,
+        s.env,
+        s.registration,
+        write.instance,
+        entries
+    ])?;
     Ok(())
 }
 
