@@ -66,8 +66,8 @@ pub use launch::{
 };
 pub use nav::{NavQuery, NavRequest, NavValidity, NavigationOracle, UnknownNavigation};
 pub use outcome::{
-    Completion, Exit, InteractionOutcome, ObjectiveOutcome, RuntimeOutcome, Score, Success,
-    finish_session,
+    Completion, Exit, InteractionOutcome, ObjectiveOutcome, RuntimeOutcome, Score, StatusOutcome,
+    Success, finish_session,
 };
 pub use schema::{SchemaExport, export_schema};
 pub use state::{CmiState, SharedDataAccess};

@@ -210,6 +210,59 @@ impl RuntimeOutcome {
             crate::scorm12::finish::outcome(state)
         }
     }
+
+    /// The status and score of [`RuntimeOutcome::from_state`], computed alone: what a
+    /// progress rollup reads. A rollup runs more than once per commit, and the full outcome
+    /// also walks every objective and interaction (a quiz's hundreds of elements), which it
+    /// does not need. `from_state` takes these fields from here, so the two always agree.
+    pub fn status_from_state(state: &CmiState) -> StatusOutcome<'_> {
+        if state.version.is_2004() {
+            crate::outcome2004::status(state)
+        } else {
+            crate::scorm12::finish::status(state)
+        }
+    }
+}
+
+/// The status part of a [`RuntimeOutcome`] (see [`RuntimeOutcome::status_from_state`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusOutcome<'a> {
+    /// As [`RuntimeOutcome::completion`].
+    pub completion: Completion,
+    /// As [`RuntimeOutcome::success`].
+    pub success: Success,
+    /// As [`RuntimeOutcome::lesson_status`], borrowed from the state.
+    pub lesson_status: Option<&'a str>,
+    /// As [`RuntimeOutcome::score`].
+    pub score: Score,
+}
+
+/// Reads `{base}.{field}` for several fields with one key buffer (no `format!` each).
+pub(crate) struct FieldKeys<'s> {
+    state: &'s CmiState,
+    key: String,
+    base_len: usize,
+}
+
+impl<'s> FieldKeys<'s> {
+    /// Keys under `base` (`cmi.core.score`, `cmi.objectives.3.score`).
+    pub(crate) fn new(state: &'s CmiState, base: &str) -> Self {
+        let mut key = String::with_capacity(base.len() + 24);
+        key.push_str(base);
+        key.push('.');
+        Self {
+            state,
+            base_len: key.len(),
+            key,
+        }
+    }
+
+    /// The value of `{base}.{field}`.
+    pub(crate) fn get(&mut self, field: &str) -> Option<&'s str> {
+        self.key.truncate(self.base_len);
+        self.key.push_str(field);
+        self.state.get(&self.key)
+    }
 }
 
 /// Reads an optional real.

@@ -2,11 +2,12 @@
 
 use crate::nav::NavRequest;
 use crate::outcome::{
-    Completion, Exit, ObjectiveOutcome, RuntimeOutcome, Score, Success, interactions, parse_time,
-    real,
+    Completion, Exit, FieldKeys, ObjectiveOutcome, RuntimeOutcome, Score, StatusOutcome, Success,
+    interactions, parse_time, real,
 };
 use crate::scorm2004::eval;
 use crate::state::CmiState;
+use crate::types::parse_real;
 
 pub(crate) fn completion(token: Option<&str>) -> Completion {
     match token {
@@ -36,11 +37,25 @@ pub(crate) fn exit(token: Option<&str>) -> Exit {
 }
 
 fn score(state: &CmiState, base: &str) -> Score {
+    let mut keys = FieldKeys::new(state, base);
+    let mut real = |field: &str| keys.get(field).and_then(parse_real);
     Score {
-        scaled: real(state, &format!("{base}.scaled")),
-        raw: real(state, &format!("{base}.raw")),
-        min: real(state, &format!("{base}.min")),
-        max: real(state, &format!("{base}.max")),
+        scaled: real("scaled"),
+        raw: real("raw"),
+        min: real("min"),
+        max: real("max"),
+    }
+}
+
+/// RTE 4.2.4.1 / 4.2.22.1: completion and success as evaluated, and the score.
+pub(crate) fn status(state: &CmiState) -> StatusOutcome<'_> {
+    StatusOutcome {
+        completion: completion(
+            eval::completion_status(state).or(state.get("cmi.completion_status")),
+        ),
+        success: success(eval::success_status(state).or(state.get("cmi.success_status"))),
+        lesson_status: None,
+        score: score(state, "cmi.score"),
     }
 }
 
@@ -84,14 +99,13 @@ pub(crate) fn from_state(state: &CmiState) -> RuntimeOutcome {
             ))
         })
         .collect();
+    let status = status(state);
     RuntimeOutcome {
         version: v,
-        completion: completion(
-            eval::completion_status(state).or(state.get("cmi.completion_status")),
-        ),
-        success: success(eval::success_status(state).or(state.get("cmi.success_status"))),
+        completion: status.completion,
+        success: status.success,
         lesson_status: None,
-        score: score(state, "cmi.score"),
+        score: status.score,
         progress_measure: real(state, "cmi.progress_measure"),
         session_time_cs: session,
         total_time_cs: total + session.unwrap_or(0),

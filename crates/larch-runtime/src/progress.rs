@@ -239,7 +239,7 @@ fn with_record(mut row: ActivityProgress, record: Option<&ActivityRecord>) -> Ac
         max: s.max,
     };
     if let Some(cmi) = &record.cmi {
-        let own = score(&RuntimeOutcome::from_state(cmi).score);
+        let own = score(&RuntimeOutcome::status_from_state(cmi).score);
         if !own.is_empty() {
             row.score = own;
         }
@@ -294,8 +294,8 @@ fn simple_row(record: &ActivityRecord) -> ActivityProgress {
     let mut row = blank_row();
     row.attempts = record.attempts;
     if let Some(cmi) = &record.cmi {
-        let outcome = RuntimeOutcome::from_state(cmi);
-        let status = outcome.lesson_status.as_deref().unwrap_or("not attempted");
+        let outcome = RuntimeOutcome::status_from_state(cmi);
+        let status = outcome.lesson_status.unwrap_or("not attempted");
         (row.completion_status, row.success_status) = match status {
             "passed" => (CompletionStatus::Completed, SuccessStatus::Passed),
             "failed" => (CompletionStatus::Completed, SuccessStatus::Failed),

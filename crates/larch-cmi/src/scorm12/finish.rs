@@ -2,7 +2,8 @@
 //! cmi.core.lesson_status, cmi.core.total_time, cmi.student_data.mastery_score).
 
 use crate::outcome::{
-    Completion, Exit, ObjectiveOutcome, RuntimeOutcome, Score, Success, interactions, parse_time,
+    Completion, Exit, FieldKeys, ObjectiveOutcome, RuntimeOutcome, Score, StatusOutcome, Success,
+    interactions, parse_time,
 };
 use crate::state::CmiState;
 use crate::types::v12::parse_decimal;
@@ -50,9 +51,9 @@ pub(crate) fn map_status(status: Option<&str>) -> (Completion, Success) {
 }
 
 fn score(state: &CmiState, base: &str) -> Score {
-    let raw = dec(state, &format!("{base}.raw"));
-    let min = dec(state, &format!("{base}.min"));
-    let max = dec(state, &format!("{base}.max"));
+    let mut keys = FieldKeys::new(state, base);
+    let mut dec = |field: &str| keys.get(field).and_then(parse_decimal);
+    let (raw, min, max) = (dec("raw"), dec("min"), dec("max"));
     let (lo, hi) = (min.unwrap_or(0.0), max.unwrap_or(100.0));
     let scaled = raw
         .filter(|_| hi > lo)
@@ -62,6 +63,18 @@ fn score(state: &CmiState, base: &str) -> Score {
         raw,
         min,
         max,
+    }
+}
+
+/// RTE 1.2 3.4.4: the lesson status mapped, and the score.
+pub(crate) fn status(state: &CmiState) -> StatusOutcome<'_> {
+    let lesson_status = state.get("cmi.core.lesson_status");
+    let (completion, success) = map_status(lesson_status);
+    StatusOutcome {
+        completion,
+        success,
+        lesson_status,
+        score: score(state, "cmi.core.score"),
     }
 }
 
@@ -75,8 +88,7 @@ pub(crate) fn outcome(state: &CmiState) -> RuntimeOutcome {
         .get("cmi.core.total_time")
         .and_then(|t| parse_time(v, t))
         .unwrap_or(0);
-    let lesson_status = state.get("cmi.core.lesson_status").map(str::to_owned);
-    let (completion, success) = map_status(lesson_status.as_deref());
+    let status = status(state);
     let exit = match state.get("cmi.core.exit") {
         Some("suspend") => Exit::Suspend,
         Some("logout") => Exit::Logout,
@@ -101,10 +113,10 @@ pub(crate) fn outcome(state: &CmiState) -> RuntimeOutcome {
         .collect();
     RuntimeOutcome {
         version: v,
-        completion,
-        success,
-        lesson_status,
-        score: score(state, "cmi.core.score"),
+        completion: status.completion,
+        success: status.success,
+        lesson_status: status.lesson_status.map(str::to_owned),
+        score: status.score,
         progress_measure: None,
         session_time_cs: session,
         total_time_cs: total + session.unwrap_or(0),
