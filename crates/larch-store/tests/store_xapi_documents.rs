@@ -140,3 +140,48 @@ async fn concurrent_compare_and_set_loses_no_update() {
         );
     }
 }
+
+/// One-statement reads and writes in more scopes than connections, interleaved, one at a time
+/// (so on PostgreSQL one connection of sql/pg_scoped.rs serves them all, switching scope each
+/// time), with failed writes among them: each scope sees exactly its own documents.
+#[tokio::test]
+async fn one_statement_requests_switching_scopes_see_only_their_own() {
+    for TestDb { store, .. } in testing::each().await {
+        let mut scopes = Vec::new();
+        for i in 0..7 {
+            scopes.push(new_scope(&store, &format!("t{i}"), Environment::Test).await);
+        }
+        let (key, d) = (state_key(), store.xapi_documents());
+        for round in 0..3 {
+            for (i, scope) in scopes.iter().enumerate() {
+                let body = format!("{{\"scope\":{i},\"round\":{round}}}");
+                d.put(*scope, &key, doc(&format!("s{i}"), &body, round))
+                    .await
+                    .unwrap();
+                // On PostgreSQL a write that fails in the database (a NUL in text; SQLite
+                // stores it) takes its connection with it; the next request gets a good one.
+                let bad = NewDocument {
+                    content_type: "text/plain\0".into(),
+                    ..doc("bad", "x", round)
+                };
+                let failed = d.put(*scope, &key, bad).await.is_err();
+                assert_eq!(failed, store.kind() == "postgres", "{}", store.kind());
+            }
+            for (i, scope) in scopes.iter().enumerate().rev() {
+                let want = format!("{{\"scope\":{i},\"round\":{round}}}");
+                let got = d
+                    .get(*scope, &key, &format!("s{i}"))
+                    .await
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(got.content, want.as_bytes(), "{}", store.kind());
+                let ids = d.ids(*scope, &key, None).await.unwrap();
+                let mut want_ids = vec![format!("s{i}")];
+                if store.kind() == "sqlite" {
+                    want_ids.insert(0, "bad".into());
+                }
+                assert_eq!(ids, want_ids);
+            }
+        }
+    }
+}

@@ -123,6 +123,9 @@ const INSERT_BOUNDS: super::group_commit::Bounds = super::group_commit::Bounds {
 #[derive(Debug)]
 pub(crate) struct PgBackend {
     pool: PgPool,
+    /// Beside the pool: connections for one-statement reads and writes, each kept in a
+    /// scope (sql/pg_scoped.rs).
+    scoped: std::sync::Arc<super::pg_scoped::ScopedConns>,
     /// Run-time saves, written in batches by a few lanes.
     commits: super::group_commit::GroupCommit,
     /// Statement writes, written in batches by a few lanes.
@@ -136,11 +139,17 @@ pub(crate) struct PgBackend {
 impl PgBackend {
     /// Connects and applies migrations.
     pub(crate) async fn open(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        // Beside the pool, as many connections again serve one-statement requests
+        // (sql/pg_scoped.rs; docs/configuration.md): a write holds one through its WAL
+        // flush, so fewer would queue concurrent requests the pool alone served at once.
+        let scoped_size = max_connections.max(1);
+        let options: sqlx::postgres::PgConnectOptions = url.parse()?;
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(5))
-            .connect(url)
+            .connect_with(options.clone())
             .await?;
+        let scoped = super::pg_scoped::ScopedConns::new(options, scoped_size as usize);
         super::migrator(MIGRATIONS).run(&pool).await?;
         let analyze = super::pg_analyze::AnalyzeSchedule::if_needed(&pool)
             .await?
@@ -155,6 +164,7 @@ impl PgBackend {
         let inserts = body::start_statement_commit(&pool, statement_lanes, INSERT_BOUNDS);
         let backend = Self {
             pool,
+            scoped,
             commits,
             inserts,
             analyze,
@@ -168,26 +178,29 @@ impl PgBackend {
         self.write(scope).await
     }
 
-    /// A transaction for a read that is one statement: the scope's row-level security
-    /// settings only hold inside a transaction, so this is [`Self::read`].
-    async fn read_one(&self, scope: Scope) -> Result<Transaction<'static, Postgres>, StoreError> {
-        self.read(scope).await
+    /// A connection for a read that is one statement, its session in `scope`: the statement
+    /// runs alone, in one round trip (sql/pg_scoped.rs).
+    async fn read_one(&self, scope: Scope) -> Result<super::pg_scoped::ScopedConn, StoreError> {
+        self.scoped.acquire(scope).await
     }
 
-    /// Ends a [`Self::read_one`].
-    async fn end_read_one(tx: Transaction<'static, Postgres>) -> Result<(), StoreError> {
-        tx.commit().await?;
+    /// Ends a [`Self::read_one`]: the connection goes back, still in its scope.
+    #[expect(clippy::unused_async, reason = "the SQLite twin's signature")]
+    async fn end_read_one(conn: super::pg_scoped::ScopedConn) -> Result<(), StoreError> {
+        conn.finish();
         Ok(())
     }
 
-    /// A transaction for a write that is one statement (row-level security needs it).
-    async fn write_one(&self, scope: Scope) -> Result<Transaction<'static, Postgres>, StoreError> {
-        self.write(scope).await
+    /// A connection for a write that is one statement: the statement is its own transaction,
+    /// committed (and flushed) before PostgreSQL answers it (sql/pg_scoped.rs).
+    async fn write_one(&self, scope: Scope) -> Result<super::pg_scoped::ScopedConn, StoreError> {
+        self.scoped.acquire(scope).await
     }
 
-    /// Ends a [`Self::write_one`].
-    async fn end_write_one(tx: Transaction<'static, Postgres>) -> Result<(), StoreError> {
-        tx.commit().await?;
+    /// Ends a [`Self::write_one`]: the statement committed itself.
+    #[expect(clippy::unused_async, reason = "the SQLite twin's signature")]
+    async fn end_write_one(conn: super::pg_scoped::ScopedConn) -> Result<(), StoreError> {
+        conn.finish();
         Ok(())
     }
 
