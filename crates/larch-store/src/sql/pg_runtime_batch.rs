@@ -21,14 +21,17 @@ const PG_SAVE_GROUP_SQL: &str = concat!(
      w(registration, instance, course_version, state, now_s, expected, completion_status, \
      success_status, score_scaled, score_raw, score_min, score_max, total_time_seconds, \
      attempts, session_id, step, keep_delivery, delivery, ended, entries, i)), ",
-    // 1. The locks, in the batch's order (LockRows sits above the sort), as a save alone takes
-    // them one statement after another: lanes cannot deadlock each other.
-    "reg AS MATERIALIZED (SELECT w.i FROM w JOIN registrations r ON r.tenant_id = $1 \
-     AND r.app_id = $2 AND r.env = $3 AND r.id = w.registration ORDER BY w.i \
-     FOR NO KEY UPDATE OF r), ",
-    "sess AS MATERIALIZED (SELECT w.i FROM w JOIN player_sessions p ON p.tenant_id = $1 \
-     AND p.app_id = $2 AND p.env = $3 AND p.id = w.session_id AND p.ended_at IS NULL \
-     ORDER BY w.i FOR NO KEY UPDATE OF p), ",
+    // 1. The locks, in the batch's order, as a save alone takes them one statement after
+    // another: lanes cannot deadlock each other. A subquery with FOR NO KEY UPDATE is never
+    // pulled up into a join, so each save's row is looked up by its unique key and locked in
+    // turn, in the order of `w` (a nested loop's inner side), whatever the statistics say:
+    // as a join, the generic plan read every row of the scope (a hash join over a scan).
+    "reg AS MATERIALIZED (SELECT w.i FROM (SELECT i, registration FROM w ORDER BY i) w, \
+     LATERAL (SELECT 1 FROM registrations r WHERE r.tenant_id = $1 AND r.app_id = $2 \
+     AND r.env = $3 AND r.id = w.registration FOR NO KEY UPDATE) l), ",
+    "sess AS MATERIALIZED (SELECT w.i FROM (SELECT i, session_id FROM w ORDER BY i) w, \
+     LATERAL (SELECT 1 FROM player_sessions p WHERE p.tenant_id = $1 AND p.app_id = $2 \
+     AND p.env = $3 AND p.id = w.session_id AND p.ended_at IS NULL FOR NO KEY UPDATE) l), ",
     // 2. Each state over its expected revision, if its registration and session were found.
     "st AS (UPDATE runtime_states s SET state = w.state, revision = s.revision + 1, \
      course_version = w.course_version, updated_at = w.now_s FROM w WHERE s.tenant_id = $1 \
@@ -54,11 +57,13 @@ const PG_SAVE_GROUP_SQL: &str = concat!(
      JOIN st ON st.i = w.i WHERE p.tenant_id = $1 AND p.app_id = $2 AND p.env = $3 \
      AND p.id = w.session_id AND p.ended_at IS NULL) ",
     // 4. One answer per save, in order: what pg_runtime_save_sql.rs answers for one.
+    // (The current revision as a subquery per save: a key lookup each, where a join read
+    // the scope's states.)
     "SELECT w.i, st.revision AS revision, EXISTS (SELECT 1 FROM reg WHERE reg.i = w.i) \
      AS registered, EXISTS (SELECT 1 FROM sess WHERE sess.i = w.i) AS open, \
-     cur.revision AS current FROM w LEFT JOIN st ON st.i = w.i \
-     LEFT JOIN runtime_states cur ON cur.tenant_id = $1 AND cur.app_id = $2 AND cur.env = $3 \
-     AND cur.registration_id = w.registration AND cur.instance = w.instance ORDER BY w.i"
+     (SELECT cur.revision FROM runtime_states cur WHERE cur.tenant_id = $1 \
+     AND cur.app_id = $2 AND cur.env = $3 AND cur.registration_id = w.registration \
+     AND cur.instance = w.instance) AS current FROM w LEFT JOIN st ON st.i = w.i ORDER BY w.i"
 );
 
 /// Whether `write` can go in a group statement: a commit over an existing state. Launches
@@ -165,14 +170,14 @@ fn session_columns(session: &crate::SessionWrite) -> SessionColumns {
     }
 }
 
-/// Runs one group statement in `tx` (whose scope is `scope`): every save's outcome, in order.
-/// Nothing of a save is written unless its outcome is `Saved`.
+/// Runs one group statement on `conn` (in a transaction or alone, its scope `scope`): every
+/// save's outcome, in order. Nothing of a save is written unless its outcome is `Saved`.
 async fn save_group(
-    tx: &mut Tx,
+    conn: &mut sqlx::PgConnection,
     scope: Scope,
     jobs: &[crate::sql::group_commit::Job],
 ) -> Result<Vec<crate::RuntimeSave>, sqlx::Error> {
-    let rows = save_group_query(scope, jobs)?.fetch_all(&mut **tx).await?;
+    let rows = save_group_query(scope, jobs)?.fetch_all(conn).await?;
     if rows.len() != jobs.len() {
         let message = format!("{} answers to {} saves", rows.len(), jobs.len());
         return Err(sqlx::Error::Protocol(message));

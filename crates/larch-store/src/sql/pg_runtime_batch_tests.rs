@@ -140,7 +140,7 @@ mod batch_tests {
         writes.push(commit(&regs[2], "2", 1, "p3"));
         let (batch, replies) = jobs(scope, writes);
         let counts = std::sync::Arc::new(Counts::default());
-        write_batch(pool.clone(), batch, std::sync::Arc::clone(&counts)).await;
+        write_batch(&mut LaneConnection::new(pool.clone()), batch, std::sync::Arc::clone(&counts)).await;
         let mut outcomes = Vec::new();
         for reply in replies {
             outcomes.push(reply.await.unwrap().unwrap());
@@ -192,7 +192,7 @@ mod batch_tests {
         writes[3].state = "{\"value\":\"\0\"}".into();
         let (batch, replies) = jobs(scope, writes);
         let counts = std::sync::Arc::new(Counts::default());
-        write_batch(pool.clone(), batch, std::sync::Arc::clone(&counts)).await;
+        write_batch(&mut LaneConnection::new(pool.clone()), batch, std::sync::Arc::clone(&counts)).await;
         for (i, reply) in replies.into_iter().enumerate() {
             match reply.await.unwrap() {
                 Err(StoreError::Database(_)) if i == 3 => {}

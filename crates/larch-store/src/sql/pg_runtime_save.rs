@@ -36,25 +36,31 @@ fn failure_at(run: &std::ops::Range<usize>, err: sqlx::Error) -> BatchFailure {
 type BoxedSave<'a, T, E = StoreError> =
     std::pin::Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'a>>;
 
-/// Every save of the batch, in order, then one `COMMIT`: commits of different registrations
-/// in one statement each run (`grouped`, pg_runtime_batch.rs), other saves one statement
-/// each. The scope (row-level security) is set with `BEGIN` and again only where it changes;
-/// the batch is sorted by scope first.
+/// Every save of the batch, in order, on the lane's connection: commits of different
+/// registrations in one statement each run (`grouped`, pg_runtime_batch.rs), other saves one
+/// statement each. A batch that is one statement runs as a transaction of its own (one round
+/// trip, pg_runtime_lane.rs); a longer one between `BEGIN` and `COMMIT`, its scope set again
+/// (for the transaction only) where it changes; the batch is sorted by scope first.
 fn batch_transaction<'a>(
-    pool: &'a sqlx::Pool<Db>,
+    lane: &'a mut LaneConnection,
     batch: &'a [crate::sql::group_commit::Job],
     grouped: bool,
 ) -> BoxedSave<'a, Vec<crate::RuntimeSave>, BatchFailure> {
     Box::pin(async move {
-        let first = batch.first().map(|job| job.scope);
-        let Some(mut scope) = first else {
+        let Some(first) = batch.first().map(|job| job.scope) else {
             return Ok(Vec::new());
         };
-        let mut tx = This::begin_scoped(pool, scope)
+        let runs = save_runs(batch, grouped);
+        let conn = lane.scoped(first).await.map_err(BatchFailure::Whole)?;
+        if let [run] = runs.as_slice() {
+            let written = write_run(conn, first, &batch[run.clone()]).await;
+            return written.map_err(|e| failure_at(run, e));
+        }
+        let mut tx = sqlx::Connection::begin(conn)
             .await
-            .map_err(BatchFailure::Whole)?;
-        let mut outcomes = Vec::with_capacity(batch.len());
-        for run in save_runs(batch, grouped) {
+            .map_err(|e| BatchFailure::Whole(StoreError::unavailable(e)))?;
+        let (mut scope, mut outcomes) = (first, Vec::with_capacity(batch.len()));
+        for run in runs {
             let jobs = &batch[run.clone()];
             if jobs[0].scope != scope {
                 scope = jobs[0].scope;
@@ -62,12 +68,7 @@ fn batch_transaction<'a>(
                     .await
                     .map_err(BatchFailure::Whole)?;
             }
-            let written = match jobs {
-                [job] => save_statement(&mut tx, scope, &job.write)
-                    .await
-                    .map(|outcome| vec![outcome]),
-                _ => save_group(&mut tx, scope, jobs).await,
-            };
+            let written = write_run(&mut tx, scope, jobs).await;
             outcomes.extend(written.map_err(|e| failure_at(&run, e))?);
         }
         tx.commit()
@@ -77,42 +78,58 @@ fn batch_transaction<'a>(
     })
 }
 
-/// One save in a transaction of its own (a batch of one, or a failed batch's save).
+/// One run of a batch: a save's own statement, or a group statement for several.
+async fn write_run(
+    conn: &mut sqlx::PgConnection,
+    scope: Scope,
+    jobs: &[crate::sql::group_commit::Job],
+) -> Result<Vec<crate::RuntimeSave>, sqlx::Error> {
+    match jobs {
+        [job] => save_statement(conn, scope, &job.write)
+            .await
+            .map(|outcome| vec![outcome]),
+        _ => save_group(conn, scope, jobs).await,
+    }
+}
+
+/// One save in a transaction of its own (a batch of one, or a failed batch's save): its
+/// statement alone, which writes all or nothing, so a refused save commits nothing.
 fn save_alone<'a>(
-    pool: &'a sqlx::Pool<Db>,
+    lane: &'a mut LaneConnection,
     scope: Scope,
     write: &'a crate::RuntimeWrite,
 ) -> BoxedSave<'a, crate::RuntimeSave> {
     Box::pin(async move {
-        let mut tx = This::begin_scoped(pool, scope).await?;
-        let outcome = save_statement(&mut tx, scope, write).await?;
-        if matches!(outcome, crate::RuntimeSave::Saved(_)) {
-            tx.commit().await?;
+        let conn = lane.scoped(scope).await?;
+        let outcome = save_statement(conn, scope, write)
+            .await
+            .map_err(StoreError::from);
+        if outcome.as_ref().is_err_and(StoreError::is_unavailable) {
+            lane.reset();
         }
-        // Otherwise nothing was written: dropping the transaction rolls it back.
-        Ok(outcome)
+        outcome
     })
 }
 
 /// Writes `job` alone and answers it.
 async fn answer_alone(
-    pool: &sqlx::Pool<Db>,
+    lane: &mut LaneConnection,
     job: crate::sql::group_commit::Job,
     counts: &crate::sql::group_commit::Counts,
 ) {
     counts.add(1);
-    let outcome = save_alone(pool, job.scope, &job.write).await;
+    let outcome = save_alone(lane, job.scope, &job.write).await;
     let _ = job.reply.send(outcome);
 }
 
-/// Writes a batch in one transaction and answers every save after `COMMIT`. A save failing
+/// Writes a batch in one transaction and answers every save after its `COMMIT`. A save failing
 /// in the database is taken out and tried alone (so it gets its own error, or succeeds if
 /// the failure came from the company it kept, e.g. a deadlock), and the rest are written
 /// again together; when a group statement failed, the batch is written again with one
-/// statement per save first, to find that save. If the transaction itself fails, each save
-/// is tried alone.
+/// statement per save first, to find that save. If the transaction itself fails, the lane
+/// takes a fresh connection and each save is tried alone.
 async fn write_batch(
-    pool: sqlx::Pool<Db>,
+    lane: &mut LaneConnection,
     mut batch: Vec<crate::sql::group_commit::Job>,
     counts: std::sync::Arc<crate::sql::group_commit::Counts>,
 ) {
@@ -120,7 +137,7 @@ async fn write_batch(
     let mut grouped = true;
     while batch.len() > 1 {
         counts.add(batch.len());
-        match batch_transaction(&pool, &batch, grouped).await {
+        match batch_transaction(lane, &batch, grouped).await {
             Ok(outcomes) => {
                 for (job, outcome) in batch.into_iter().zip(outcomes) {
                     let _ = job.reply.send(Ok(outcome));
@@ -133,23 +150,25 @@ async fn write_batch(
             }
             Err(BatchFailure::Save(i, e)) => {
                 tracing::debug!(error = %e, saves = batch.len(), "a save failed in its batch");
-                answer_alone(&pool, batch.remove(i), &counts).await;
+                answer_alone(lane, batch.remove(i), &counts).await;
                 grouped = true;
             }
             Err(BatchFailure::Whole(e)) => {
                 let saves = batch.len();
                 tracing::warn!(error = %e, saves, "group commit failed: saving each alone");
+                lane.reset();
                 break;
             }
         }
     }
     for job in batch {
-        answer_alone(&pool, job, &counts).await;
+        answer_alone(lane, job, &counts).await;
     }
 }
 
-/// Starts `lanes` writer tasks on `pool`, writing batches of at most `max_batch` saves (and
-/// counting them for `analyze`, when autovacuum is off).
+/// Starts `lanes` writer tasks on `pool`, each with a connection of its own
+/// (pg_runtime_lane.rs), writing batches of at most `max_batch` saves (and counting them for
+/// `analyze`, when autovacuum is off).
 pub(super) fn start_group_commit(
     pool: &sqlx::Pool<Db>,
     lanes: usize,
@@ -161,6 +180,7 @@ pub(super) fn start_group_commit(
         let (pool, lane, analyze) = (pool.clone(), shared.clone(), analyze.cloned());
         tokio::spawn(async move {
             let bounds = crate::sql::group_commit::Bounds::jobs(max_batch);
+            let mut conn = LaneConnection::new(pool.clone());
             while let Some(batch) =
                 crate::sql::group_commit::next_batch(&lane, bounds, |_| 1).await
             {
@@ -168,9 +188,15 @@ pub(super) fn start_group_commit(
                     schedule.saved(&pool, batch.len());
                 }
                 // A panic in one batch must not stop the lane: its callers' replies are
-                // dropped, which they see as `WorkerCrashed`.
+                // dropped, which they see as `WorkerCrashed`, and its connection with them.
                 let counts = std::sync::Arc::clone(&lane.counts);
-                let _ = tokio::spawn(write_batch(pool.clone(), batch, counts)).await;
+                let written = tokio::spawn(async move {
+                    write_batch(&mut conn, batch, counts).await;
+                    conn
+                });
+                conn = written
+                    .await
+                    .unwrap_or_else(|_| LaneConnection::new(pool.clone()));
             }
         });
     }
@@ -266,7 +292,8 @@ mod tests {
             replies.push(outcome);
         }
         let counts = std::sync::Arc::new(Counts::default());
-        write_batch(pool.clone(), jobs, std::sync::Arc::clone(&counts)).await;
+        let mut lane = LaneConnection::new(pool.clone());
+        write_batch(&mut lane, jobs, std::sync::Arc::clone(&counts)).await;
         for (i, outcome) in replies.into_iter().enumerate() {
             match outcome.await.unwrap() {
                 Err(StoreError::Conflict) if i == 2 => {}
@@ -277,6 +304,8 @@ mod tests {
         assert_eq!(counts.get(), (3, 12));
         let failed = db.store.runtime().load(scope, &regs[2], 0).await.unwrap();
         assert!(failed.is_none(), "the failed launch left no state");
+        // The lane's connection never goes back to the pool: `close` would wait for it.
+        drop(lane);
         pool.close().await;
     }
 }

@@ -203,14 +203,14 @@ fn bind_session(query: Query<'static>, session: &crate::SessionWrite) -> Query<'
     }
 }
 
-/// Runs one save's statement in `tx` (whose scope is `scope`); nothing is written unless the
-/// outcome is `Saved`.
+/// Runs one save's statement on `conn` (in a transaction or alone, its scope `scope`);
+/// nothing is written unless the outcome is `Saved`.
 async fn save_statement(
-    tx: &mut Tx,
+    conn: &mut sqlx::PgConnection,
     scope: Scope,
     write: &crate::RuntimeWrite,
 ) -> Result<crate::RuntimeSave, sqlx::Error> {
-    let row = save_query(scope, write)?.fetch_one(&mut **tx).await?;
+    let row = save_query(scope, write)?.fetch_one(conn).await?;
     save_outcome(&row, write)
 }
 

@@ -227,7 +227,7 @@ impl PgBackend {
     /// Sets the row-level-security scope for the rest of the transaction (`is_local = true`, so
     /// it cannot leak to the next user of the pooled connection).
     async fn enter_scope(
-        tx: &mut Transaction<'static, Postgres>,
+        tx: &mut Transaction<'_, Postgres>,
         scope: Scope,
     ) -> Result<(), StoreError> {
         sqlx::query(
@@ -358,6 +358,7 @@ mod body {
     include!("body/xapi_tokens.rs");
     include!("pg_runtime_save_sql.rs");
     include!("pg_runtime_batch.rs");
+    include!("pg_runtime_lane.rs");
     // Last: it ends with its tests module (clippy: no items after a test module).
     include!("pg_runtime_save.rs");
     include!("pg_runtime_batch_tests.rs");

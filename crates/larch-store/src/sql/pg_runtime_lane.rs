@@ -1,0 +1,67 @@
+// A run-time save lane's own PostgreSQL connection (included into sql/postgres.rs's body
+// module before pg_runtime_save.rs, which writes its batches through it; docs/runtime.md,
+// "PostgreSQL: a lane's own connection").
+//
+// A batch taken from the pool cost four round trips around its one statement's worth of work:
+// the pool's liveness ping on acquire, `BEGIN` with the scope's settings (parsed and planned
+// as text each time), the statement, `COMMIT`. A lane now keeps one connection for as long as
+// it works: no acquire and no ping per batch; the scope is set at the session level
+// (`set_config(…, false)`) once, and again only when a batch's first scope differs; and a
+// batch that is one statement (one save, or one group of saves) runs without `BEGIN`/`COMMIT`
+// as PostgreSQL's implicit transaction of one statement, which commits before its answer
+// completes (the extended protocol's `Sync`; sqlx reads up to `ReadyForQuery`). So such a
+// batch is one round trip. A save's statement writes all of its rows or none, so a statement
+// in a transaction of its own keeps every guarantee of the explicit transaction.
+//
+// Invariant: the session-level scope is set only outside a transaction (a setting made in a
+// transaction that is rolled back is undone); a batch of several scopes changes scope inside
+// its transaction with `is_local` settings, which end with it. The connection never goes back
+// to the pool (`close_on_drop`), so its session-level scope cannot reach another caller; after
+// a failure of the transaction itself it is dropped and a fresh one is taken.
+
+/// A lane's connection and the scope its session is set to.
+struct LaneConnection {
+    pool: sqlx::Pool<Db>,
+    conn: Option<sqlx::pool::PoolConnection<Db>>,
+    scope: Option<Scope>,
+}
+
+impl LaneConnection {
+    /// No connection yet: the first batch takes one from `pool`.
+    fn new(pool: sqlx::Pool<Db>) -> Self {
+        Self {
+            pool,
+            conn: None,
+            scope: None,
+        }
+    }
+
+    /// The connection, its session in `scope` (taken and set as needed).
+    async fn scoped(&mut self, scope: Scope) -> Result<&mut sqlx::PgConnection, StoreError> {
+        if self.conn.is_none() {
+            let mut conn = self.pool.acquire().await.map_err(StoreError::unavailable)?;
+            conn.close_on_drop();
+            (self.conn, self.scope) = (Some(conn), None);
+        }
+        let conn = self.conn.as_mut().expect("taken above");
+        if self.scope != Some(scope) {
+            self.scope = None;
+            sqlx::query(
+                "SELECT set_config('larch.tenant_id', $1, false), \
+                 set_config('larch.app_id', $2, false), set_config('larch.env', $3, false)",
+            )
+            .bind(scope.tenant.0.to_string())
+            .bind(scope.app.0.to_string())
+            .bind(scope.env.as_str())
+            .execute(&mut **conn)
+            .await?;
+            self.scope = Some(scope);
+        }
+        Ok(&mut **conn)
+    }
+
+    /// Forgets the connection (after the transaction itself failed: it may be broken).
+    fn reset(&mut self) {
+        (self.conn, self.scope) = (None, None);
+    }
+}
