@@ -46,9 +46,14 @@ impl LaneConnection {
         let conn = self.conn.as_mut().expect("taken above");
         if self.scope != Some(scope) {
             self.scope = None;
+            // With the scope, for this connection only: no sequential scans. Its statements
+            // read rows by unique key; with statistics gone stale while the run-time tables
+            // grow (this PostgreSQL may run without autovacuum, sql/pg_analyze.rs), the
+            // planner scanned a whole table once per save of a group.
             sqlx::query(
                 "SELECT set_config('larch.tenant_id', $1, false), \
-                 set_config('larch.app_id', $2, false), set_config('larch.env', $3, false)",
+                 set_config('larch.app_id', $2, false), set_config('larch.env', $3, false), \
+                 set_config('enable_seqscan', 'off', false)",
             )
             .bind(scope.tenant.0.to_string())
             .bind(scope.app.0.to_string())
