@@ -66,9 +66,18 @@ const ENDINGS: [Ending; 3] = [Ending::ContentExit, Ending::TabClosed, Ending::Ta
 const FINISH: &str = "while (currentPage < pageArray.length - 1) doNext();
     RecordTest(arguments[0]); return currentPage;";
 
-/// The heading of the player's end page, once it shows one.
-const END_PAGE: &str =
-    "var h = document.querySelector('.lp-over .lp-msg h2'); return h && h.textContent";
+/// In the player's page: records every end-page heading it shows, in order, as it shows it
+/// (a poll alone would see only the heading shown at that moment, and miss a wrong one shown
+/// briefly before the right one).
+const WATCH_END_PAGES: &str = "var seen = window.larchEndPages = [];
+    new MutationObserver(function () {
+      var h = document.querySelector('.lp-over .lp-msg h2'), t = h && h.textContent;
+      if (t && seen[seen.length - 1] !== t) seen.push(t);
+    }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
+    return true";
+
+/// The headings of the player's end pages so far, once it has shown one.
+const END_PAGE: &str = "var s = window.larchEndPages; return s.length ? s.join(' then ') : null";
 
 /// What the content reported in one session.
 #[derive(Debug)]
@@ -111,7 +120,7 @@ struct Tally {
     completions_recorded: usize,
     results_equal: usize,
     replayed_at_next_launch: usize,
-    /// The player's page after each content Exit.
+    /// The end pages the player showed after each content Exit (every heading, in order).
     end_pages: Vec<String>,
     misses: Vec<String>,
 }
@@ -133,8 +142,9 @@ impl Tally {
         assert!(self.misses.is_empty(), "{what}: {:#?}", self.misses);
         assert_eq!(self.completions_recorded, self.sessions, "{what}");
         assert_eq!(self.results_equal, self.sessions, "{what}");
-        // "Course complete", also when the answer to the content's terminating commit was
-        // lost and its retry met the ended session (401 `course_complete`).
+        // "Course complete" and nothing else, also when the answer to the content's
+        // terminating commit was lost and its retry met the ended session (401
+        // `course_complete`): not "This session has ended" first, even for a moment.
         let shown = self.end_pages.iter().filter(|p| *p == "Course complete");
         assert_eq!(
             shown.count(),
@@ -199,6 +209,9 @@ async fn session(
 async fn end(b: &Browser, ending: Ending, spare: Option<Value>) -> Option<String> {
     match ending {
         Ending::ContentExit => {
+            b.frame(None).await;
+            b.eval(WATCH_END_PAGES, json!([])).await;
+            b.frame(Some(&b.find(".lp-frame").await)).await;
             b.eval("doExit(); return true", json!([])).await;
             b.frame(None).await;
             for _ in 0..150 {

@@ -928,19 +928,24 @@
   };
   /** A 401 `res`: `course_complete` when the course is over (a lost answer's retry). When the
    * answer says otherwise or cannot be read (a synchronous call's), the session's step, which
-   * the server keeps after the end, tells whether the course is over. */
+   * the server keeps after the end, tells whether the course is over. Nothing is shown before
+   * that is known: "This session has ended" shown at once and replaced when the answer was
+   * read put the wrong end page on screen for a moment after every such retry. */
   P.ended = function (res) {
-    var p = this, over = function () { p.go({ next: 'course_over' }); };
-    p.doc.body.classList.add('lp-over');
-    p.show('This session has ended', 'Relaunch the course from your learning platform.');
+    var p = this, over = function () { p.go({ next: 'course_over' }); }, gone = function () {
+      p.doc.body.classList.add('lp-over');
+      p.show('This session has ended', 'Relaunch the course from your learning platform.');
+    };
+    if (!p.secret) return gone();
     (res && res.json ? res.json() : Promise.reject()).then(function (b) {
       if (b.error.code !== 'course_complete') throw b;
       over();
     }).catch(function () {
       return p.win.fetch(p.base + 'step', { headers: { 'X-Larch-Session': p.secret } }).then(function (r) {
-        return r.status === 200 && r.json().then(function (st) { if (st.next.next === 'course_over') over(); });
+        if (r.status !== 200) return gone();
+        return r.json().then(function (st) { if (st.next.next === 'course_over') over(); else gone(); });
       });
-    }).catch(function () {});
+    }).catch(gone);
   };
   P.start = function (st) {
     var p = this, b = st.branding || {}, w = p.win;
