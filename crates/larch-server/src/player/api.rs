@@ -2,7 +2,7 @@
 //! (docs/runtime-protocol.md).
 
 use crate::error::ApiError;
-use crate::extract::Json;
+use crate::extract::{Json, JsonBytes, parse_json};
 use crate::player::present::{PlayerState, player_state, present_next, present_step};
 use crate::player::service::{Computed, Target, runtime_error, unix_ms};
 use crate::player::session::{
@@ -105,14 +105,13 @@ async fn relaunch(
         .await
 }
 
-/// The body of `POST /p/{pid}/api/commit`: a `larch_runtime::Commit`, with `instance` when it
-/// belongs to an earlier instance of the registration (a tab left it unsent, and a launch has
-/// since started a newer instance).
+/// Beside the `larch_runtime::Commit` in the body of `POST /p/{pid}/api/commit`: `instance`
+/// when it belongs to an earlier instance of the registration (a tab left it unsent, and a
+/// launch has since started a newer instance). Read from the same body as the commit, in a
+/// second pass that skips the rest: `#[serde(flatten)]` buffered the whole commit first, a
+/// sixth of a commit's instructions.
 #[derive(Debug, serde::Deserialize)]
-pub(crate) struct CommitBody {
-    /// The commit.
-    #[serde(flatten)]
-    commit: Commit,
+pub(crate) struct CommitInstance {
     /// The earlier instance it belongs to; absent: the session's.
     #[serde(default)]
     instance: Option<i64>,
@@ -123,16 +122,18 @@ pub(crate) async fn commit(
     State(app): State<AppState>,
     Path(pid): Path<String>,
     headers: HeaderMap,
-    Json(body): Json<CommitBody>,
+    JsonBytes(body): JsonBytes,
 ) -> Result<axum::Json<CommitResult>, ApiError> {
+    let commit: Commit = parse_json(&body)?;
+    let CommitInstance { instance } = parse_json(&body)?;
     let ctx = authenticate_cached(&app, &pid, &headers).await?;
-    let earlier = body.instance.filter(|i| *i != ctx.session.instance);
+    let earlier = instance.filter(|i| *i != ctx.session.instance);
     let target = match earlier {
         Some(instance) => earlier_target(&app, &ctx, instance).await?,
         None => ctx.target(),
     };
     let course = course_for(&app, &target).await?;
-    let (id, commit) = (ctx.session.id.clone(), &body.commit);
+    let (id, commit) = (ctx.session.id.clone(), &commit);
     let drove = app
         .runtime
         .drive(&app, &target, &course, None, |mut state| {
