@@ -173,6 +173,17 @@ pub(crate) async fn next_batch<W, R>(
 ) -> Option<Vec<Queued<W, R>>> {
     let mut rx = lanes.batches.lock().await;
     let first = rx.recv().await?;
+    Some(fill_batch(&mut rx, first, bounds, weight))
+}
+
+/// A batch starting with `first`: every job already queued in `rx` within `bounds` (the
+/// writer threads on SQLite wait for `first` themselves, blocking).
+pub(crate) fn fill_batch<W, R>(
+    rx: &mut mpsc::UnboundedReceiver<Queued<W, R>>,
+    first: Queued<W, R>,
+    bounds: Bounds,
+    weight: impl Fn(&W) -> usize,
+) -> Vec<Queued<W, R>> {
     let mut carried = weight(&first.write);
     let mut batch = Vec::with_capacity(rx.len().min(bounds.jobs.saturating_sub(1)) + 1);
     batch.push(first);
@@ -185,5 +196,5 @@ pub(crate) async fn next_batch<W, R>(
             Err(_) => break,
         }
     }
-    Some(batch)
+    batch
 }

@@ -102,7 +102,8 @@ pub(crate) struct SqliteBackend {
     write: SqlitePool,
     /// Run-time saves, written in batches by the writer thread (sql/sqlite_writer).
     commits: super::group_commit::GroupCommit,
-    /// Statement writes, written in batches through the writer connection.
+    /// Statement writes, written in batches by their writer thread
+    /// (sql/sqlite_statement_writer.rs).
     inserts: super::statement_commit::StatementCommit,
     /// Seals the secrets stored for calling out (set once by `open`).
     sealer: std::sync::OnceLock<crate::sealing::Sealer>,
@@ -149,18 +150,23 @@ impl SqliteBackend {
             .clone()
             .pragma("wal_autocheckpoint", "0")
             .pragma("temp_store", "memory");
+        // No liveness ping before a connection is handed out: a SQLite connection is a file in
+        // this process, not a socket that can go away, and the ping is a round trip to the
+        // connection's worker thread (two thread wake-ups) before every statement.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(writer_options)
             .await?;
         super::migrator(MIGRATIONS).run(&write).await?;
         let read = SqlitePoolOptions::new()
             .max_connections(4)
+            .test_before_acquire(false)
             .connect_with(options.clone().read_only(true))
             .await?;
         let (commits, lanes) = super::group_commit::GroupCommit::new();
         super::sqlite_writer::start(path, lanes, MAX_BATCH)?;
-        let inserts = body::start_statement_commit(&write, 1, INSERT_BOUNDS);
+        let inserts = body::start_statement_writer(path, INSERT_BOUNDS)?;
         let checkpoints = super::checkpoint::start(options, write.clone());
         let backend = Self {
             read,
@@ -241,16 +247,6 @@ impl SqliteBackend {
         self.begin_write().await
     }
 
-    /// A write transaction in `scope` on `pool` (the writer), `IMMEDIATE` as [`Self::write`].
-    async fn begin_scoped(
-        pool: &SqlitePool,
-        _scope: crate::Scope,
-    ) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        pool.begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(StoreError::unavailable)
-    }
-
     /// Sets the scope on a transaction: nothing to do on SQLite.
     async fn enter_scope(
         _tx: &mut Transaction<'static, Sqlite>,
@@ -303,10 +299,6 @@ impl SqliteBackend {
 mod body {
     use super::SqliteBackend as This;
     use sqlx::Sqlite as Db;
-    /// Rows per multi-row INSERT of a statement batch. Small: SQLite has no round trips to
-    /// save, and sqlx finds each `$n` parameter by a linear search of the statement's names
-    /// (quadratic in the parameters; 500 rows of 12 spent a fifth of a batch there).
-    const XAPI_ROWS_PER_INSERT: usize = 20;
     /// The join that keeps its left side outer: SQLite's `CROSS JOIN` (the documented way to
     /// fix the loop order, "The SQLite Query Optimizer Overview"), so a page's few rows
     /// drive the primary-key reads of their statements.
@@ -346,7 +338,7 @@ mod body {
     include!("body/xapi_insert.rs");
     include!("body/xapi_statements.rs");
     include!("body/xapi_commit.rs");
-    include!("sqlite_statement_rows.rs");
+    include!("sqlite_statement_writer.rs");
     include!("body/xapi_documents.rs");
     include!("body/outbox.rs");
     include!("body/forwarding.rs");

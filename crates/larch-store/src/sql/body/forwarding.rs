@@ -111,87 +111,85 @@ async fn seal_plain_passwords(backend: &This) -> Result<usize, StoreError> {
     Ok(rows.len())
 }
 
-/// The verb, Object Activity and registration of a stored statement (a StatementRef's target).
-async fn statement_keys(
-    tx: &mut Tx,
-    scope: Scope,
-    id: &str,
-) -> Result<Option<(String, Option<String>, Option<String>)>, StoreError> {
-    let row = scoped(
-        "SELECT verb_id, activity_id, registration FROM xapi_statements \
-         WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4",
-        scope,
-    )
-    .bind(id.to_owned())
-    .fetch_optional(&mut **tx)
-    .await?;
-    row.map(|r| Ok((r.try_get("verb_id")?, r.try_get("activity_id")?, r.try_get("registration")?)))
-        .transpose()
-}
-
-/// Whether `s`, in job `job` of a combined write, matches `filter`, itself or through the
-/// statement its StatementRef names (as that job would see it written alone: a statement of a
-/// later job is not stored yet).
-async fn forwards(
-    tx: &mut Tx,
-    scope: Scope,
-    filter: &crate::ForwardingFilter,
-    s: &crate::NewStatement,
-    seen: (&XapiBatchIds<'_>, usize),
-) -> Result<bool, StoreError> {
-    if filter.matches(&s.verb, s.activity.as_deref(), s.registration.as_deref()) {
-        return Ok(true);
-    }
-    let Some(target) = s.target.as_deref() else { return Ok(false) };
-    let (batch, job) = seen;
-    let keys = match batch.seen_by(target, job) {
-        Some(in_batch) => in_batch.map(|t| (t.verb.clone(), t.activity.clone(), t.registration.clone())),
-        None => statement_keys(tx, scope, target).await?,
-    };
-    Ok(keys.is_some_and(|(verb, activity, registration)| {
-        filter.matches(&verb, activity.as_deref(), registration.as_deref())
-    }))
-}
-
 /// A stored rule's filter.
 fn rule_filter(text: &str) -> Result<crate::ForwardingFilter, StoreError> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("forwarding filter: {e}")))
 }
 
-/// In the statements' own transaction (after they are inserted, so a StatementRef to a
-/// statement of the same batch resolves): for each job of a combined write in turn, one
-/// outbox message per enabled forwarding rule that some statement of the job matches,
-/// carrying the matching statement ids in the job's order (the messages of one `insert`
-/// call alone, as when each is written in a transaction of its own). `rules`: the scope's
-/// enabled rules in creation order, read in this transaction.
-async fn forward_jobs(
-    tx: &mut Tx,
-    scope: Scope,
+/// What a rule's filter reads of a statement: its verb, Object Activity and registration.
+type XapiFilterKeys = (String, Option<String>, Option<String>);
+
+/// The StatementRef targets the writes name that the batch does not carry: whether they match
+/// a rule depends on the stored statement, which each backend looks up.
+fn xapi_outside_targets<'a>(
+    writes: &[&'a crate::sql::statement_commit::InsertWrite],
+    batch: &XapiBatchIds<'_>,
+) -> Vec<&'a str> {
+    let mut targets = Vec::new();
+    for (job, write) in writes.iter().enumerate() {
+        for target in write.statements.iter().filter_map(|s| s.target.as_deref()) {
+            if batch.seen_by(target, job).is_none() {
+                targets.push(target);
+            }
+        }
+    }
+    targets
+}
+
+/// For each job of a combined write in turn, one outbox message per enabled forwarding rule
+/// that some statement of the job matches, carrying the matching statement ids in the job's
+/// order (the messages of one `insert` call alone, as when each is written in a transaction
+/// of its own): each message with its job. `rules`: the scope's enabled rules in creation
+/// order; `stored`: the keys of the outside targets found stored (`xapi_outside_targets`).
+fn xapi_forward_messages(
     writes: &[&crate::sql::statement_commit::InsertWrite],
     batch: &XapiBatchIds<'_>,
     rules: &[(String, crate::ForwardingFilter)],
-) -> Result<Vec<usize>, StoreError> {
-    let mut queued = vec![0; writes.len()];
+    stored: &std::collections::HashMap<&str, XapiFilterKeys>,
+) -> Vec<(usize, crate::NewMessage)> {
+    let mut messages = Vec::new();
     for (job, write) in writes.iter().enumerate() {
         for (rule, filter) in rules {
-            let mut ids = Vec::new();
-            for s in &write.statements {
-                if forwards(tx, scope, filter, s, (batch, job)).await? {
-                    ids.push(s.id.clone());
-                }
-            }
+            let ids: Vec<&str> = write
+                .statements
+                .iter()
+                .filter(|s| xapi_forwards(filter, s, (batch, job), stored))
+                .map(|s| s.id.as_str())
+                .collect();
             if !ids.is_empty() {
                 let message = crate::NewMessage {
                     topic: crate::FORWARD_TOPIC.to_owned(),
                     target: rule.clone(),
                     payload: serde_json::json!({ "statements": ids }),
                 };
-                outbox_insert(tx, scope, &message).await?;
-                queued[job] += 1;
+                messages.push((job, message));
             }
         }
     }
-    Ok(queued)
+    messages
+}
+
+/// Whether `s`, in job `job` of a combined write, matches `filter`, itself or through the
+/// statement its StatementRef names (as that job would see it written alone: a statement of a
+/// later job is not stored yet).
+fn xapi_forwards(
+    filter: &crate::ForwardingFilter,
+    s: &crate::NewStatement,
+    (batch, job): (&XapiBatchIds<'_>, usize),
+    stored: &std::collections::HashMap<&str, XapiFilterKeys>,
+) -> bool {
+    if filter.matches(&s.verb, s.activity.as_deref(), s.registration.as_deref()) {
+        return true;
+    }
+    let Some(target) = s.target.as_deref() else { return false };
+    match batch.seen_by(target, job) {
+        Some(in_batch) => in_batch.is_some_and(|t| {
+            filter.matches(&t.verb, t.activity.as_deref(), t.registration.as_deref())
+        }),
+        None => stored.get(target).is_some_and(|(verb, activity, registration)| {
+            filter.matches(verb, activity.as_deref(), registration.as_deref())
+        }),
+    }
 }
 
 #[async_trait]

@@ -15,7 +15,7 @@
 
 mod save;
 
-use super::group_commit::{Counts, Job, SaveLanes};
+use super::group_commit::{Bounds, Counts, Job, SaveLanes, fill_batch};
 use crate::{RuntimeSave, StoreError};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -41,8 +41,8 @@ pub(crate) fn start(path: &Path, lanes: SaveLanes, max_batch: usize) -> Result<(
     Ok(())
 }
 
-/// The writer's connection, set up as sqlx's writer is (sql/sqlite.rs).
-fn open(path: &Path) -> Result<Connection, StoreError> {
+/// A writer thread's connection, set up as sqlx's writer is (sql/sqlite.rs).
+pub(crate) fn open(path: &Path) -> Result<Connection, StoreError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(PathBuf::from(path), flags)?;
     // NORMAL in WAL mode: durable against a killed process (sql/checkpoint.rs for power loss);
@@ -70,13 +70,7 @@ fn run(mut conn: Connection, lanes: &SaveLanes, max_batch: usize) {
     // The only lane on SQLite: it keeps the queue for its life.
     let mut queue = lanes.batches.blocking_lock();
     while let Some(first) = queue.blocking_recv() {
-        let mut batch = vec![first];
-        while batch.len() < max_batch {
-            match queue.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
+        let batch = fill_batch(&mut *queue, first, Bounds::jobs(max_batch), |_| 1);
         write_batch(&mut conn, batch, &lanes.counts);
     }
 }

@@ -1,0 +1,248 @@
+// PostgreSQL's statement-write lanes (included into sql/postgres.rs's body module): tasks that
+// write the `StatementStore::insert` calls queued at once as one combined write, in one
+// transaction (sql/statement_commit.rs, docs/xapi.md "Performance"). The statements, their
+// keys and the Agents are one statement (sql/pg_statement_rows.rs); the rest here.
+
+/// What writing the rows of a combined write read in its transaction (sql/pg_statement_rows.rs).
+struct XapiWritten {
+    /// The stored canonical definitions of the batch's activities (on PostgreSQL locked
+    /// until `COMMIT`, so concurrent lanes never lose each other's merges).
+    definitions: std::collections::HashMap<String, String>,
+    /// The scope's enabled forwarding rules in creation order: id and filter.
+    rules: Vec<(String, crate::ForwardingFilter)>,
+}
+
+/// A boxed, `Send` store future (a spawned future must be `Send` for every lifetime of its
+/// borrows, which the compiler proves only for boxed ones here).
+/// Its output: the forwarding messages each job queued, in batch order.
+type BoxedInsert<'a> =
+    std::pin::Pin<Box<dyn Future<Output = Result<Vec<usize>, StoreError>> + Send + 'a>>;
+
+/// One scope's jobs as one combined write in `tx` (nothing committed here): the statements,
+/// their keys and the Agents (per backend), the voided targets, attachments, definitions,
+/// and each job's forwarding messages (their number per job is returned).
+async fn xapi_write_jobs(
+    tx: &mut Tx,
+    scope: Scope,
+    writes: &[&crate::sql::statement_commit::InsertWrite],
+) -> Result<Vec<usize>, StoreError> {
+    let statements: Vec<&crate::NewStatement> =
+        writes.iter().flat_map(|w| &w.statements).collect();
+    let agents = xapi_agent_rows(writes.iter().flat_map(|w| &w.agents));
+    let activities = xapi_definition_ids(writes);
+    let written = xapi_write_rows(tx, scope, &statements, &activities, &agents).await?;
+    let batch = XapiBatchIds::new(writes);
+    xapi_void_targets(tx, scope, &batch.void_targets(writes)).await?;
+    let attachments = writes.iter().flat_map(|w| &w.attachments);
+    xapi_insert_attachments(tx, scope, attachments).await?;
+    let definitions = xapi_merged_definitions(writes, &written.definitions);
+    xapi_upsert_definitions(tx, scope, &definitions).await?;
+    forward_jobs(tx, scope, writes, &batch, &written.rules).await
+}
+
+/// Every scope group of a batch in one transaction (on PostgreSQL, each group under its own
+/// row-level-security scope), then one `COMMIT`.
+fn insert_transaction<'a>(
+    pool: &'a sqlx::Pool<Db>,
+    groups: &'a [XapiScopeGroup<'a>],
+) -> BoxedInsert<'a> {
+    Box::pin(async move {
+        let Some((first, _)) = groups.first() else {
+            return Ok(Vec::new());
+        };
+        let mut tx = This::begin_scoped(pool, *first).await?;
+        let mut queued = Vec::new();
+        for (i, (scope, writes)) in groups.iter().enumerate() {
+            if i > 0 {
+                This::enter_scope(&mut tx, *scope).await?;
+            }
+            queued.extend(xapi_write_jobs(&mut tx, *scope, writes).await?);
+        }
+        tx.commit().await?;
+        Ok(queued)
+    })
+}
+
+/// Writes a batch and answers every job after `COMMIT`. When the combined write fails,
+/// nothing of it is committed and each job is written again alone, so each caller gets the
+/// outcome it would have had alone.
+async fn write_insert_batch(
+    pool: sqlx::Pool<Db>,
+    batch: Vec<crate::sql::statement_commit::InsertJob>,
+    counts: std::sync::Arc<crate::sql::group_commit::Counts>,
+) {
+    let groups = crate::sql::statement_commit::by_scope(batch);
+    let jobs: usize = groups.iter().map(|(_, jobs)| jobs.len()).sum();
+    let writes: Vec<XapiScopeGroup<'_>> = groups
+        .iter()
+        .map(|(scope, jobs)| (*scope, jobs.iter().map(|j| &j.write).collect()))
+        .collect();
+    counts.add(jobs);
+    let outcome = insert_transaction(&pool, &writes).await;
+    drop(writes);
+    let queued: Vec<_> = groups.into_iter().flat_map(|(_, jobs)| jobs).collect();
+    match outcome {
+        Ok(messages) => queued.into_iter().zip(messages).for_each(|(job, n)| {
+            let _ = job.reply.send(Ok(n));
+        }),
+        Err(e) if jobs == 1 => {
+            if let Some(job) = queued.into_iter().next() {
+                let _ = job.reply.send(Err(e));
+            }
+        }
+        Err(e) => {
+            tracing::debug!(error = %e, inserts = jobs, "combined write failed: each alone");
+            insert_each_alone(&pool, queued, &counts).await;
+        }
+    }
+}
+
+/// The jobs of a failed combined write, each in a transaction of its own, in queue order.
+async fn insert_each_alone(
+    pool: &sqlx::Pool<Db>,
+    jobs: Vec<crate::sql::statement_commit::InsertJob>,
+    counts: &crate::sql::group_commit::Counts,
+) {
+    for job in jobs {
+        counts.add(1);
+        let alone = [(job.scope, vec![&job.write])];
+        let outcome = insert_transaction(pool, &alone).await;
+        let _ = job.reply.send(outcome.map(|messages| messages.iter().sum()));
+    }
+}
+
+/// Starts `lanes` writer tasks on `pool`, each writing batches within `bounds`.
+pub(super) fn start_statement_commit(
+    pool: &sqlx::Pool<Db>,
+    lanes: usize,
+    bounds: crate::sql::group_commit::Bounds,
+) -> crate::sql::statement_commit::StatementCommit {
+    let (queue, shared) = crate::sql::statement_commit::StatementCommit::new();
+    for _ in 0..lanes.max(1) {
+        let (pool, lane) = (pool.clone(), shared.clone());
+        tokio::spawn(async move {
+            let weight = crate::sql::statement_commit::statements_of;
+            while let Some(batch) = crate::sql::group_commit::next_batch(&lane, bounds, weight).await
+            {
+                // A panic in one batch must not stop the lane: its callers' replies are
+                // dropped, which they see as `WorkerCrashed`.
+                let counts = std::sync::Arc::clone(&lane.counts);
+                let _ = tokio::spawn(write_insert_batch(pool.clone(), batch, counts)).await;
+            }
+        });
+    }
+    queue
+}
+
+/// Appends `(v, v, …)` rows to `sql`, one per item, each starting with the scope.
+fn xapi_values<T>(sql: &mut XapiSql, items: &[T], mut row: impl FnMut(&mut XapiSql, &T)) {
+    for (i, item) in items.iter().enumerate() {
+        sql.push(if i == 0 { "($1, $2, $3" } else { ", ($1, $2, $3" });
+        row(sql, item);
+        sql.push(")");
+    }
+}
+
+/// Marks these targets of voiding statements voided (Data 2.3.2: a voiding statement cannot
+/// itself be voided, it stays visible).
+async fn xapi_void_targets(
+    tx: &mut Tx,
+    scope: Scope,
+    targets: &[String],
+) -> Result<(), StoreError> {
+    for chunk in targets.chunks(XAPI_ROWS_PER_INSERT) {
+        let mut sql = XapiSql::new("UPDATE xapi_statements SET voided = 1 WHERE ");
+        sql.scope("xapi_statements")
+            .push(" AND voids_id IS NULL AND id IN ");
+        xapi_in_list(&mut sql, chunk);
+        sql.query(scope).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Upserts the merged canonical definitions (one row per activity id).
+async fn xapi_upsert_definitions(
+    tx: &mut Tx,
+    scope: Scope,
+    definitions: &[(String, String)],
+) -> Result<(), StoreError> {
+    for chunk in definitions.chunks(XAPI_ROWS_PER_INSERT) {
+        let mut sql =
+            XapiSql::new("INSERT INTO xapi_activities (tenant_id, app_id, env, id, definition) VALUES ");
+        xapi_values(&mut sql, chunk, |sql, (id, definition)| {
+            sql.push(", ").arg(XapiArg::Text(id.clone()));
+            sql.push(", ").arg(XapiArg::Text(definition.clone()));
+        });
+        sql.push(
+            " ON CONFLICT (tenant_id, app_id, env, id) DO UPDATE SET definition = excluded.definition",
+        );
+        sql.query(scope).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Attachments by SHA-2 (rare and large: one row per statement of SQL is fine).
+async fn xapi_insert_attachments(
+    tx: &mut Tx,
+    scope: Scope,
+    attachments: impl Iterator<Item = &crate::Attachment>,
+) -> Result<(), StoreError> {
+    for a in attachments {
+        scoped(
+            "INSERT INTO xapi_attachments (tenant_id, app_id, env, sha2, content_type, content) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, app_id, env, sha2) DO NOTHING",
+            scope,
+        )
+        .bind(a.sha2.clone())
+        .bind(a.content_type.clone())
+        .bind(a.content.clone())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The verb, Object Activity and registration of a stored statement (a StatementRef's target).
+async fn statement_keys(
+    tx: &mut Tx,
+    scope: Scope,
+    id: &str,
+) -> Result<Option<XapiFilterKeys>, StoreError> {
+    let row = scoped(
+        "SELECT verb_id, activity_id, registration FROM xapi_statements \
+         WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4",
+        scope,
+    )
+    .bind(id.to_owned())
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| Ok((r.try_get("verb_id")?, r.try_get("activity_id")?, r.try_get("registration")?)))
+        .transpose()
+}
+
+/// In the statements' own transaction (after they are inserted, so a StatementRef to a
+/// statement of the same batch resolves): each job's forwarding messages
+/// (`xapi_forward_messages`), queued in the outbox; their number per job.
+async fn forward_jobs(
+    tx: &mut Tx,
+    scope: Scope,
+    writes: &[&crate::sql::statement_commit::InsertWrite],
+    batch: &XapiBatchIds<'_>,
+    rules: &[(String, crate::ForwardingFilter)],
+) -> Result<Vec<usize>, StoreError> {
+    let mut queued = vec![0; writes.len()];
+    if rules.is_empty() {
+        return Ok(queued);
+    }
+    let mut stored = std::collections::HashMap::new();
+    for target in xapi_outside_targets(writes, batch) {
+        if let Some(keys) = statement_keys(tx, scope, target).await? {
+            stored.insert(target, keys);
+        }
+    }
+    for (job, message) in xapi_forward_messages(writes, batch, rules, &stored) {
+        outbox_insert(tx, scope, &message).await?;
+        queued[job] += 1;
+    }
+    Ok(queued)
+}
