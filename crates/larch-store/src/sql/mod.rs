@@ -11,6 +11,7 @@ mod pg_analyze;
 mod pg_scoped;
 pub(crate) mod postgres;
 pub(crate) mod sqlite;
+mod sqlite_readers;
 mod sqlite_writer;
 mod statement_commit;
 

@@ -353,7 +353,7 @@ mod body {
     include!("body/xapi_commit.rs");
     include!("pg_statement_rows.rs");
     include!("pg_statement_commit.rs");
-    include!("body/xapi_documents.rs");
+    include!("pg_documents.rs");
     include!("body/outbox.rs");
     include!("body/forwarding.rs");
     include!("body/xapi_tokens.rs");

@@ -105,6 +105,12 @@ pub(crate) struct SqliteBackend {
     /// Statement writes, written in batches by their writer thread
     /// (sql/sqlite_statement_writer.rs).
     inserts: super::statement_commit::StatementCommit,
+    /// One-statement writes (xAPI documents), written in batches by their writer thread
+    /// (sql/sqlite_writer/single.rs).
+    singles: super::sqlite_writer::single::SingleWrites,
+    /// Read-only connections for one-statement reads run on the calling task
+    /// (sql/sqlite_readers.rs).
+    readers: super::sqlite_readers::Readers,
     /// Seals the secrets stored for calling out (set once by `open`).
     sealer: std::sync::OnceLock<crate::sealing::Sealer>,
     /// WAL checkpoints, off the writer's path (sql/checkpoint.rs).
@@ -167,12 +173,15 @@ impl SqliteBackend {
         let (commits, lanes) = super::group_commit::GroupCommit::new();
         super::sqlite_writer::start(path, lanes, MAX_BATCH)?;
         let inserts = body::start_statement_writer(path, INSERT_BOUNDS)?;
+        let singles = super::sqlite_writer::single::start(path)?;
         let checkpoints = super::checkpoint::start(options, write.clone());
         let backend = Self {
             read,
             write,
             commits,
             inserts,
+            singles,
+            readers: super::sqlite_readers::Readers::new(path),
             sealer: std::sync::OnceLock::new(),
             _checkpoints: checkpoints,
         };
@@ -193,26 +202,6 @@ impl SqliteBackend {
     /// Ends a [`Self::read_one`]: nothing to commit; the connection goes back to the pool.
     #[expect(clippy::unused_async, reason = "the PostgreSQL twin commits")]
     async fn end_read_one(
-        _connection: sqlx::pool::PoolConnection<Sqlite>,
-    ) -> Result<(), StoreError> {
-        Ok(())
-    }
-
-    /// The writer connection for a write that is one statement, in autocommit mode: the
-    /// statement is its own transaction. Like `BEGIN IMMEDIATE` it waits in the busy handler
-    /// for the run-time writer thread (a statement that starts with no transaction open is
-    /// retried there, never failed with `SQLITE_BUSY_SNAPSHOT`), and it saves the `BEGIN`
-    /// and `COMMIT` round trips to the connection's thread.
-    async fn write_one(
-        &self,
-        _scope: crate::Scope,
-    ) -> Result<sqlx::pool::PoolConnection<Sqlite>, StoreError> {
-        self.write.acquire().await.map_err(StoreError::unavailable)
-    }
-
-    /// Ends a [`Self::write_one`]: the statement committed itself.
-    #[expect(clippy::unused_async, reason = "the PostgreSQL twin commits")]
-    async fn end_write_one(
         _connection: sqlx::pool::PoolConnection<Sqlite>,
     ) -> Result<(), StoreError> {
         Ok(())
@@ -339,7 +328,7 @@ mod body {
     include!("body/xapi_statements.rs");
     include!("body/xapi_commit.rs");
     include!("sqlite_statement_writer.rs");
-    include!("body/xapi_documents.rs");
+    include!("sqlite_documents.rs");
     include!("body/outbox.rs");
     include!("body/forwarding.rs");
     include!("body/xapi_tokens.rs");

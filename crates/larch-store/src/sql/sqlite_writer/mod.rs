@@ -14,6 +14,7 @@
 //! inside a transaction would have to be upgraded to a write after the other committed.
 
 mod save;
+pub(crate) mod single;
 
 use super::group_commit::{Bounds, Counts, Job, SaveLanes, fill_batch};
 use crate::{RuntimeSave, StoreError};

@@ -1,4 +1,5 @@
-// xAPI documents: State, Activity Profile, Agent Profile (included into each backend module).
+// xAPI documents on PostgreSQL: State, Activity Profile, Agent Profile (included into
+// sql/postgres.rs's body module; SQLite's are sql/sqlite_documents.rs).
 
 /// `concat!(before, <the document key's columns, $1 to $7>, after)`.
 macro_rules! xapi_doc_sql {
