@@ -72,4 +72,4 @@ secret=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["secret"])' <<
 
 echo "lrs-scale: $store, $("$larch" --version 2>/dev/null || echo larch), $(git rev-parse --short HEAD 2>/dev/null || true), $(date -u +%FT%TZ)"
 "$larch" bench lrs-scale --url "http://127.0.0.1:$port/xapi" --user "$key" --password "$secret" \
-    --database "$database" --sizes "$sizes" --duration "$duration"
+    --database "$database" --sizes "$sizes" --duration "$duration" --server-pid "$server"

@@ -5,6 +5,7 @@
 //! verb, GET by registration, an agent's second page through `more`, and State document PUT
 //! then GET.
 
+mod cpu;
 mod runtime;
 mod scale;
 mod scenarios;

@@ -7,8 +7,11 @@
 //! read scenario's filter (bench/seed.rs), and each read scenario runs for `--duration`
 //! seconds. Printed per size and scenario: req/s, p50 and p99; at the end each scenario's
 //! p50 at the largest size over its p50 at the smallest. The machine's load average is
-//! printed with each size, since a shared machine's load moves the figures.
+//! printed with each size, since a shared machine's load moves the figures; with
+//! `--server-pid`, so is each scenario's CPU time per request (bench/cpu.rs), which it moves
+//! much less.
 
+use super::cpu::CpuProbe;
 use super::scenarios::{Scenario, Target};
 use super::{LrsArgs, Report, TargetArgs, measure, seed_direct};
 use clap::Args as ClapArgs;
@@ -39,6 +42,10 @@ pub struct ScaleArgs {
     /// registration, more.
     #[arg(long = "scenario")]
     pub scenarios: Vec<String>,
+    /// The server's process id (Linux): each scenario then also prints the CPU time per
+    /// request of the server and, on PostgreSQL, of the database's backends.
+    #[arg(long)]
+    pub server_pid: Option<u32>,
 }
 
 impl ScaleArgs {
@@ -85,6 +92,9 @@ pub(super) async fn bench(args: ScaleArgs) -> anyhow::Result<ExitCode> {
         "--sizes must ascend"
     );
     let lrs = args.lrs();
+    let probe = args
+        .server_pid
+        .map(|pid| CpuProbe::new(pid, &args.database));
     let target = Arc::new(Target::new(&lrs)?);
     target.seed().await?;
     let (mut stored, mut all, mut failed) = (0, Vec::new(), false);
@@ -99,9 +109,14 @@ pub(super) async fn bench(args: ScaleArgs) -> anyhow::Result<ExitCode> {
         super::print_header();
         let mut reports = Vec::new();
         for &scenario in &chosen {
+            let before = probe.as_ref().map(CpuProbe::sample);
             let report = measure(&target, scenario, &lrs).await;
             failed |= report.errors > 0;
             report.print(scenario);
+            if let (Some(probe), Some(before)) = (&probe, before) {
+                let requests = report.latencies.len();
+                println!("{}", probe.per_request(before, probe.sample(), requests));
+            }
             reports.push((scenario, report));
         }
         println!("load average {}", load_average());

@@ -1,0 +1,115 @@
+//! The CPU time of the processes serving a benchmark (Linux `/proc`): the Larch server and,
+//! for PostgreSQL, the database's backends. Divided by the requests, it separates what a
+//! request costs from how busy the machine is, which wall-clock latency on a shared machine
+//! cannot (docs/xapi.md "Scale").
+
+/// Clock ticks per second in `/proc/<pid>/stat`: `USER_HZ`, 100 on Linux whatever the
+/// kernel's own tick rate.
+const TICKS_PER_SECOND: u64 = 100;
+
+/// What to sample.
+#[derive(Debug, Clone)]
+pub(super) struct CpuProbe {
+    /// The server process.
+    server: u32,
+    /// The PostgreSQL database whose backends to add up; `None` for SQLite (in the server).
+    database: Option<String>,
+}
+
+/// CPU time so far, in clock ticks.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct CpuSample {
+    server: u64,
+    database: u64,
+}
+
+impl CpuProbe {
+    /// A probe of server `server` on `database` (an SQLite file or a `postgres://` URL).
+    pub(super) fn new(server: u32, database: &str) -> Self {
+        let database = database
+            .starts_with("postgres")
+            .then(|| url::Url::parse(database).ok())
+            .flatten()
+            .map(|url| url.path().trim_start_matches('/').to_owned());
+        Self { server, database }
+    }
+
+    /// The CPU time used so far by the server and the database's backends alive now.
+    pub(super) fn sample(&self) -> CpuSample {
+        CpuSample {
+            server: process_ticks(self.server).unwrap_or(0),
+            database: self.database.as_deref().map_or(0, backend_ticks),
+        }
+    }
+
+    /// `cpu per request: server N µs, database M µs` between two samples over `requests`.
+    pub(super) fn per_request(
+        &self,
+        before: CpuSample,
+        after: CpuSample,
+        requests: usize,
+    ) -> String {
+        let micros = |ticks: u64| {
+            let requests = u64::try_from(requests.max(1)).unwrap_or(u64::MAX);
+            ticks.saturating_mul(1_000_000 / TICKS_PER_SECOND) / requests
+        };
+        let server = micros(after.server.saturating_sub(before.server));
+        match self.database {
+            Some(_) => {
+                let database = micros(after.database.saturating_sub(before.database));
+                format!("  cpu per request: server {server} µs, database {database} µs")
+            }
+            None => format!("  cpu per request: server {server} µs (SQLite runs in it)"),
+        }
+    }
+}
+
+/// utime + stime of a process, in clock ticks (fields 14 and 15 of `/proc/<pid>/stat`,
+/// counted after the command name, which may hold spaces).
+fn process_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, rest) = stat.rsplit_once(')')?;
+    let mut fields = rest.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some(user + system)
+}
+
+/// The CPU time of every PostgreSQL backend connected to `database` now (their command line
+/// reads `postgres: <user> <database> <client> …`).
+fn backend_ticks(database: &str) -> u64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    let needle = format!(" {database} ");
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|cmd| {
+                let cmd = String::from_utf8_lossy(&cmd);
+                cmd.starts_with("postgres: ") && cmd.contains(&needle)
+            })
+        })
+        .filter_map(process_ticks)
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn this_process_has_used_some_cpu_and_a_missing_one_none() {
+        let spin: u64 = (0..5_000_000_u64).fold(0, |a, b| a.wrapping_add(b * b));
+        assert!(spin > 0);
+        assert!(process_ticks(std::process::id()).is_some());
+        assert_eq!(process_ticks(u32::MAX), None);
+    }
+
+    #[test]
+    fn the_database_name_comes_from_the_url() {
+        let probe = CpuProbe::new(1, "postgres://u@127.0.0.1:5432/larch_scale_x");
+        assert_eq!(probe.database.as_deref(), Some("larch_scale_x"));
+        assert_eq!(CpuProbe::new(1, "/tmp/larch.db").database, None);
+    }
+}
