@@ -1,11 +1,12 @@
 //! Group commit for statement writes (docs/xapi.md, "Performance").
 //!
-//! Every `StatementStore::insert` becomes a job on a queue. A few writer tasks ("lanes": one on
-//! SQLite, which has a single writer anyway; a few on PostgreSQL) each take every job waiting
-//! (up to a bound), group them by scope and write each scope's jobs as one combined write
-//! (multi-row INSERTs on SQLite, sql/sqlite_statement_rows.rs; one statement on PostgreSQL,
+//! Every `StatementStore::insert` becomes a job on a queue. Writers ("lanes": on SQLite one
+//! thread with a `rusqlite` connection, sql/sqlite_statement_writer.rs, as SQLite has a single
+//! writer anyway; on PostgreSQL a few tasks, sql/pg_statement_commit.rs) each take every job
+//! waiting (up to a bound), group them by scope and write each scope's jobs as one combined
+//! write (cached single-row statements on SQLite; one statement on PostgreSQL,
 //! sql/pg_statement_rows.rs), all in one transaction: one `COMMIT` (one WAL append, one fsync
-//! on PostgreSQL) and a handful of round trips serve the whole batch. When the combined write
+//! on PostgreSQL) serves the whole batch. When the combined write
 //! fails (two jobs carry one statement id, the database refuses something), nothing of it is
 //! committed and each job is written again in a transaction of its own, so only the offending
 //! job fails. Callers are answered only after their `COMMIT` returned. There is no waiting for

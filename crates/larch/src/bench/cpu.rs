@@ -16,11 +16,12 @@ pub(super) struct CpuProbe {
     database: Option<String>,
 }
 
-/// CPU time so far, in clock ticks.
-#[derive(Debug, Clone, Copy, Default)]
+/// CPU time so far, in clock ticks: the server's, and each database backend's by process id
+/// (a backend that started since an earlier sample counts whole; one that ended is lost).
+#[derive(Debug, Clone, Default)]
 pub(super) struct CpuSample {
     server: u64,
-    database: u64,
+    backends: std::collections::HashMap<u32, u64>,
 }
 
 impl CpuProbe {
@@ -38,15 +39,19 @@ impl CpuProbe {
     pub(super) fn sample(&self) -> CpuSample {
         CpuSample {
             server: process_ticks(self.server).unwrap_or(0),
-            database: self.database.as_deref().map_or(0, backend_ticks),
+            backends: self
+                .database
+                .as_deref()
+                .map(backend_ticks)
+                .unwrap_or_default(),
         }
     }
 
     /// `cpu per request: server N µs, database M µs` between two samples over `requests`.
     pub(super) fn per_request(
         &self,
-        before: CpuSample,
-        after: CpuSample,
+        before: &CpuSample,
+        after: &CpuSample,
         requests: usize,
     ) -> String {
         let micros = |ticks: u64| {
@@ -56,7 +61,10 @@ impl CpuProbe {
         let server = micros(after.server.saturating_sub(before.server));
         match self.database {
             Some(_) => {
-                let database = micros(after.database.saturating_sub(before.database));
+                let ticks = after.backends.iter().map(|(pid, &now)| {
+                    now.saturating_sub(before.backends.get(pid).copied().unwrap_or(0))
+                });
+                let database = micros(ticks.sum());
                 format!("  cpu per request: server {server} µs, database {database} µs")
             }
             None => format!("  cpu per request: server {server} µs (SQLite runs in it)"),
@@ -75,11 +83,11 @@ fn process_ticks(pid: u32) -> Option<u64> {
     Some(user + system)
 }
 
-/// The CPU time of every PostgreSQL backend connected to `database` now (their command line
-/// reads `postgres: <user> <database> <client> …`).
-fn backend_ticks(database: &str) -> u64 {
+/// The CPU time of each PostgreSQL backend connected to `database` now, by process id (their
+/// command line reads `postgres: <user> <database> <client> …`).
+fn backend_ticks(database: &str) -> std::collections::HashMap<u32, u64> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
-        return 0;
+        return std::collections::HashMap::new();
     };
     let needle = format!(" {database} ");
     entries
@@ -90,8 +98,8 @@ fn backend_ticks(database: &str) -> u64 {
                 cmd.starts_with("postgres: ") && cmd.contains(&needle)
             })
         })
-        .filter_map(process_ticks)
-        .sum()
+        .filter_map(|pid| Some((pid, process_ticks(pid)?)))
+        .collect()
 }
 
 #[cfg(test)]

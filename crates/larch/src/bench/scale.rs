@@ -115,7 +115,7 @@ pub(super) async fn bench(args: ScaleArgs) -> anyhow::Result<ExitCode> {
             report.print(scenario);
             if let (Some(probe), Some(before)) = (&probe, before) {
                 let requests = report.latencies.len();
-                println!("{}", probe.per_request(before, probe.sample(), requests));
+                println!("{}", probe.per_request(&before, &probe.sample(), requests));
             }
             reports.push((scenario, report));
         }

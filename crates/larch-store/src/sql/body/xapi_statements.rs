@@ -50,7 +50,8 @@ impl crate::StatementStore for This {
         definitions: Vec<crate::IncomingDefinition>,
         agents: Vec<crate::AgentRow>,
     ) -> Result<usize, StoreError> {
-        // Queued for the group-commit lanes (xapi_commit.rs), which answer after `COMMIT`.
+        // Queued for the group-commit lanes (sql/statement_commit.rs), which answer after
+        // `COMMIT`.
         let stored = statements.len();
         let write = crate::sql::statement_commit::InsertWrite {
             statements,

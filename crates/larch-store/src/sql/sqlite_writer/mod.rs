@@ -8,10 +8,13 @@
 //! thread, straight through, with cached prepared statements: one hand-over in (the queue) and
 //! one out (each caller's reply) per save.
 //!
-//! The file has a second writer, sqlx's writer connection (everything but run-time saves).
-//! Both begin their transactions `IMMEDIATE`, so they take SQLite's write lock up front and
-//! wait for each other in the busy handler instead of failing with `SQLITE_BUSY` when a read
-//! inside a transaction would have to be upgraded to a write after the other committed.
+//! The file has three more writers: the statement writer thread (sql/sqlite_statement_writer.rs),
+//! the one-statement writer thread (xAPI documents, `single`), and sqlx's writer connection
+//! (everything else, rarer). All begin their transactions `IMMEDIATE`, so they take SQLite's
+//! write lock up front and wait for each other in the busy handler instead of failing with
+//! `SQLITE_BUSY` when a read inside a transaction would have to be upgraded to a write after
+//! another committed. Each thread's transactions are short, so a waiter polls finely
+//! ([`BUSY_POLL`]).
 
 mod save;
 pub(crate) mod single;
