@@ -18,11 +18,11 @@ struct XapiWritten {
 type BoxedInsert<'a> =
     std::pin::Pin<Box<dyn Future<Output = Result<Vec<usize>, StoreError>> + Send + 'a>>;
 
-/// One scope's jobs as one combined write in `tx` (nothing committed here): the statements,
+/// One scope's jobs as one combined write on `conn`, in its transaction (nothing committed here): the statements,
 /// their keys and the Agents (per backend), the voided targets, attachments, definitions,
 /// and each job's forwarding messages (their number per job is returned).
 async fn xapi_write_jobs(
-    tx: &mut Tx,
+    conn: &mut sqlx::PgConnection,
     scope: Scope,
     writes: &[&crate::sql::statement_commit::InsertWrite],
 ) -> Result<Vec<usize>, StoreError> {
@@ -30,44 +30,61 @@ async fn xapi_write_jobs(
         writes.iter().flat_map(|w| &w.statements).collect();
     let agents = xapi_agent_rows(writes.iter().flat_map(|w| &w.agents));
     let activities = xapi_definition_ids(writes);
-    let written = xapi_write_rows(tx, scope, &statements, &activities, &agents).await?;
+    let written = xapi_write_rows(conn, scope, &statements, &activities, &agents).await?;
     let batch = XapiBatchIds::new(writes);
-    xapi_void_targets(tx, scope, &batch.void_targets(writes)).await?;
+    xapi_void_targets(conn, scope, &batch.void_targets(writes)).await?;
     let attachments = writes.iter().flat_map(|w| &w.attachments);
-    xapi_insert_attachments(tx, scope, attachments).await?;
+    xapi_insert_attachments(conn, scope, attachments).await?;
     let definitions = xapi_merged_definitions(writes, &written.definitions);
-    xapi_upsert_definitions(tx, scope, &definitions).await?;
-    forward_jobs(tx, scope, writes, &batch, &written.rules).await
+    xapi_upsert_definitions(conn, scope, &definitions).await?;
+    forward_jobs(conn, scope, writes, &batch, &written.rules).await
 }
 
-/// Every scope group of a batch in one transaction (on PostgreSQL, each group under its own
-/// row-level-security scope), then one `COMMIT`.
+/// Every scope group of a batch in one transaction on the lane's connection (its session in
+/// the first group's scope, pg_runtime_lane.rs; each later group under its own
+/// row-level-security scope for the transaction only), then one `COMMIT`. A connection that
+/// failed as such is dropped and the next batch takes a fresh one.
 fn insert_transaction<'a>(
-    pool: &'a sqlx::Pool<Db>,
+    lane: &'a mut LaneConnection,
     groups: &'a [XapiScopeGroup<'a>],
 ) -> BoxedInsert<'a> {
     Box::pin(async move {
         let Some((first, _)) = groups.first() else {
             return Ok(Vec::new());
         };
-        let mut tx = This::begin_scoped(pool, *first).await?;
-        let mut queued = Vec::new();
-        for (i, (scope, writes)) in groups.iter().enumerate() {
-            if i > 0 {
-                This::enter_scope(&mut tx, *scope).await?;
-            }
-            queued.extend(xapi_write_jobs(&mut tx, *scope, writes).await?);
+        let written = groups_transaction(lane, *first, groups).await;
+        if written.as_ref().is_err_and(StoreError::is_unavailable) {
+            lane.reset();
         }
-        tx.commit().await?;
-        Ok(queued)
+        written
     })
+}
+
+async fn groups_transaction(
+    lane: &mut LaneConnection,
+    first: Scope,
+    groups: &[XapiScopeGroup<'_>],
+) -> Result<Vec<usize>, StoreError> {
+    let conn = lane.scoped(first).await?;
+    let mut tx = sqlx::Connection::begin(conn)
+        .await
+        .map_err(StoreError::unavailable)?;
+    let mut queued = Vec::new();
+    for (i, (scope, writes)) in groups.iter().enumerate() {
+        if i > 0 {
+            This::enter_scope(&mut tx, *scope).await?;
+        }
+        queued.extend(xapi_write_jobs(&mut tx, *scope, writes).await?);
+    }
+    tx.commit().await?;
+    Ok(queued)
 }
 
 /// Writes a batch and answers every job after `COMMIT`. When the combined write fails,
 /// nothing of it is committed and each job is written again alone, so each caller gets the
 /// outcome it would have had alone.
 async fn write_insert_batch(
-    pool: sqlx::Pool<Db>,
+    lane: &mut LaneConnection,
     batch: Vec<crate::sql::statement_commit::InsertJob>,
     counts: std::sync::Arc<crate::sql::group_commit::Counts>,
 ) {
@@ -78,7 +95,7 @@ async fn write_insert_batch(
         .map(|(scope, jobs)| (*scope, jobs.iter().map(|j| &j.write).collect()))
         .collect();
     counts.add(jobs);
-    let outcome = insert_transaction(&pool, &writes).await;
+    let outcome = insert_transaction(lane, &writes).await;
     drop(writes);
     let queued: Vec<_> = groups.into_iter().flat_map(|(_, jobs)| jobs).collect();
     match outcome {
@@ -92,26 +109,28 @@ async fn write_insert_batch(
         }
         Err(e) => {
             tracing::debug!(error = %e, inserts = jobs, "combined write failed: each alone");
-            insert_each_alone(&pool, queued, &counts).await;
+            insert_each_alone(lane, queued, &counts).await;
         }
     }
 }
 
 /// The jobs of a failed combined write, each in a transaction of its own, in queue order.
 async fn insert_each_alone(
-    pool: &sqlx::Pool<Db>,
+    lane: &mut LaneConnection,
     jobs: Vec<crate::sql::statement_commit::InsertJob>,
     counts: &crate::sql::group_commit::Counts,
 ) {
     for job in jobs {
         counts.add(1);
         let alone = [(job.scope, vec![&job.write])];
-        let outcome = insert_transaction(pool, &alone).await;
+        let outcome = insert_transaction(lane, &alone).await;
         let _ = job.reply.send(outcome.map(|messages| messages.iter().sum()));
     }
 }
 
-/// Starts `lanes` writer tasks on `pool`, each writing batches within `bounds`.
+/// Starts `lanes` writer tasks on `pool`, each with a connection of its own
+/// (pg_runtime_lane.rs: no acquire, no liveness ping and no scope to set per batch, only its
+/// `BEGIN`, statement and `COMMIT`), writing batches within `bounds`.
 pub(super) fn start_statement_commit(
     pool: &sqlx::Pool<Db>,
     lanes: usize,
@@ -122,12 +141,19 @@ pub(super) fn start_statement_commit(
         let (pool, lane) = (pool.clone(), shared.clone());
         tokio::spawn(async move {
             let weight = crate::sql::statement_commit::statements_of;
+            let mut conn = LaneConnection::new(pool.clone());
             while let Some(batch) = crate::sql::group_commit::next_batch(&lane, bounds, weight).await
             {
                 // A panic in one batch must not stop the lane: its callers' replies are
-                // dropped, which they see as `WorkerCrashed`.
+                // dropped, which they see as `WorkerCrashed`, and its connection with them.
                 let counts = std::sync::Arc::clone(&lane.counts);
-                let _ = tokio::spawn(write_insert_batch(pool.clone(), batch, counts)).await;
+                let written = tokio::spawn(async move {
+                    write_insert_batch(&mut conn, batch, counts).await;
+                    conn
+                });
+                conn = written
+                    .await
+                    .unwrap_or_else(|_| LaneConnection::new(pool.clone()));
             }
         });
     }
@@ -146,7 +172,7 @@ fn xapi_values<T>(sql: &mut XapiSql, items: &[T], mut row: impl FnMut(&mut XapiS
 /// Marks these targets of voiding statements voided (Data 2.3.2: a voiding statement cannot
 /// itself be voided, it stays visible).
 async fn xapi_void_targets(
-    tx: &mut Tx,
+    conn: &mut sqlx::PgConnection,
     scope: Scope,
     targets: &[String],
 ) -> Result<(), StoreError> {
@@ -155,14 +181,14 @@ async fn xapi_void_targets(
         sql.scope("xapi_statements")
             .push(" AND voids_id IS NULL AND id IN ");
         xapi_in_list(&mut sql, chunk);
-        sql.query(scope).execute(&mut **tx).await?;
+        sql.query(scope).execute(&mut *conn).await?;
     }
     Ok(())
 }
 
 /// Upserts the merged canonical definitions (one row per activity id).
 async fn xapi_upsert_definitions(
-    tx: &mut Tx,
+    conn: &mut sqlx::PgConnection,
     scope: Scope,
     definitions: &[(String, String)],
 ) -> Result<(), StoreError> {
@@ -176,14 +202,14 @@ async fn xapi_upsert_definitions(
         sql.push(
             " ON CONFLICT (tenant_id, app_id, env, id) DO UPDATE SET definition = excluded.definition",
         );
-        sql.query(scope).execute(&mut **tx).await?;
+        sql.query(scope).execute(&mut *conn).await?;
     }
     Ok(())
 }
 
 /// Attachments by SHA-2 (rare and large: one row per statement of SQL is fine).
 async fn xapi_insert_attachments(
-    tx: &mut Tx,
+    conn: &mut sqlx::PgConnection,
     scope: Scope,
     attachments: impl Iterator<Item = &crate::Attachment>,
 ) -> Result<(), StoreError> {
@@ -196,7 +222,7 @@ async fn xapi_insert_attachments(
         .bind(a.sha2.clone())
         .bind(a.content_type.clone())
         .bind(a.content.clone())
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?;
     }
     Ok(())
@@ -204,7 +230,7 @@ async fn xapi_insert_attachments(
 
 /// The verb, Object Activity and registration of a stored statement (a StatementRef's target).
 async fn statement_keys(
-    tx: &mut Tx,
+    conn: &mut sqlx::PgConnection,
     scope: Scope,
     id: &str,
 ) -> Result<Option<XapiFilterKeys>, StoreError> {
@@ -214,7 +240,7 @@ async fn statement_keys(
         scope,
     )
     .bind(id.to_owned())
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *conn)
     .await?;
     row.map(|r| Ok((r.try_get("verb_id")?, r.try_get("activity_id")?, r.try_get("registration")?)))
         .transpose()
@@ -224,7 +250,7 @@ async fn statement_keys(
 /// statement of the same batch resolves): each job's forwarding messages
 /// (`xapi_forward_messages`), queued in the outbox; their number per job.
 async fn forward_jobs(
-    tx: &mut Tx,
+    conn: &mut sqlx::PgConnection,
     scope: Scope,
     writes: &[&crate::sql::statement_commit::InsertWrite],
     batch: &XapiBatchIds<'_>,
@@ -236,12 +262,12 @@ async fn forward_jobs(
     }
     let mut stored = std::collections::HashMap::new();
     for target in xapi_outside_targets(writes, batch) {
-        if let Some(keys) = statement_keys(tx, scope, target).await? {
+        if let Some(keys) = statement_keys(conn, scope, target).await? {
             stored.insert(target, keys);
         }
     }
     for (job, message) in xapi_forward_messages(writes, batch, rules, &stored) {
-        outbox_insert(tx, scope, &message).await?;
+        outbox_insert(conn, scope, &message).await?;
         queued[job] += 1;
     }
     Ok(queued)

@@ -46,7 +46,7 @@ const PG_STATEMENT_ROWS_SQL: &str = concat!(
 /// Writes the statements, their keys and the Agents; reads the stored definitions of
 /// `activities` (locked until `COMMIT`) and the enabled forwarding rules. One round trip.
 async fn xapi_write_rows(
-    tx: &mut Tx,
+    conn: &mut sqlx::PgConnection,
     scope: Scope,
     statements: &[&crate::NewStatement],
     activities: &[String],
@@ -82,7 +82,7 @@ async fn xapi_write_rows(
         .bind(agent(|a| &a.1))
         .bind(agent(|a| &a.2))
         .bind(activities)
-        .fetch_all(&mut **tx)
+        .fetch_all(&mut *conn)
         .await?;
     let mut written = XapiWritten {
         definitions: std::collections::HashMap::new(),

@@ -60,7 +60,7 @@ fn delivery_from_row(row: &DbRow) -> Result<(i64, crate::Delivery), StoreError> 
 
 /// Writes a message in the caller's transaction: the outbox half of a change.
 async fn outbox_insert(
-    tx: &mut Tx,
+    conn: &mut <Db as sqlx::Database>::Connection,
     scope: Scope,
     new: &crate::NewMessage,
 ) -> Result<crate::ids::OutboxMessageId, StoreError> {
@@ -76,7 +76,7 @@ async fn outbox_insert(
     .bind(new.target.clone())
     .bind(new.payload.to_string())
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     Ok(id)
 }
