@@ -89,29 +89,13 @@ async fn write_insert_batch(
     counts: std::sync::Arc<crate::sql::group_commit::Counts>,
 ) {
     let groups = crate::sql::statement_commit::by_scope(batch);
-    let jobs: usize = groups.iter().map(|(_, jobs)| jobs.len()).sum();
-    let writes: Vec<XapiScopeGroup<'_>> = groups
-        .iter()
-        .map(|(scope, jobs)| (*scope, jobs.iter().map(|j| &j.write).collect()))
-        .collect();
-    counts.add(jobs);
+    let writes = crate::sql::statement_commit::writes_of(&groups);
+    counts.add(writes.iter().map(|(_, jobs)| jobs.len()).sum());
     let outcome = insert_transaction(lane, &writes).await;
     drop(writes);
     let queued: Vec<_> = groups.into_iter().flat_map(|(_, jobs)| jobs).collect();
-    match outcome {
-        Ok(messages) => queued.into_iter().zip(messages).for_each(|(job, n)| {
-            let _ = job.reply.send(Ok(n));
-        }),
-        Err(e) if jobs == 1 => {
-            if let Some(job) = queued.into_iter().next() {
-                let _ = job.reply.send(Err(e));
-            }
-        }
-        Err(e) => {
-            tracing::debug!(error = %e, inserts = jobs, "combined write failed: each alone");
-            insert_each_alone(lane, queued, &counts).await;
-        }
-    }
+    let again = crate::sql::statement_commit::answer_combined(queued, outcome);
+    insert_each_alone(lane, again, &counts).await;
 }
 
 /// The jobs of a failed combined write, each in a transaction of its own, in queue order.

@@ -55,6 +55,42 @@ pub(crate) fn by_scope(batch: Vec<InsertJob>) -> Vec<(Scope, Vec<InsertJob>)> {
     groups
 }
 
+/// The writes of each scope group, as a combined write takes them.
+pub(crate) fn writes_of(groups: &[(Scope, Vec<InsertJob>)]) -> Vec<(Scope, Vec<&InsertWrite>)> {
+    groups
+        .iter()
+        .map(|(scope, jobs)| (*scope, jobs.iter().map(|j| &j.write).collect()))
+        .collect()
+}
+
+/// Answers the jobs of a combined write (in batch order) with its outcome: each its
+/// forwarding messages after `COMMIT`, or a lone job its error. The jobs of a failed combined
+/// write of several are returned, to be written again each alone (each then gets the outcome
+/// it would have had alone).
+pub(crate) fn answer_combined(
+    jobs: Vec<InsertJob>,
+    outcome: Result<Vec<usize>, crate::StoreError>,
+) -> Vec<InsertJob> {
+    match outcome {
+        Ok(messages) => {
+            for (job, n) in jobs.into_iter().zip(messages) {
+                let _ = job.reply.send(Ok(n));
+            }
+            Vec::new()
+        }
+        Err(e) if jobs.len() == 1 => {
+            if let Some(job) = jobs.into_iter().next() {
+                let _ = job.reply.send(Err(e));
+            }
+            Vec::new()
+        }
+        Err(e) => {
+            tracing::debug!(error = %e, inserts = jobs.len(), "combined write failed: each alone");
+            jobs
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
