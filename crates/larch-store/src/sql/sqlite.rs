@@ -1,7 +1,10 @@
-//! SQLite backend: one file in WAL mode, one writer connection, a few readers.
+//! SQLite backend: one file in WAL mode; a few readers; four writers, each queueing its writes
+//! in-process: writer threads with `rusqlite` connections for the hot paths (run-time saves,
+//! sql/sqlite_writer; statement batches, sql/sqlite_statement_writer.rs; xAPI document
+//! writes, sql/sqlite_writer/single.rs) and one sqlx connection for everything else.
 //!
-//! SQLite allows one writer at a time; funnelling writes through a single pooled connection
-//! queues them in-process instead of failing with `SQLITE_BUSY`. Several processes on one SQLite
+//! SQLite allows one writer at a time; every writer begins `IMMEDIATE` and waits for the others
+//! in the busy handler instead of failing with `SQLITE_BUSY`. Several processes on one SQLite
 //! file are not supported: that is what the PostgreSQL backend is for.
 
 use crate::StoreError;
