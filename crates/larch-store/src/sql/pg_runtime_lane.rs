@@ -70,3 +70,33 @@ impl LaneConnection {
         (self.conn, self.scope) = (None, None);
     }
 }
+
+/// Starts one lane task: it takes each batch from `lane` (within `bounds`, each job weighing
+/// `weight`), tells `taken` its size, and writes it with `write` on the lane's own connection,
+/// until the queue ends. A panic in one batch must not stop the lane: its callers' replies
+/// are dropped, which they see as `WorkerCrashed`, and its connection with them.
+fn spawn_lane<W, R, F, Fut>(
+    pool: sqlx::Pool<Db>,
+    lane: crate::sql::group_commit::Lanes<W, R>,
+    (bounds, weight): (crate::sql::group_commit::Bounds, fn(&W) -> usize),
+    taken: impl Fn(usize) + Send + 'static,
+    write: F,
+) where
+    W: Send + 'static,
+    R: Send + 'static,
+    F: Fn(LaneConnection, Vec<crate::sql::group_commit::Queued<W, R>>, std::sync::Arc<crate::sql::group_commit::Counts>) -> Fut
+        + Send
+        + 'static,
+    Fut: Future<Output = LaneConnection> + Send + 'static,
+{
+    tokio::spawn(async move {
+        let mut conn = LaneConnection::new(pool.clone());
+        while let Some(batch) = crate::sql::group_commit::next_batch(&lane, bounds, weight).await {
+            taken(batch.len());
+            let counts = std::sync::Arc::clone(&lane.counts);
+            conn = tokio::spawn(write(conn, batch, counts))
+                .await
+                .unwrap_or_else(|_| LaneConnection::new(pool.clone()));
+        }
+    });
+}

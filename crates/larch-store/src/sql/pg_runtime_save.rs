@@ -176,28 +176,17 @@ pub(super) fn start_group_commit(
     analyze: Option<&std::sync::Arc<crate::sql::pg_analyze::AnalyzeSchedule>>,
 ) -> crate::sql::group_commit::GroupCommit {
     let (queue, shared) = crate::sql::group_commit::GroupCommit::new();
+    let bounds = (crate::sql::group_commit::Bounds::jobs(max_batch), (|_| 1) as fn(&_) -> usize);
     for _ in 0..lanes.max(1) {
-        let (pool, lane, analyze) = (pool.clone(), shared.clone(), analyze.cloned());
-        tokio::spawn(async move {
-            let bounds = crate::sql::group_commit::Bounds::jobs(max_batch);
-            let mut conn = LaneConnection::new(pool.clone());
-            while let Some(batch) =
-                crate::sql::group_commit::next_batch(&lane, bounds, |_| 1).await
-            {
-                if let Some(schedule) = &analyze {
-                    schedule.saved(&pool, batch.len());
-                }
-                // A panic in one batch must not stop the lane: its callers' replies are
-                // dropped, which they see as `WorkerCrashed`, and its connection with them.
-                let counts = std::sync::Arc::clone(&lane.counts);
-                let written = tokio::spawn(async move {
-                    write_batch(&mut conn, batch, counts).await;
-                    conn
-                });
-                conn = written
-                    .await
-                    .unwrap_or_else(|_| LaneConnection::new(pool.clone()));
+        let (stats, analyze) = (pool.clone(), analyze.cloned());
+        let taken = move |saves| {
+            if let Some(schedule) = &analyze {
+                schedule.saved(&stats, saves);
             }
+        };
+        spawn_lane(pool.clone(), shared.clone(), bounds, taken, |mut conn, batch, counts| async move {
+            write_batch(&mut conn, batch, counts).await;
+            conn
         });
     }
     queue

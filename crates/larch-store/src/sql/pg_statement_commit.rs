@@ -121,24 +121,11 @@ pub(super) fn start_statement_commit(
     bounds: crate::sql::group_commit::Bounds,
 ) -> crate::sql::statement_commit::StatementCommit {
     let (queue, shared) = crate::sql::statement_commit::StatementCommit::new();
+    let bounds = (bounds, crate::sql::statement_commit::statements_of as fn(&_) -> usize);
     for _ in 0..lanes.max(1) {
-        let (pool, lane) = (pool.clone(), shared.clone());
-        tokio::spawn(async move {
-            let weight = crate::sql::statement_commit::statements_of;
-            let mut conn = LaneConnection::new(pool.clone());
-            while let Some(batch) = crate::sql::group_commit::next_batch(&lane, bounds, weight).await
-            {
-                // A panic in one batch must not stop the lane: its callers' replies are
-                // dropped, which they see as `WorkerCrashed`, and its connection with them.
-                let counts = std::sync::Arc::clone(&lane.counts);
-                let written = tokio::spawn(async move {
-                    write_insert_batch(&mut conn, batch, counts).await;
-                    conn
-                });
-                conn = written
-                    .await
-                    .unwrap_or_else(|_| LaneConnection::new(pool.clone()));
-            }
+        spawn_lane(pool.clone(), shared.clone(), bounds, |_| {}, |mut conn, batch, counts| async move {
+            write_insert_batch(&mut conn, batch, counts).await;
+            conn
         });
     }
     queue
