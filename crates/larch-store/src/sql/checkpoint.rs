@@ -15,6 +15,7 @@
 //! fsynced when it is checkpointed, so a power loss can drop what was committed since the
 //! last checkpoint: at most [`EVERY`] of commits, where it used to be up to 1,000 pages.
 
+use super::sqlite_turns::WriteTurns;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -32,16 +33,31 @@ pub(crate) struct Checkpointer {
 }
 
 /// Starts checkpointing the database `options` opens, whose writer is `writer`.
-pub(crate) fn start(options: SqliteConnectOptions, writer: SqlitePool) -> Checkpointer {
+/// The `RESTART` takes its turn among the writers (`turns`, sql/sqlite_turns.rs).
+pub(crate) fn start(
+    options: SqliteConnectOptions,
+    writer: SqlitePool,
+    turns: WriteTurns,
+) -> Checkpointer {
     let alive = Arc::new(());
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_lazy_with(options);
+    let writer = Writer {
+        pool: writer,
+        turns,
+    };
     tokio::spawn(run(pool, writer, Arc::downgrade(&alive)));
     Checkpointer { _alive: alive }
 }
 
-async fn run(pool: SqlitePool, writer: SqlitePool, alive: Weak<()>) {
+/// The writer connection, used in its turn.
+struct Writer {
+    pool: SqlitePool,
+    turns: WriteTurns,
+}
+
+async fn run(pool: SqlitePool, writer: Writer, alive: Weak<()>) {
     let mut tick = tokio::time::interval(EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -56,14 +72,15 @@ async fn run(pool: SqlitePool, writer: SqlitePool, alive: Weak<()>) {
     }
 }
 
-async fn checkpoint(pool: &SqlitePool, writer: &SqlitePool) -> Result<(), sqlx::Error> {
+async fn checkpoint(pool: &SqlitePool, writer: &Writer) -> Result<(), sqlx::Error> {
     let (_busy, wal_pages, _copied): (i64, i64, i64) =
         sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
             .fetch_one(pool)
             .await?;
     if wal_pages > RESTART_ABOVE {
+        let _turn = writer.turns.next().await;
         sqlx::query("PRAGMA wal_checkpoint(RESTART)")
-            .execute(writer)
+            .execute(&writer.pool)
             .await?;
     }
     Ok(())

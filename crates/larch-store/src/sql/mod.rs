@@ -12,6 +12,7 @@ mod pg_scoped;
 pub(crate) mod postgres;
 pub(crate) mod sqlite;
 mod sqlite_readers;
+mod sqlite_turns;
 mod sqlite_writer;
 mod statement_commit;
 

@@ -318,6 +318,8 @@ fn scope_settings(scope: Scope) -> String {
 mod body {
     use super::PgBackend as This;
     use sqlx::Postgres as Db;
+    /// A transaction, as the shared bodies hold one.
+    type Tx = sqlx::Transaction<'static, Db>;
     /// Rows per multi-row INSERT of a statement batch: one round trip for a whole batch;
     /// at most 12 parameters a row stays far below the 65,535 bound parameters.
     const XAPI_ROWS_PER_INSERT: usize = 500;

@@ -7,11 +7,12 @@
 //! in the busy handler instead of failing with `SQLITE_BUSY`. Several processes on one SQLite
 //! file are not supported: that is what the PostgreSQL backend is for.
 
+use super::sqlite_turns::{SqliteTx, WriteTurns};
 use crate::StoreError;
+use sqlx::Sqlite;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, Transaction};
 use std::path::Path;
 use std::time::Duration;
 
@@ -116,6 +117,9 @@ pub(crate) struct SqliteBackend {
     readers: super::sqlite_readers::Readers,
     /// Seals the secrets stored for calling out (set once by `open`).
     sealer: std::sync::OnceLock<crate::sealing::Sealer>,
+    /// The writers' first-come, first-served queue (sql/sqlite_turns.rs), shared with the
+    /// writer threads and the checkpointer.
+    turns: WriteTurns,
     /// WAL checkpoints, off the writer's path (sql/checkpoint.rs).
     _checkpoints: super::checkpoint::Checkpointer,
 }
@@ -173,11 +177,12 @@ impl SqliteBackend {
             .test_before_acquire(false)
             .connect_with(options.clone().read_only(true))
             .await?;
+        let turns = WriteTurns::default();
         let (commits, lanes) = super::group_commit::GroupCommit::new();
-        super::sqlite_writer::start(path, lanes, MAX_BATCH)?;
-        let inserts = body::start_statement_writer(path, INSERT_BOUNDS)?;
-        let singles = super::sqlite_writer::single::start(path)?;
-        let checkpoints = super::checkpoint::start(options, write.clone());
+        super::sqlite_writer::start(path, lanes, MAX_BATCH, turns.clone())?;
+        let inserts = body::start_statement_writer(path, INSERT_BOUNDS, turns.clone())?;
+        let singles = super::sqlite_writer::single::start(path, turns.clone())?;
+        let checkpoints = super::checkpoint::start(options, write.clone(), turns.clone());
         let backend = Self {
             read,
             write,
@@ -185,6 +190,7 @@ impl SqliteBackend {
             inserts,
             singles,
             readers: super::sqlite_readers::Readers::new(path),
+            turns,
             sealer: std::sync::OnceLock::new(),
             _checkpoints: checkpoints,
         };
@@ -211,72 +217,69 @@ impl SqliteBackend {
     }
 
     /// A read transaction. The scope is enforced by the queries alone on SQLite.
-    async fn read(&self, _scope: crate::Scope) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        self.read.begin().await.map_err(StoreError::unavailable)
+    async fn read(&self, _scope: crate::Scope) -> Result<SqliteTx, StoreError> {
+        self.begin_read().await
     }
 
-    /// A write transaction on the writer connection. `IMMEDIATE`: the run-time writer thread
-    /// (sql/sqlite_writer) writes the same file, and a transaction that read before it wrote
-    /// would fail with `SQLITE_BUSY` if that thread committed in between; taking the write
-    /// lock first waits in the busy handler instead.
-    async fn write(
-        &self,
-        _scope: crate::Scope,
-    ) -> Result<Transaction<'static, Sqlite>, StoreError> {
+    /// A read transaction on the read pool.
+    async fn begin_read(&self) -> Result<SqliteTx, StoreError> {
+        let tx = self.read.begin().await.map_err(StoreError::unavailable)?;
+        Ok(SqliteTx::reading(tx))
+    }
+
+    /// A write transaction on the writer connection, in its turn (sql/sqlite_turns.rs).
+    /// `IMMEDIATE`: another process may write the file too, and a transaction that read
+    /// before it wrote would fail with `SQLITE_BUSY` if that one committed in between;
+    /// taking the write lock first waits in the busy handler instead.
+    async fn write(&self, _scope: crate::Scope) -> Result<SqliteTx, StoreError> {
         self.begin_write().await
     }
 
-    /// `BEGIN IMMEDIATE` on the writer connection (see [`Self::write`]).
-    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        self.write
+    /// `BEGIN IMMEDIATE` on the writer connection, in its turn (see [`Self::write`]).
+    async fn begin_write(&self) -> Result<SqliteTx, StoreError> {
+        let turn = self.turns.next().await;
+        let tx = self
+            .write
             .begin_with("BEGIN IMMEDIATE")
             .await
-            .map_err(StoreError::unavailable)
+            .map_err(StoreError::unavailable)?;
+        Ok(SqliteTx::writing(tx, turn))
     }
 
     /// A write transaction before any scope is known (bootstrap, tenants).
-    async fn unscoped_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+    async fn unscoped_write(&self) -> Result<SqliteTx, StoreError> {
         self.begin_write().await
     }
 
     /// Sets the scope on a transaction: nothing to do on SQLite.
-    async fn enter_scope(
-        _tx: &mut Transaction<'static, Sqlite>,
-        _scope: crate::Scope,
-    ) -> Result<(), StoreError> {
+    async fn enter_scope(_tx: &mut SqliteTx, _scope: crate::Scope) -> Result<(), StoreError> {
         Ok(())
     }
 
     /// A read transaction allowed to see the key with this hash.
-    async fn key_read(&self, _key_hash: &str) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        self.read.begin().await.map_err(StoreError::unavailable)
+    async fn key_read(&self, _key_hash: &str) -> Result<SqliteTx, StoreError> {
+        self.begin_read().await
     }
 
     /// A write transaction allowed to touch the key with this hash.
-    async fn key_write(&self, _key_hash: &str) -> Result<Transaction<'static, Sqlite>, StoreError> {
+    async fn key_write(&self, _key_hash: &str) -> Result<SqliteTx, StoreError> {
         self.begin_write().await
     }
 
     /// A write transaction allowed to touch the launch token with this hash.
-    async fn token_write(
-        &self,
-        _token_hash: &str,
-    ) -> Result<Transaction<'static, Sqlite>, StoreError> {
+    async fn token_write(&self, _token_hash: &str) -> Result<SqliteTx, StoreError> {
         self.begin_write().await
     }
 
     /// A read transaction allowed to see the launch token or session secret with this hash
     /// (the read pool: finding a session must not queue behind the single writer).
-    async fn token_read(
-        &self,
-        _token_hash: &str,
-    ) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        self.read.begin().await.map_err(StoreError::unavailable)
+    async fn token_read(&self, _token_hash: &str) -> Result<SqliteTx, StoreError> {
+        self.begin_read().await
     }
 
     /// A read transaction needing no scope (health checks).
-    async fn unscoped_read(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        self.read.begin().await.map_err(StoreError::unavailable)
+    async fn unscoped_read(&self) -> Result<SqliteTx, StoreError> {
+        self.begin_read().await
     }
 
     fn kind_name(&self) -> &'static str {
@@ -291,6 +294,9 @@ impl SqliteBackend {
 mod body {
     use super::SqliteBackend as This;
     use sqlx::Sqlite as Db;
+    /// A transaction, as the shared bodies hold one: a write holds its turn
+    /// (sql/sqlite_turns.rs).
+    type Tx = crate::sql::sqlite_turns::SqliteTx;
     /// The join that keeps its left side outer: SQLite's `CROSS JOIN` (the documented way to
     /// fix the loop order, "The SQLite Query Optimizer Overview"), so a page's few rows
     /// drive the primary-key reads of their statements.

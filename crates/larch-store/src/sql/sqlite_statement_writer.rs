@@ -26,25 +26,29 @@ fn xapi_scope_params(scope: &Scope) -> XapiScopeParams<'_> {
 pub(super) fn start_statement_writer(
     path: &std::path::Path,
     bounds: crate::sql::group_commit::Bounds,
+    turns: crate::sql::sqlite_turns::WriteTurns,
 ) -> Result<crate::sql::statement_commit::StatementCommit, StoreError> {
     let conn = crate::sql::sqlite_writer::open(path)?;
     let (queue, lanes) = crate::sql::statement_commit::StatementCommit::new();
     std::thread::Builder::new()
         .name("larch-sqlite-statements".into())
-        .spawn(move || xapi_writer_run(conn, &lanes, bounds))
+        .spawn(move || xapi_writer_run(conn, &lanes, bounds, &turns))
         .map_err(|e| StoreError::Config(format!("cannot start the statement writer: {e}")))?;
     Ok(queue)
 }
 
-/// The thread's loop: one batch at a time, every job answered. A batch that panics drops its
-/// jobs' replies (their callers see `WorkerCrashed`) and rolls back; the thread goes on.
+/// The thread's loop: one batch at a time, in its turn (sql/sqlite_turns.rs), every job
+/// answered. A batch that panics drops its jobs' replies (their callers see `WorkerCrashed`)
+/// and rolls back; the thread goes on.
 fn xapi_writer_run(
     mut conn: rusqlite::Connection,
     lanes: &crate::sql::group_commit::Lanes<crate::sql::statement_commit::InsertWrite, usize>,
     bounds: crate::sql::group_commit::Bounds,
+    turns: &crate::sql::sqlite_turns::WriteTurns,
 ) {
     let mut queue = lanes.batches.blocking_lock();
     while let Some(first) = queue.blocking_recv() {
+        let _turn = turns.blocking();
         let weight = crate::sql::statement_commit::statements_of;
         let batch = crate::sql::group_commit::fill_batch(&mut *queue, first, bounds, weight);
         let write = std::panic::AssertUnwindSafe(|| xapi_writer_batch(&mut conn, batch, &lanes.counts));
@@ -76,8 +80,8 @@ fn xapi_writer_batch(
     }
 }
 
-/// Every scope group of a batch in one `IMMEDIATE` transaction (sql/sqlite_writer: the other
-/// writers wait in the busy handler), then one `COMMIT`; each job's forwarding messages.
+/// Every scope group of a batch in one `IMMEDIATE` transaction (sql/sqlite_writer), then one
+/// `COMMIT`; each job's forwarding messages.
 fn xapi_writer_transaction(
     conn: &mut rusqlite::Connection,
     groups: &[XapiScopeGroup<'_>],

@@ -58,10 +58,11 @@ pub(super) async fn bench(args: RuntimeArgs) -> anyhow::Result<std::process::Exi
     );
     let mut failed = false;
     for &count in &args.sessions {
-        let sessions = open_sessions(&client, &args, &run, count).await?;
+        let (sessions, launches) = open_sessions(&client, &args, &run, count).await?;
         let report = measure(&client, sessions, Duration::from_secs(args.duration)).await;
         failed |= report.errors > 0;
         report.print(&format!("{count}"));
+        print_launches(&launches);
     }
     Ok(if failed {
         std::process::ExitCode::from(1)
@@ -78,23 +79,46 @@ fn gzipped_len(bytes: &[u8]) -> std::io::Result<usize> {
     Ok(gz.finish()?.len())
 }
 
-/// Registers and launches `count` learners, a few at a time.
+/// Registers and launches `count` learners, a few at a time; with how long each took
+/// (registration, launch, player page, first state).
 async fn open_sessions(
     client: &Client,
     args: &RuntimeArgs,
     run: &str,
     count: usize,
-) -> anyhow::Result<Vec<Arc<Session>>> {
+) -> anyhow::Result<(Vec<Arc<Session>>, Vec<Duration>)> {
     let mut sessions = Vec::with_capacity(count);
+    let mut took = Vec::with_capacity(count);
     for chunk in (0..count).collect::<Vec<_>>().chunks(16) {
-        let opened = chunk
-            .iter()
-            .map(|i| open_one(client, args, format!("bench-{run}-{count}-{i}")));
-        for session in futures_join(opened).await {
-            sessions.push(Arc::new(session?));
+        let opened = chunk.iter().map(|i| {
+            let open = open_one(client, args, format!("bench-{run}-{count}-{i}"));
+            async move {
+                let start = Instant::now();
+                open.await.map(|session| (session, start.elapsed()))
+            }
+        });
+        for opened in futures_join(opened).await {
+            let (session, elapsed) = opened?;
+            sessions.push(Arc::new(session));
+            took.push(elapsed);
         }
     }
-    Ok(sessions)
+    Ok((sessions, took))
+}
+
+/// How long opening the sessions took, indented under the run's line: a launch writes
+/// (learner, registration, launch token) beside the commits of the runs before it.
+fn print_launches(took: &[Duration]) {
+    let mut took = took.to_vec();
+    took.sort_unstable();
+    let took = &took;
+    println!(
+        "{:<10} launches p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "",
+        super::percentile(took, 0.50),
+        super::percentile(took, 0.99),
+        super::percentile(took, 1.0),
+    );
 }
 
 async fn futures_join<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>

@@ -9,7 +9,6 @@ use sqlx::Row as _;
 
 type DbRow = <Db as sqlx::Database>::Row;
 type Query<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>>;
-type Tx = sqlx::Transaction<'static, Db>;
 
 /// A query whose parameters `$1, $2, $3` are the scope: tenant, application, environment.
 fn scoped(sql: &str, scope: Scope) -> Query<'_> {

@@ -10,16 +10,18 @@
 //!
 //! The file has three more writers: the statement writer thread (sql/sqlite_statement_writer.rs),
 //! the one-statement writer thread (xAPI documents, `single`), and sqlx's writer connection
-//! (everything else, rarer). All begin their transactions `IMMEDIATE`, so they take SQLite's
-//! write lock up front and wait for each other in the busy handler instead of failing with
-//! `SQLITE_BUSY` when a read inside a transaction would have to be upgraded to a write after
-//! another committed. Each thread's transactions are short, so a waiter polls finely
-//! ([`BUSY_POLL`]).
+//! (everything else, rarer). In this process they take turns in the order they asked
+//! (sql/sqlite_turns.rs). All begin their transactions `IMMEDIATE`, so against a writer in
+//! another process they take SQLite's write lock up front and wait in the busy handler
+//! instead of failing with `SQLITE_BUSY` when a read inside a transaction would have to be
+//! upgraded to a write after the other committed; transactions are short, so a waiter polls
+//! finely ([`BUSY_POLL`]).
 
 mod save;
 pub(crate) mod single;
 
 use super::group_commit::{Bounds, Counts, Job, SaveLanes, fill_batch};
+use super::sqlite_turns::WriteTurns;
 use crate::{RuntimeSave, StoreError};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -36,11 +38,16 @@ const BUSY_POLL: Duration = Duration::from_micros(200);
 /// Starts the writer thread on the database at `path` (migrated already): it writes the
 /// batches queued in `lanes`, at most `max_batch` saves per transaction, and stops once
 /// the queue's sender (the backend) is gone and the queue is empty.
-pub(crate) fn start(path: &Path, lanes: SaveLanes, max_batch: usize) -> Result<(), StoreError> {
+pub(crate) fn start(
+    path: &Path,
+    lanes: SaveLanes,
+    max_batch: usize,
+    turns: WriteTurns,
+) -> Result<(), StoreError> {
     let conn = open(path)?;
     std::thread::Builder::new()
         .name("larch-sqlite-writer".into())
-        .spawn(move || run(conn, &lanes, max_batch))
+        .spawn(move || run(conn, &lanes, max_batch, &turns))
         .map_err(|e| StoreError::Config(format!("cannot start the SQLite writer: {e}")))?;
     Ok(())
 }
@@ -69,11 +76,13 @@ fn busy(tries: i32) -> bool {
     true
 }
 
-/// The thread's loop: one batch at a time, every job answered.
-fn run(mut conn: Connection, lanes: &SaveLanes, max_batch: usize) {
+/// The thread's loop: one batch at a time, in its turn (sql/sqlite_turns.rs), every job
+/// answered. The batch is filled once the turn came, with whatever queued meanwhile.
+fn run(mut conn: Connection, lanes: &SaveLanes, max_batch: usize, turns: &WriteTurns) {
     // The only lane on SQLite: it keeps the queue for its life.
     let mut queue = lanes.batches.blocking_lock();
     while let Some(first) = queue.blocking_recv() {
+        let _turn = turns.blocking();
         let batch = fill_batch(&mut *queue, first, Bounds::jobs(max_batch), |_| 1);
         write_batch(&mut conn, batch, &lanes.counts);
     }

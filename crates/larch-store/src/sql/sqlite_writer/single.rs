@@ -11,6 +11,7 @@
 
 use crate::StoreError;
 use crate::sql::group_commit::{BatchQueue, Bounds, Counts, Lanes, Queued, fill_batch};
+use crate::sql::sqlite_turns::WriteTurns;
 use rusqlite::Connection;
 use rusqlite::types::Value;
 use std::path::Path;
@@ -34,20 +35,22 @@ const BOUNDS: Bounds = Bounds::jobs(256);
 
 /// Starts the writer thread on the database at `path` (migrated already); it stops once the
 /// returned queue (the backend) is gone and empty.
-pub(crate) fn start(path: &Path) -> Result<SingleWrites, StoreError> {
+pub(crate) fn start(path: &Path, turns: WriteTurns) -> Result<SingleWrites, StoreError> {
     let conn = super::open(path)?;
     let (queue, lanes) = SingleWrites::new();
     std::thread::Builder::new()
         .name("larch-sqlite-single".into())
-        .spawn(move || run(conn, &lanes))
+        .spawn(move || run(conn, &lanes, &turns))
         .map_err(|e| StoreError::Config(format!("cannot start the SQLite writer: {e}")))?;
     Ok(queue)
 }
 
-/// The thread's loop: one batch at a time, every write answered.
-fn run(mut conn: Connection, lanes: &Lanes<SingleWrite, usize>) {
+/// The thread's loop: one batch at a time, in its turn (sql/sqlite_turns.rs), every write
+/// answered.
+fn run(mut conn: Connection, lanes: &Lanes<SingleWrite, usize>, turns: &WriteTurns) {
     let mut queue = lanes.batches.blocking_lock();
     while let Some(first) = queue.blocking_recv() {
+        let _turn = turns.blocking();
         let batch = fill_batch(&mut *queue, first, BOUNDS, |_| 1);
         write_batch(&mut conn, batch, &lanes.counts);
     }
@@ -74,8 +77,7 @@ fn write_batch(conn: &mut Connection, batch: Vec<SingleJob>, counts: &Counts) {
     }
 }
 
-/// Each write's statement in one `IMMEDIATE` transaction (the other writers wait in the busy
-/// handler, sqlite_writer), then `COMMIT`.
+/// Each write's statement in one `IMMEDIATE` transaction (sqlite_writer), then `COMMIT`.
 fn transaction(
     conn: &mut Connection,
     batch: &[SingleJob],
@@ -144,7 +146,11 @@ mod tests {
             outcomes.push(outcome);
         }
         drop(queue);
-        run(super::super::open(&path).unwrap(), &lanes);
+        run(
+            super::super::open(&path).unwrap(),
+            &lanes,
+            &WriteTurns::default(),
+        );
         let got: Vec<_> = outcomes
             .into_iter()
             .map(|o| o.blocking_recv().unwrap())
