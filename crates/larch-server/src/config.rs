@@ -43,6 +43,12 @@ pub struct ServerConfig {
     /// How long a forwarded statement batch is retried before it is marked failed. By
     /// default, 24 hours.
     pub forwarding_max_age: Duration,
+    /// How long a finished outbox message (a forwarded batch delivered, or failed) and its
+    /// delivery log are kept before the retention pass deletes them; `None` keeps them for
+    /// ever. Pending messages are never deleted. By default, 30 days.
+    pub outbox_retention: Option<Duration>,
+    /// How often each process runs the outbox retention pass. By default, hourly.
+    pub outbox_sweep_interval: Duration,
     /// Let URL imports reach loopback, private, link-local and other internal addresses. By
     /// default, off: a URL import may only fetch from public addresses (SSRF guard).
     pub import_allow_private_urls: bool,
@@ -105,6 +111,8 @@ impl Default for ServerConfig {
             delivery_retry_base: Duration::from_secs(5),
             delivery_retry_cap: Duration::from_secs(60 * 60),
             forwarding_max_age: Duration::from_secs(24 * 60 * 60),
+            outbox_retention: Some(Duration::from_secs(30 * 24 * 60 * 60)),
+            outbox_sweep_interval: Duration::from_secs(60 * 60),
             import_allow_private_urls: false,
             import_url_allow_hosts: Vec::new(),
             forwarding_allow_private_urls: false,

@@ -54,7 +54,7 @@ pub use model::{
 };
 pub use outbox::{
     Attempt, AttemptOutcome, Delivery, DeliveryOutcome, Message, MessageStatus, NewMessage,
-    OutboxStore, Requeue, RetryPolicy,
+    OutboxStore, Purged, Requeue, RetryPolicy,
 };
 pub use registrations::{
     IssuedLaunch, LaunchOutcome, LearnerRef, NewRegistration, Registration, RegistrationFilter,

@@ -269,6 +269,22 @@ pub trait OutboxStore: Send + Sync {
         target: &str,
         page: PageRequest,
     ) -> Result<Page<Delivery>, StoreError>;
+
+    /// Retention, in no scope: deletes at most `limit` finished messages (delivered, or failed)
+    /// that finished before `before_ms` (Unix ms: when delivered; when last due, for a failed
+    /// one), each with its whole delivery log, in one transaction. A pending message and its
+    /// log are kept whatever their age. Returns what it deleted; fewer messages than `limit`
+    /// means none is left to delete.
+    async fn purge_finished(&self, before_ms: i64, limit: usize) -> Result<Purged, StoreError>;
+}
+
+/// What one [`OutboxStore::purge_finished`] call deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    /// Finished messages.
+    pub messages: usize,
+    /// Their delivery log rows.
+    pub deliveries: usize,
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! the topic's maximum age, or failed. Topics today: `lrs.forward` ([`forward`]).
 
 mod forward;
+mod retention;
 
 use crate::state::AppState;
 use larch_store::{Attempt, AttemptOutcome, FORWARD_TOPIC, Message, RetryPolicy};
@@ -43,15 +44,18 @@ pub(crate) enum Verdict {
     GiveUp,
 }
 
-/// Starts the configured number of delivery workers; they stop when `stop` turns true.
+/// Starts the configured number of delivery workers and the retention pass
+/// ([`retention`]); they stop when `stop` turns true.
 pub(crate) fn spawn(state: &AppState, stop: &watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     let node = larch_store::ids::random_base62(8);
-    (0..state.config.delivery_workers)
+    let mut tasks: Vec<_> = (0..state.config.delivery_workers)
         .map(|n| {
             let worker = format!("{node}-out-{n}");
             tokio::spawn(work(state.clone(), worker, stop.clone()))
         })
-        .collect()
+        .collect();
+    tasks.push(tokio::spawn(retention::run(state.clone(), stop.clone())));
+    tasks
 }
 
 async fn work(state: AppState, worker: String, mut stop: watch::Receiver<bool>) {

@@ -5,6 +5,7 @@
 
 mod delivery;
 mod downgrade;
+mod retention;
 mod retry;
 mod rules;
 

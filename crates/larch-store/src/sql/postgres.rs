@@ -63,6 +63,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/postgres/0012_transcript_row_per_commit.sql"),
     ),
     (
+        13,
+        "outbox retention",
+        include_str!("../../migrations/postgres/0013_outbox_retention.sql"),
+    ),
+    (
         100,
         "xapi",
         include_str!("../../migrations/postgres/0100_xapi.sql"),

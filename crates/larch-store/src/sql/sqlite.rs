@@ -68,6 +68,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0012_transcript_row_per_commit.sql"),
     ),
     (
+        13,
+        "outbox retention",
+        include_str!("../../migrations/sqlite/0013_outbox_retention.sql"),
+    ),
+    (
         100,
         "xapi",
         include_str!("../../migrations/sqlite/0100_xapi.sql"),

@@ -84,6 +84,10 @@ pub struct Args {
     /// Seconds a forwarded statement batch is retried before it is marked failed [default: 86400].
     #[arg(long, env = "LARCH_FORWARDING_MAX_AGE")]
     pub forwarding_max_age: Option<u64>,
+    /// Days a finished outbox message (delivered or failed) and its delivery log are kept;
+    /// 0 keeps them for ever [default: 30].
+    #[arg(long, env = "LARCH_OUTBOX_RETENTION_DAYS")]
+    pub outbox_retention_days: Option<u64>,
     /// Let URL imports fetch from loopback, private and link-local addresses [default: false].
     #[arg(long, env = "LARCH_IMPORT_ALLOW_PRIVATE_URLS")]
     pub import_allow_private_urls: Option<bool>,
@@ -253,6 +257,12 @@ impl Settings {
                 .or(file.orphan_min_age)
                 .map_or(defaults.orphan_blob_age, Duration::from_secs),
             session_sweep_interval: defaults.session_sweep_interval,
+            outbox_retention: match args.outbox_retention_days.or(file.outbox_retention_days) {
+                Some(0) => None,
+                Some(days) => Some(Duration::from_secs(days.saturating_mul(24 * 60 * 60))),
+                None => defaults.outbox_retention,
+            },
+            outbox_sweep_interval: defaults.outbox_sweep_interval,
         };
         let log_format = args
             .log_format
@@ -346,7 +356,8 @@ mod tests {
         std::fs::write(
             &path,
             "listen = \"0.0.0.0:9000\"\nrate_limit = 5\ndata_dir = \"/srv/larch\"\n\
-             delivery_workers = 4\ndelivery_retry_base_ms = 250\nforwarding_max_age = 3600\n",
+             delivery_workers = 4\ndelivery_retry_base_ms = 250\nforwarding_max_age = 3600\n\
+             outbox_retention_days = 7\n",
         )
         .unwrap();
         let args = Args {
@@ -365,6 +376,16 @@ mod tests {
             settings.server.forwarding_max_age,
             Duration::from_secs(3600)
         );
+        assert_eq!(
+            settings.server.outbox_retention,
+            Some(Duration::from_secs(7 * 86_400))
+        );
+        let keep_all = Args {
+            outbox_retention_days: Some(0),
+            ..Args::default()
+        };
+        let keep_all = Settings::resolve(&keep_all).unwrap();
+        assert_eq!(keep_all.server.outbox_retention, None, "0 keeps for ever");
         assert_eq!(settings.listen.port(), 9000);
         assert_eq!(
             settings.server.public_url.as_str(),

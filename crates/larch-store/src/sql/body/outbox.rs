@@ -121,6 +121,38 @@ fn outbox_claim_sql(backend: &This, topics: usize) -> String {
     )
 }
 
+/// `$1, $2, …` up to `n`.
+fn outbox_params(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Runs `sql` with `seqs` bound as `$1, $2, …`; the rows it changed.
+async fn outbox_with_seqs(tx: &mut Tx, sql: &str, seqs: &[i64]) -> Result<usize, StoreError> {
+    let mut query = sqlx::query(sql);
+    for seq in seqs {
+        query = query.bind(*seq);
+    }
+    let done = query.execute(&mut **tx).await?;
+    Ok(usize::try_from(done.rows_affected()).unwrap_or(usize::MAX))
+}
+
+/// Deletes the messages `seqs` and their delivery logs (the logs first: they are found
+/// through their messages).
+async fn outbox_delete(tx: &mut Tx, seqs: &[i64]) -> Result<crate::Purged, StoreError> {
+    let list = outbox_params(seqs.len());
+    let deliveries = format!(
+        "DELETE FROM outbox_deliveries WHERE (tenant_id, app_id, env, message_id) IN \
+         (SELECT tenant_id, app_id, env, id FROM outbox_messages WHERE seq IN ({list}))"
+    );
+    let deliveries = outbox_with_seqs(tx, &deliveries, seqs).await?;
+    let messages = format!("DELETE FROM outbox_messages WHERE seq IN ({list})");
+    let messages = outbox_with_seqs(tx, &messages, seqs).await?;
+    Ok(crate::Purged {
+        messages,
+        deliveries,
+    })
+}
+
 /// Applies an attempt's outcome to its message; whether it changed. Delivered counts whoever
 /// holds the message now (the target has it); a retry or a failure only from the holder.
 async fn outbox_apply(
@@ -323,5 +355,27 @@ impl crate::OutboxStore for This {
         tx.commit().await?;
         let rows = rows.iter().map(delivery_from_row).collect::<Result<Vec<_>, _>>()?;
         Ok(crate::Page::from_rows(rows, page))
+    }
+
+    async fn purge_finished(&self, before_ms: i64, limit: usize) -> Result<crate::Purged, StoreError> {
+        // The finished-messages index (migration 0013) has this very predicate.
+        const FINISHED: &str = "SELECT seq FROM outbox_messages WHERE status <> 'pending' \
+             AND COALESCE(delivered_ms, next_attempt_ms) < $1 LIMIT $2";
+        let mut tx = outbox_worker_tx(self).await?;
+        let seqs = sqlx::query(FINISHED)
+            .bind(before_ms)
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|row| row.try_get("seq"))
+            .collect::<Result<Vec<i64>, _>>()?;
+        let purged = if seqs.is_empty() {
+            crate::Purged::default()
+        } else {
+            outbox_delete(&mut tx, &seqs).await?
+        };
+        tx.commit().await?;
+        Ok(purged)
     }
 }

@@ -1,0 +1,13 @@
+-- Retention of the outbox (OutboxStore::purge_finished): finished messages (delivered or
+-- failed) are found by when they finished, and each one's delivery log by its message.
+CREATE INDEX outbox_messages_finished ON outbox_messages (COALESCE(delivered_ms, next_attempt_ms))
+    WHERE status <> 'pending';
+CREATE INDEX outbox_deliveries_message ON outbox_deliveries (tenant_id, app_id, env, message_id);
+
+-- The retention pass runs in no scope, as the delivery workers' claim does: the worker setting
+-- lets it see (and so delete) log rows of every scope. Writing a log row still takes the scope.
+DROP POLICY scope_wall ON outbox_deliveries;
+CREATE POLICY scope_wall ON outbox_deliveries
+    USING (larch_in_scope(tenant_id, app_id, env)
+           OR current_setting('larch.worker', true) = 'outbox')
+    WITH CHECK (larch_in_scope(tenant_id, app_id, env));
