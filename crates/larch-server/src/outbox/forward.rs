@@ -3,9 +3,10 @@
 //! credentials (xAPI-Communication 2.1.2), as `multipart/mixed` when they have stored
 //! attachments (Communication 1.5.2). Only a 2xx counts as delivered, and a 409: the target
 //! already stores a statement with one of these ids (Communication 2.1.2), so retrying the
-//! same batch cannot succeed. An LRS refuses such a batch whole, so after a 409 on a JSON
-//! batch of several statements each is sent again on its own (PUT with `statementId`, 2.1.1):
-//! the others get stored, and the batch counts as delivered once every PUT is a 2xx or 409.
+//! same batch cannot succeed. An LRS refuses such a batch whole, so after a 409 on a batch of
+//! several statements each is sent again on its own (PUT with `statementId`, 2.1.1; with its
+//! own attachments' parts as `multipart/mixed` when it has any): the others get stored, and
+//! the batch counts as delivered once every PUT is a 2xx or 409.
 //! A 1.0.3 rule gets each statement converted to 1.0.3 first (`larch_xapi::downgrade`: 2.0's
 //! Context agents and groups in Larch extensions, `version` 1.0.3), and the attempt's log
 //! entry says what was converted.
@@ -150,6 +151,9 @@ struct Batch {
     statements: Vec<Value>,
     content_type: String,
     bytes: Vec<u8>,
+    /// The stored attachments' parts in `bytes` (none for JSON), kept to send a statement
+    /// alone with its own.
+    parts: Vec<AttachmentPart>,
     /// What converting the statements to the rule's 1.0.3 changed (`statement <id>: …`).
     converted: Vec<String>,
 }
@@ -252,6 +256,7 @@ async fn body(
             statements,
             content_type,
             bytes: json,
+            parts,
             converted: Vec::new(),
         });
     }
@@ -259,20 +264,21 @@ async fn body(
         statements,
         content_type: format!("multipart/mixed; boundary={BOUNDARY}"),
         bytes: multipart::write_multipart(BOUNDARY, &json, &parts),
+        parts,
         converted: Vec::new(),
     })
 }
 
-async fn post(client: &reqwest::Client, rule: &ForwardingRule, batch: Batch) -> Report {
+async fn post(client: &reqwest::Client, rule: &ForwardingRule, mut batch: Batch) -> Report {
     let url = format!("{}/statements", rule.url);
-    let sent = send(rule, client.post(&url), &batch.content_type, batch.bytes).await;
+    let bytes = std::mem::take(&mut batch.bytes);
+    let sent = send(rule, client.post(&url), &batch.content_type, bytes).await;
     let status = match sent {
         Ok(status) => status,
         Err(report) => return report,
     };
-    let json = batch.content_type == "application/json";
-    if status == StatusCode::CONFLICT && json && batch.statements.len() > 1 {
-        return one_by_one(client, rule, &url, &batch.statements).await;
+    if status == StatusCode::CONFLICT && batch.statements.len() > 1 {
+        return one_by_one(client, rule, &url, &batch).await;
     }
     judge(status)
 }
@@ -282,13 +288,13 @@ async fn one_by_one(
     client: &reqwest::Client,
     rule: &ForwardingRule,
     url: &str,
-    statements: &[Value],
+    batch: &Batch,
 ) -> Report {
-    for statement in statements {
+    for statement in &batch.statements {
         let id = statement["id"].as_str().unwrap_or_default();
         let put = client.put(url).query(&[("statementId", id)]);
-        let body = statement.to_string().into_bytes();
-        match send(rule, put, "application/json", body).await {
+        let (content_type, body) = alone(statement, &batch.parts);
+        match send(rule, put, &content_type, body).await {
             Ok(status) if status.is_success() || status == StatusCode::CONFLICT => {}
             Ok(status) => return judge(status),
             Err(report) => return report,
@@ -299,6 +305,31 @@ async fn one_by_one(
         error: None,
         verdict: Verdict::Delivered,
     }
+}
+
+/// One statement's body: JSON, or `multipart/mixed` with the parts of its own attachments
+/// (Communication 1.5.2: a part for each attachment without a `fileUrl`, no other part).
+fn alone(statement: &Value, parts: &[AttachmentPart]) -> (String, Vec<u8>) {
+    let json = statement.to_string().into_bytes();
+    let wanted: Vec<&str> = statement["attachments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a["sha2"].as_str())
+        .collect();
+    let own: Vec<AttachmentPart> = parts
+        .iter()
+        .filter(|p| wanted.contains(&p.sha2.as_str()))
+        .cloned()
+        .collect();
+    if own.is_empty() {
+        return ("application/json".to_owned(), json);
+    }
+    let content_type = format!("multipart/mixed; boundary={BOUNDARY}");
+    (
+        content_type,
+        multipart::write_multipart(BOUNDARY, &json, &own),
+    )
 }
 
 /// Sends one request with the rule's credentials and version; the status, or a retry report.

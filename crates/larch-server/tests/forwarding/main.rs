@@ -3,6 +3,7 @@
 //! on 127.0.0.1 that fails on purpose to show retries, back-off, the delivery log, filters,
 //! disabled rules, and secrets that never show.
 
+mod attachments;
 mod delivery;
 mod downgrade;
 mod retention;
@@ -112,7 +113,31 @@ struct Received {
     method: String,
     version: Option<String>,
     authorization: Option<String>,
+    content_type: Option<String>,
+    /// The JSON body, or a `multipart/mixed` body's JSON part.
     statements: Value,
+    /// A `multipart/mixed` body's attachment parts.
+    parts: Vec<larch_xapi::multipart::AttachmentPart>,
+}
+
+/// A request body as JSON, and its attachment parts when it is `multipart/mixed`.
+fn parse_body(
+    content_type: Option<&str>,
+    body: &str,
+) -> (Value, Vec<larch_xapi::multipart::AttachmentPart>) {
+    let multipart = content_type
+        .filter(|ct| larch_xapi::multipart::is_multipart_mixed(ct))
+        .and_then(|ct| larch_xapi::multipart::parse_multipart(ct, body.as_bytes()).ok());
+    match multipart {
+        Some(parsed) => (
+            serde_json::from_slice(&parsed.statements).unwrap_or(Value::Null),
+            parsed.attachments,
+        ),
+        None => (
+            serde_json::from_str(body).unwrap_or(Value::Null),
+            Vec::new(),
+        ),
+    }
 }
 
 /// A small LRS stand-in on 127.0.0.1: answers `/xapi/statements` with 500 for the first
@@ -135,12 +160,16 @@ impl Target {
                         .and_then(|v| v.to_str().ok())
                         .map(str::to_owned)
                 };
+                let content_type = header("content-type");
+                let (statements, parts) = parse_body(content_type.as_deref(), &body);
                 let mut all = seen.lock().unwrap();
                 all.push(Received {
                     method: method.to_string(),
                     version: header("x-experience-api-version"),
                     authorization: header("authorization"),
-                    statements: serde_json::from_str(&body).unwrap_or(Value::Null),
+                    content_type,
+                    statements,
+                    parts,
                 });
                 let status = if all.len() <= failures { 500 } else { then };
                 (axum::http::StatusCode::from_u16(status).unwrap(), "[]")
