@@ -53,7 +53,7 @@ pub use model::{
     NewLearner, Page, PageRequest, Tenant,
 };
 pub use outbox::{
-    Attempt, AttemptOutcome, Delivery, DeliveryOutcome, Message, MessageStatus, NewMessage,
+    Attempt, AttemptOutcome, Behind, Delivery, DeliveryOutcome, Message, MessageStatus, NewMessage,
     OutboxStore, Purged, Requeue, RetryPolicy,
 };
 pub use registrations::{

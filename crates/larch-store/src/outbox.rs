@@ -239,6 +239,19 @@ pub trait OutboxStore: Send + Sync {
         lease_ms: i64,
     ) -> Result<Option<Message>, StoreError>;
 
+    /// Coalescing: claims for `worker`, for `lease_ms`, the pending messages queued behind
+    /// `first` (claimed by `worker`) in its line (its scope, topic and target), oldest first,
+    /// as long as each is not held by a live lease and within `bound`, due or not; counts
+    /// their attempts. No other worker claims behind a line's oldest pending message, so these are
+    /// free, and delivering them with `first` keeps the line's order. One transaction.
+    async fn claim_behind(
+        &self,
+        first: &Message,
+        worker: &str,
+        lease_ms: i64,
+        bound: Behind,
+    ) -> Result<Vec<Message>, StoreError>;
+
     /// Logs an attempt and applies its outcome: delivered (whoever holds the message now), or,
     /// only while `worker` still holds it, retry later or failed. Returns whether the message
     /// changed; `false` also when it no longer exists.
@@ -276,6 +289,17 @@ pub trait OutboxStore: Send + Sync {
     /// log are kept whatever their age. Returns what it deleted; fewer messages than `limit`
     /// means none is left to delete.
     async fn purge_finished(&self, before_ms: i64, limit: usize) -> Result<Purged, StoreError>;
+}
+
+/// How much [`OutboxStore::claim_behind`] may take.
+#[derive(Debug, Clone, Copy)]
+pub struct Behind {
+    /// Messages at most.
+    pub messages: usize,
+    /// Total weight at most, counting the first message's.
+    pub weight: usize,
+    /// A message's weight, from its payload (e.g. its statements).
+    pub weigh: fn(&serde_json::Value) -> usize,
 }
 
 /// What one [`OutboxStore::purge_finished`] call deleted.

@@ -12,11 +12,10 @@
 //! entry says what was converted.
 
 use super::{Report, Verdict};
-use crate::error::ApiError;
 use crate::import::{Blocked, Route};
 use crate::state::AppState;
 use larch_store::ids::LrsForwardingRuleId;
-use larch_store::{ForwardingRule, Message, StoredStatement};
+use larch_store::{Behind, ForwardingRule, Message, StoredStatement};
 use larch_xapi::XapiVersion;
 use larch_xapi::downgrade;
 use larch_xapi::multipart::{self, AttachmentPart};
@@ -31,8 +30,6 @@ pub(super) const TIMEOUT: Duration = Duration::from_secs(30);
 const BOUNDARY: &str = "larch-forward-5b0e2c7d91f34a8e";
 /// The conversions to 1.0.3 a log entry names one by one.
 const MAX_NOTED: usize = 20;
-/// The longest target URL accepted.
-const MAX_URL: usize = 2048;
 
 /// The HTTP client of one attempt, after the SSRF guard's check of the target: no redirects
 /// (a POST must not wander elsewhere), bounded time, and with the guard on, no proxy and a
@@ -59,48 +56,23 @@ async fn client_for(state: &AppState, target: &str) -> Result<reqwest::Client, R
         .map_err(|e| retry(format!("no HTTP client: {e}")))
 }
 
-/// A rule's `url`: an absolute `http` or `https` URL with a host, no credentials (they go in
-/// `auth`), no query or fragment (`/statements` is appended). Returned without a trailing `/`.
-pub(crate) fn validate_target_url(param: &str, raw: &str) -> Result<String, ApiError> {
-    let bad = |why: &str| ApiError::invalid(param, format!("{param} {why}"));
-    if raw.len() > MAX_URL {
-        return Err(bad(&format!("is longer than {MAX_URL} characters")));
-    }
-    let url = Url::parse(raw.trim()).map_err(|_| bad("is not an absolute URL"))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(bad("must be an http or https URL"));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(bad("has no host"));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("must not contain credentials; give them in auth"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(bad("must not have a query or a fragment"));
-    }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+/// What one request may carry of the messages queued for a rule (`claim_behind`): the
+/// batches of at most 100 POSTs, at most 500 statements together (a bigger batch goes alone).
+pub(super) const BEHIND: Behind = Behind {
+    messages: 100,
+    weight: 500,
+    weigh: statements_in,
+};
+
+/// How many statements a forwarding message carries.
+fn statements_in(payload: &Value) -> usize {
+    payload["statements"].as_array().map_or(1, Vec::len)
 }
 
-/// The SSRF guard at the edge: a target that resolves to internal addresses is a 400
-/// `url_not_allowed` (one that does not resolve now is accepted: every delivery checks again).
-pub(crate) async fn check_target_url(state: &AppState, target: &str) -> Result<(), ApiError> {
-    let Ok(url) = Url::parse(target) else {
-        return Err(ApiError::invalid("url", "url is not an absolute URL"));
-    };
-    match state.config.forwarding_url_policy().check(&url).await {
-        Err(Blocked::Refused(why)) => Err(ApiError::Invalid {
-            code: "url_not_allowed",
-            message: format!("this URL cannot be a forwarding target: {why}"),
-            param: Some("url".into()),
-        }),
-        _ => Ok(()),
-    }
-}
-
-/// One attempt at a forwarding message.
-pub(super) async fn deliver(state: &AppState, message: &Message) -> Report {
-    let (rule, body) = match prepare(state, message).await {
+/// One attempt at a group of forwarding messages of one rule, oldest first: their
+/// statements in one request.
+pub(super) async fn deliver(state: &AppState, group: &[Message]) -> Report {
+    let (rule, body) = match prepare(state, group).await {
         Ok(ready) => ready,
         Err(report) => return report,
     };
@@ -158,8 +130,9 @@ struct Batch {
     converted: Vec<String>,
 }
 
-/// What to send: the rule (still there and enabled) and the batch.
-async fn prepare(state: &AppState, message: &Message) -> Result<(ForwardingRule, Batch), Report> {
+/// What to send: the rule (still there and enabled) and the batch of the group's statements.
+async fn prepare(state: &AppState, group: &[Message]) -> Result<(ForwardingRule, Batch), Report> {
+    let message = &group[0];
     let scope = message.scope;
     let id = LrsForwardingRuleId::parse(&message.target)
         .map_err(|_| give_up("the message names no forwarding rule"))?;
@@ -175,15 +148,13 @@ async fn prepare(state: &AppState, message: &Message) -> Result<(ForwardingRule,
     if !rule.enabled {
         return Err(give_up("the forwarding rule is disabled"));
     }
-    let ids: Vec<String> = message.payload["statements"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    let ids: Vec<String> = group
+        .iter()
+        .filter_map(|m| m.payload["statements"].as_array())
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect();
     let mut rows = state
         .store
         .statements()
@@ -376,29 +347,4 @@ fn describe(error: &reqwest::Error) -> String {
         source = cause.source();
     }
     text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn target_urls_are_http_with_a_host_and_nothing_secret() {
-        let ok = validate_target_url("url", "https://lrs.example.com/xapi/").unwrap();
-        assert_eq!(ok, "https://lrs.example.com/xapi");
-        assert!(validate_target_url("url", "http://127.0.0.1:8080/xapi").is_ok());
-        for bad in [
-            "ftp://lrs.example.com/xapi",
-            "file:///etc/passwd",
-            "lrs.example.com/xapi",
-            "https://user:pw@lrs.example.com/xapi",
-            "https://lrs.example.com/xapi?x=1",
-            "https://lrs.example.com/xapi#f",
-            "javascript:alert(1)",
-        ] {
-            assert!(validate_target_url("url", bad).is_err(), "{bad}");
-        }
-        let long = format!("https://example.com/{}", "a".repeat(MAX_URL));
-        assert!(validate_target_url("url", &long).is_err());
-    }
 }

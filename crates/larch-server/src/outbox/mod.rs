@@ -1,10 +1,12 @@
 //! The delivery workers of the transactional outbox: in every process, claim due messages from
 //! the database (so any number of processes cooperate), hand each to its topic's deliverer,
 //! and record the attempt: delivered, retried later with exponential back-off and jitter until
-//! the topic's maximum age, or failed. Topics today: `lrs.forward` ([`forward`]).
+//! the topic's maximum age, or failed. Topics today: `lrs.forward` ([`forward`]), whose
+//! messages queued behind the claimed one for the same rule go in the same request.
 
 mod forward;
 mod retention;
+mod target;
 
 use crate::state::AppState;
 use larch_store::{Attempt, AttemptOutcome, FORWARD_TOPIC, Message, RetryPolicy};
@@ -12,7 +14,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub(crate) use forward::{check_target_url, validate_target_url};
+pub(crate) use target::{check_target_url, validate_target_url};
 
 /// How long a claim holds before another worker may take the message over: well above the
 /// longest attempt ([`forward::TIMEOUT`]).
@@ -62,7 +64,10 @@ async fn work(state: AppState, worker: String, mut stop: watch::Receiver<bool>) 
     while !*stop.borrow() {
         let wake = state.outbox_wake.notified();
         match state.store.outbox().claim(TOPICS, &worker, LEASE_MS).await {
-            Ok(Some(message)) => deliver(&state, &worker, message).await,
+            Ok(Some(message)) => {
+                let group = with_behind(&state, &worker, message).await;
+                deliver(&state, &worker, group).await;
+            }
             Ok(None) => {
                 tokio::select! {
                     () = tokio::time::sleep(state.config.delivery_poll_interval) => {}
@@ -78,17 +83,50 @@ async fn work(state: AppState, worker: String, mut stop: watch::Receiver<bool>) 
     }
 }
 
-/// One attempt at one message, recorded with its outcome.
-async fn deliver(state: &AppState, worker: &str, message: Message) {
+/// `first` and, for statement forwarding, the messages queued behind it for the same rule,
+/// claimed too so that one request delivers them all (`claim_behind`: in the line's order,
+/// within [`forward::BEHIND`]). A failed claim only means delivering `first` alone.
+async fn with_behind(state: &AppState, worker: &str, first: Message) -> Vec<Message> {
+    if first.topic != FORWARD_TOPIC {
+        return vec![first];
+    }
+    let store = state.store.outbox();
+    let behind = store
+        .claim_behind(&first, worker, LEASE_MS, forward::BEHIND)
+        .await;
+    let behind = behind.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, outbox.message = %first.id, "claiming the messages behind failed");
+        Vec::new()
+    });
+    std::iter::once(first).chain(behind).collect()
+}
+
+/// One attempt at a group of messages of one line (one request), each recorded with its own
+/// outcome.
+async fn deliver(state: &AppState, worker: &str, group: Vec<Message>) {
     let started = Instant::now();
-    let report = match message.topic.as_str() {
-        FORWARD_TOPIC => forward::deliver(state, &message).await,
+    let report = match group[0].topic.as_str() {
+        FORWARD_TOPIC => forward::deliver(state, &group).await,
         other => Report {
             status_code: None,
             error: Some(format!("no deliverer for topic {other}")),
             verdict: Verdict::GiveUp,
         },
     };
+    let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+    for message in group {
+        record(state, worker, message, &report, duration_ms).await;
+    }
+}
+
+/// Records one message's attempt, with the outcome the report leads to for it.
+async fn record(
+    state: &AppState,
+    worker: &str,
+    message: Message,
+    report: &Report,
+    duration_ms: i64,
+) {
     let max_age = state.config.forwarding_max_age;
     let outcome = outcome(
         &state.retry_policy(),
@@ -100,8 +138,8 @@ async fn deliver(state: &AppState, worker: &str, message: Message) {
     let attempt = Attempt {
         number: message.attempts,
         status_code: report.status_code,
-        error: report.error,
-        duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+        error: report.error.clone(),
+        duration_ms,
         outcome,
     };
     tracing::info!(

@@ -4,6 +4,7 @@
 //! disabled rules, and secrets that never show.
 
 mod attachments;
+mod coalescing;
 mod delivery;
 mod downgrade;
 mod retention;

@@ -362,6 +362,7 @@ mod body {
     include!("pg_statement_commit.rs");
     include!("pg_documents.rs");
     include!("body/outbox.rs");
+    include!("body/outbox_lines.rs");
     include!("body/forwarding.rs");
     include!("body/xapi_tokens.rs");
     include!("pg_runtime_save_sql.rs");

@@ -344,6 +344,7 @@ mod body {
     include!("sqlite_statement_writer.rs");
     include!("sqlite_documents.rs");
     include!("body/outbox.rs");
+    include!("body/outbox_lines.rs");
     include!("body/forwarding.rs");
     include!("body/xapi_tokens.rs");
 }

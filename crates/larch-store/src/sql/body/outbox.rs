@@ -121,38 +121,6 @@ fn outbox_claim_sql(backend: &This, topics: usize) -> String {
     )
 }
 
-/// `$1, $2, …` up to `n`.
-fn outbox_params(n: usize) -> String {
-    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
-
-/// Runs `sql` with `seqs` bound as `$1, $2, …`; the rows it changed.
-async fn outbox_with_seqs(tx: &mut Tx, sql: &str, seqs: &[i64]) -> Result<usize, StoreError> {
-    let mut query = sqlx::query(sql);
-    for seq in seqs {
-        query = query.bind(*seq);
-    }
-    let done = query.execute(&mut **tx).await?;
-    Ok(usize::try_from(done.rows_affected()).unwrap_or(usize::MAX))
-}
-
-/// Deletes the messages `seqs` and their delivery logs (the logs first: they are found
-/// through their messages).
-async fn outbox_delete(tx: &mut Tx, seqs: &[i64]) -> Result<crate::Purged, StoreError> {
-    let list = outbox_params(seqs.len());
-    let deliveries = format!(
-        "DELETE FROM outbox_deliveries WHERE (tenant_id, app_id, env, message_id) IN \
-         (SELECT tenant_id, app_id, env, id FROM outbox_messages WHERE seq IN ({list}))"
-    );
-    let deliveries = outbox_with_seqs(tx, &deliveries, seqs).await?;
-    let messages = format!("DELETE FROM outbox_messages WHERE seq IN ({list})");
-    let messages = outbox_with_seqs(tx, &messages, seqs).await?;
-    Ok(crate::Purged {
-        messages,
-        deliveries,
-    })
-}
-
 /// Applies an attempt's outcome to its message; whether it changed. Delivered counts whoever
 /// holds the message now (the target has it); a retry or a failure only from the holder.
 async fn outbox_apply(
@@ -266,6 +234,19 @@ impl crate::OutboxStore for This {
         let row = query.fetch_optional(&mut *tx).await?;
         tx.commit().await?;
         row.map(|r| message_from_row(&r)).transpose()
+    }
+
+    async fn claim_behind(
+        &self,
+        first: &crate::Message,
+        worker: &str,
+        lease_ms: i64,
+        bound: crate::Behind,
+    ) -> Result<Vec<crate::Message>, StoreError> {
+        let mut tx = self.write(first.scope).await?;
+        let claimed = outbox_claim_behind(self, &mut tx, first, worker, lease_ms, bound).await?;
+        tx.commit().await?;
+        Ok(claimed)
     }
 
     async fn record(
