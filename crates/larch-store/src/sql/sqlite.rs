@@ -242,7 +242,7 @@ impl SqliteBackend {
 
     /// `BEGIN IMMEDIATE` on the writer connection, in its turn (see [`Self::write`]).
     async fn begin_write(&self) -> Result<SqliteTx, StoreError> {
-        let turn = self.turns.next().await;
+        let turn = self.turns.next_in_time().await?;
         let tx = self
             .write
             .begin_with("BEGIN IMMEDIATE")

@@ -10,7 +10,8 @@
 //! mixed write load").
 //!
 //! A sqlx write therefore asks for a turn first, and while any does, the threads take turns
-//! too, in the order asked: the write waits for the few transactions queued before it.
+//! too, in the order asked: the write waits for the few transactions queued before it (and
+//! fails as unavailable after 5 s without one, as it would have in SQLite's busy handler).
 //! While none does, the threads go on without turns, because handing a lock over in strict
 //! order between busy threads on two cores costs throughput (a woken thread waits for a
 //! core while the one that could run cannot take the lock): measured, strict turns for all
@@ -26,6 +27,9 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// How long a sqlx write waits for its turn, as long as SQLite's busy timeout.
+const TURN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The turns; clones share them.
 #[derive(Debug, Clone, Default)]
@@ -76,6 +80,20 @@ impl WriteTurns {
             _turn: Arc::clone(&self.queue).lock_owned().await,
             _asking: asking,
         }
+    }
+
+    /// [`Self::next`] within [`TURN_TIMEOUT`], else `Unavailable`, as a write that waited
+    /// that long for SQLite's lock fails (`busy_timeout`).
+    pub(crate) async fn next_in_time(&self) -> Result<WriteTurn, crate::StoreError> {
+        tokio::time::timeout(TURN_TIMEOUT, self.next())
+            .await
+            .map_err(|_| {
+                let waited = std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "no turn to write to the SQLite file within 5 s",
+                );
+                crate::StoreError::unavailable(sqlx::Error::Io(waited))
+            })
     }
 }
 
@@ -163,6 +181,16 @@ mod tests {
         assert_eq!(order[1], ("task", true), "{order:?}");
         assert_eq!(order.last(), Some(&("thread", false)), "{order:?}");
         assert_eq!(turns.asking.load(Ordering::Acquire), 0);
+    }
+
+    /// A write that gets no turn within the timeout fails as unavailable.
+    #[tokio::test(start_paused = true)]
+    async fn a_turn_not_given_in_time_is_unavailable() {
+        let turns = WriteTurns::default();
+        let _held = turns.next().await;
+        let waited = turns.next_in_time().await;
+        assert!(waited.is_err_and(|e| e.is_unavailable()));
+        assert_eq!(turns.asking.load(Ordering::Acquire), 1, "the holder only");
     }
 
     /// A task whose wait is cancelled stops asking.
