@@ -103,9 +103,15 @@ async fn outbox_with_seqs(tx: &mut Tx, sql: &str, seqs: &[i64]) -> Result<usize,
 /// through their messages).
 async fn outbox_delete(tx: &mut Tx, seqs: &[i64]) -> Result<crate::Purged, StoreError> {
     let list = outbox_params(seqs.len());
+    // The first condition finds the entries through the message-id index (migration 0013;
+    // SQLite's planner drives a row-value `IN` by the scope columns instead, so the scope is
+    // checked apart); the second keeps each to its message's own scope.
     let deliveries = format!(
-        "DELETE FROM outbox_deliveries WHERE (tenant_id, app_id, env, message_id) IN \
-         (SELECT tenant_id, app_id, env, id FROM outbox_messages WHERE seq IN ({list}))"
+        "DELETE FROM outbox_deliveries WHERE message_id IN \
+         (SELECT id FROM outbox_messages WHERE seq IN ({list})) \
+         AND EXISTS (SELECT 1 FROM outbox_messages m WHERE m.seq IN ({list}) \
+         AND m.id = outbox_deliveries.message_id AND m.tenant_id = outbox_deliveries.tenant_id \
+         AND m.app_id = outbox_deliveries.app_id AND m.env = outbox_deliveries.env)"
     );
     let deliveries = outbox_with_seqs(tx, &deliveries, seqs).await?;
     let messages = format!("DELETE FROM outbox_messages WHERE seq IN ({list})");
