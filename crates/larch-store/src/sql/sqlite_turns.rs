@@ -6,8 +6,8 @@
 //! sql/sqlite_statement_writer.rs) poll every 200 µs, while sqlx's connection sleeps
 //! SQLite's default steps (1, 2, 5, 10 … 100 ms); under a steady load from the threads, a
 //! rarer sqlx write (a launch: learner, registration, launch token) lost the lock to them
-//! again and again: launches waited 1.8 s at the median, 2.2 s at worst (docs/xapi.md, "A
-//! mixed write load").
+//! again and again: launches waited 1.8 s at the median, 2.2 s at worst (docs/xapi.md,
+//! "Turns for SQLite's writers").
 //!
 //! A sqlx write therefore asks for a turn first, and while any does, the threads take turns
 //! too, in the order asked: the write waits for the few transactions queued before it (and
