@@ -117,24 +117,8 @@ impl crate::XapiDocumentStore for This {
         key: &crate::DocumentKey,
         doc: crate::NewDocument,
     ) -> Result<(), StoreError> {
-        let mut write = self.write_one(scope).await?;
-        xapi_doc_query(
-            "INSERT INTO xapi_documents (tenant_id, app_id, env, kind, activity_id, agent_key, \
-             registration, doc_id, content, content_type, updated_nanos) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-             ON CONFLICT (tenant_id, app_id, env, kind, activity_id, agent_key, registration, doc_id) \
-             DO UPDATE SET content = excluded.content, content_type = excluded.content_type, \
-             updated_nanos = excluded.updated_nanos, version = xapi_documents.version + 1",
-            scope,
-            key,
-        )
-        .bind(doc.id)
-        .bind(doc.content)
-        .bind(doc.content_type)
-        .bind(doc.updated_nanos)
-        .execute(&mut *write)
-        .await?;
-        This::end_write_one(write).await
+        // Group-committed with the PUTs queued at once (pg_document_puts.rs).
+        self.put_queued(scope, key, doc).await
     }
 
     async fn write_if(

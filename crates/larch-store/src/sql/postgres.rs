@@ -135,6 +135,8 @@ pub(crate) struct PgBackend {
     commits: super::group_commit::GroupCommit,
     /// Statement writes, written in batches by a few lanes.
     inserts: super::statement_commit::StatementCommit,
+    /// Blind xAPI document PUTs, written in batches by one lane (pg_document_puts.rs).
+    puts: body::DocumentPuts,
     /// Set when autovacuum is off: when to analyze the LRS and run-time tables.
     analyze: Option<std::sync::Arc<super::pg_analyze::AnalyzeSchedule>>,
     /// Seals the secrets stored for calling out (set once by `open`).
@@ -167,11 +169,14 @@ impl PgBackend {
         let commits = body::start_group_commit(&pool, lanes, MAX_BATCH, analyze.as_ref());
         let statement_lanes = lanes.min(STATEMENT_LANES);
         let inserts = body::start_statement_commit(&pool, statement_lanes, INSERT_BOUNDS);
+        // One lane: it takes whatever queued while it wrote the previous batch.
+        let puts = body::start_document_puts(&pool, 1);
         let backend = Self {
             pool,
             scoped,
             commits,
             inserts,
+            puts,
             analyze,
             sealer: std::sync::OnceLock::new(),
         };
@@ -368,6 +373,7 @@ mod body {
     include!("pg_runtime_save_sql.rs");
     include!("pg_runtime_batch.rs");
     include!("pg_runtime_lane.rs");
+    include!("pg_document_puts.rs");
     // Last: it ends with its tests module (clippy: no items after a test module).
     include!("pg_runtime_save.rs");
     include!("pg_runtime_batch_tests.rs");

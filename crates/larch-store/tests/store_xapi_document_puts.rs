@@ -1,0 +1,84 @@
+//! Blind document PUTs at once, on SQLite and PostgreSQL alike (both group-commit them): each
+//! lands in its own scope, the last of one document's PUTs answered together wins, and a PUT
+//! that cannot be written fails alone while the others of its batch land.
+
+use larch_store::testing::{self, TestDb, new_scope};
+use larch_store::{
+    AppId, DocumentKey, DocumentKind, Environment, NewDocument, Scope, Store, TenantId,
+};
+
+fn key(n: usize) -> DocumentKey {
+    DocumentKey {
+        kind: DocumentKind::State,
+        activity_id: format!("http://x/{n}"),
+        agent_key: "mbox:mailto:a@x".into(),
+        registration: String::new(),
+    }
+}
+
+fn doc(body: String) -> NewDocument {
+    NewDocument {
+        id: "s".into(),
+        content: body.into_bytes(),
+        content_type: "application/json".into(),
+        updated_nanos: 1,
+    }
+}
+
+/// PUTs `body` at document `n` of `scope` on a task of its own.
+fn put(store: &Store, scope: Scope, n: usize, body: String) -> tokio::task::JoinHandle<bool> {
+    let store = store.clone();
+    tokio::spawn(async move {
+        let documents = store.xapi_documents();
+        documents.put(scope, &key(n), doc(body)).await.is_ok()
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn puts_at_once_land_in_their_scopes_and_a_bad_one_fails_alone() {
+    for TestDb { store, .. } in testing::each().await {
+        let scopes = [
+            new_scope(&store, "acme", Environment::Test).await,
+            new_scope(&store, "globex", Environment::Live).await,
+        ];
+        // A scope whose tenant does not exist: its row breaks a foreign key.
+        let nowhere = Scope {
+            tenant: TenantId(i64::MAX),
+            app: AppId(i64::MAX),
+            env: Environment::Test,
+        };
+        let mut good = Vec::new();
+        for round in 0..8 {
+            for (s, scope) in scopes.iter().enumerate() {
+                for n in 0..5 {
+                    good.push(put(
+                        &store,
+                        *scope,
+                        n,
+                        format!("{{\"s\":{s},\"r\":{round}}}"),
+                    ));
+                }
+            }
+        }
+        let bad = put(&store, nowhere, 0, "{}".into());
+        for task in good {
+            assert!(task.await.unwrap(), "{}", store.kind());
+        }
+        assert!(!bad.await.unwrap(), "{}: the bad PUT fails", store.kind());
+        for (s, scope) in scopes.iter().enumerate() {
+            for n in 0..5 {
+                let got = store
+                    .xapi_documents()
+                    .get(*scope, &key(n), "s")
+                    .await
+                    .unwrap();
+                let body = String::from_utf8(got.unwrap().content).unwrap();
+                assert!(
+                    body.starts_with(&format!("{{\"s\":{s},")),
+                    "{}: {body}",
+                    store.kind()
+                );
+            }
+        }
+    }
+}
