@@ -8,6 +8,7 @@ use std::borrow::Cow;
 mod checkpoint;
 mod group_commit;
 mod pg_analyze;
+mod pg_connect;
 mod pg_scoped;
 pub(crate) mod postgres;
 pub(crate) mod sqlite;

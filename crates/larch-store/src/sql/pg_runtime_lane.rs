@@ -49,11 +49,16 @@ impl LaneConnection {
             // With the scope, for this connection only: no sequential scans. Its statements
             // read rows by unique key; with statistics gone stale while the run-time tables
             // grow (this PostgreSQL may run without autovacuum, sql/pg_analyze.rs), the
-            // planner scanned a whole table once per save of a group.
+            // planner scanned a whole table once per save of a group. And generic plans:
+            // PostgreSQL kept choosing a custom plan for the one-registration save (its
+            // estimates depend on the parameters), planning its CTEs again on every call:
+            // 40 % of the backend's time per commit at 8 sessions. Every lane statement
+            // reads and writes by key, so one plan fits every call (docs/runtime.md).
             sqlx::query(
                 "SELECT set_config('larch.tenant_id', $1, false), \
                  set_config('larch.app_id', $2, false), set_config('larch.env', $3, false), \
-                 set_config('enable_seqscan', 'off', false)",
+                 set_config('enable_seqscan', 'off', false), \
+                 set_config('plan_cache_mode', 'force_generic_plan', false)",
             )
             .bind(scope.tenant.0.to_string())
             .bind(scope.app.0.to_string())

@@ -150,7 +150,7 @@ impl PgBackend {
         // (sql/pg_scoped.rs; docs/configuration.md): a write holds one through its WAL
         // flush, so fewer would queue concurrent requests the pool alone served at once.
         let scoped_size = max_connections.max(1);
-        let options: sqlx::postgres::PgConnectOptions = url.parse()?;
+        let options = super::pg_connect::connect_options(url)?;
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(5))
