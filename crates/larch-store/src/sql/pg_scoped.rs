@@ -22,13 +22,42 @@ use sqlx::Connection as _;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use std::sync::{Arc, Mutex};
 
+/// How a connection's session plans prepared statements (`plan_cache_mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Plans {
+    /// PostgreSQL's default: it plans each call afresh for its values until a generic
+    /// plan looks as cheap (statements whose best plan depends on the values bound).
+    Auto,
+    /// One generic plan for every call (`force_generic_plan`), for statements with one
+    /// good plan whatever the values: the LRS's key walks to a literal `LIMIT`, which
+    /// PostgreSQL otherwise re-planned on every call, 0.7 ms of planning around 0.13 ms of
+    /// execution (docs/xapi.md, "Performance").
+    Generic,
+}
+
+impl Plans {
+    fn setting(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Generic => "force_generic_plan",
+        }
+    }
+}
+
+/// What a connection's session is set to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Session {
+    scope: Scope,
+    plans: Plans,
+}
+
 /// A small set of connections beside the main pool, each with the scope its session holds.
 #[derive(Debug)]
 pub(crate) struct ScopedConns {
     /// How to open one.
     options: PgConnectOptions,
-    /// Connections not in use, with their session's scope.
-    idle: Mutex<Vec<(PgConnection, Scope)>>,
+    /// Connections not in use, with their session's scope and plan mode.
+    idle: Mutex<Vec<(PgConnection, Session)>>,
     /// One permit per connection that may exist: bounds the set's size.
     permits: Arc<tokio::sync::Semaphore>,
 }
@@ -43,37 +72,51 @@ impl ScopedConns {
         })
     }
 
-    /// A connection whose session is in `scope`.
+    /// A connection whose session is in `scope`, planning with PostgreSQL's default.
     pub(crate) async fn acquire(self: &Arc<Self>, scope: Scope) -> Result<ScopedConn, StoreError> {
+        self.acquire_planned(scope, Plans::Auto).await
+    }
+
+    /// A connection whose session is in `scope` and plans as `plans` says.
+    pub(crate) async fn acquire_planned(
+        self: &Arc<Self>,
+        scope: Scope,
+        plans: Plans,
+    ) -> Result<ScopedConn, StoreError> {
         // The semaphore is never closed.
         let permit = Arc::clone(&self.permits)
             .acquire_owned()
             .await
             .map_err(|_| StoreError::unavailable(sqlx::Error::PoolClosed))?;
+        let session = Session { scope, plans };
         let mut guard = ScopedConn {
             conn: None,
-            scope,
+            session,
             home: Arc::clone(self),
             _permit: permit,
         };
-        let (mut conn, current) = match self.take_idle(scope) {
+        let (mut conn, current) = match self.take_idle(session) {
             Some((conn, current)) => (conn, Some(current)),
             None => (self.open().await?, None),
         };
-        if current != Some(scope) {
-            set_session_scope(&mut conn, scope).await?;
+        if current != Some(session) {
+            set_session(&mut conn, session).await?;
         }
         guard.conn = Some(conn);
         Ok(guard)
     }
 
-    /// An idle connection, one already in `scope` if there is one.
-    fn take_idle(&self, scope: Scope) -> Option<(PgConnection, Scope)> {
+    /// An idle connection, one already set to `session` if there is one, else one in its
+    /// scope, else any.
+    fn take_idle(&self, session: Session) -> Option<(PgConnection, Session)> {
         let mut idle = self
             .idle
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let at = idle.iter().rposition(|(_, s)| *s == scope);
+        let at = idle
+            .iter()
+            .rposition(|(_, s)| *s == session)
+            .or_else(|| idle.iter().rposition(|(_, s)| s.scope == session.scope));
         match at {
             Some(i) => Some(idle.swap_remove(i)),
             None => idle.pop(),
@@ -87,15 +130,18 @@ impl ScopedConns {
     }
 }
 
-/// The scope's settings for the rest of the session (`is_local = false`).
-async fn set_session_scope(conn: &mut PgConnection, scope: Scope) -> Result<(), StoreError> {
+/// The scope's settings and the plan mode for the rest of the session (`is_local = false`).
+async fn set_session(conn: &mut PgConnection, session: Session) -> Result<(), StoreError> {
+    let Session { scope, plans } = session;
     sqlx::query(
         "SELECT set_config('larch.tenant_id', $1, false), \
-         set_config('larch.app_id', $2, false), set_config('larch.env', $3, false)",
+         set_config('larch.app_id', $2, false), set_config('larch.env', $3, false), \
+         set_config('plan_cache_mode', $4, false)",
     )
     .bind(scope.tenant.0.to_string())
     .bind(scope.app.0.to_string())
     .bind(scope.env.as_str())
+    .bind(plans.setting())
     .execute(conn)
     .await?;
     Ok(())
@@ -106,8 +152,8 @@ async fn set_session_scope(conn: &mut PgConnection, scope: Scope) -> Result<(), 
 pub(crate) struct ScopedConn {
     /// Present until handed back or closed.
     conn: Option<PgConnection>,
-    /// The scope its session holds.
-    scope: Scope,
+    /// What its session is set to.
+    session: Session,
     home: Arc<ScopedConns>,
     /// Released with the connection.
     _permit: tokio::sync::OwnedSemaphorePermit,
@@ -122,7 +168,7 @@ impl ScopedConn {
                 .idle
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            idle.push((conn, self.scope));
+            idle.push((conn, self.session));
         }
     }
 }
@@ -196,5 +242,32 @@ mod tests {
             pid,
             "the dropped connection was closed"
         );
+    }
+
+    #[tokio::test]
+    async fn a_connection_plans_as_its_caller_asks() {
+        let db = crate::testing::postgres().await;
+        let crate::DatabaseConfig::Postgres { url, .. } = &db.config else {
+            unreachable!("a PostgreSQL test database")
+        };
+        let conns = ScopedConns::new(url.parse().unwrap(), 1);
+        let plans = |mut conn: ScopedConn| async move {
+            let row: (String, i32) =
+                sqlx::query_as("SELECT current_setting('plan_cache_mode'), pg_backend_pid()")
+                    .fetch_one(&mut *conn)
+                    .await
+                    .unwrap();
+            conn.finish();
+            row
+        };
+        let generic = conns
+            .acquire_planned(scope(1), Plans::Generic)
+            .await
+            .unwrap();
+        let (mode, pid) = plans(generic).await;
+        assert_eq!(mode, "force_generic_plan");
+        // The same connection, back to PostgreSQL's default for the next caller.
+        let auto = conns.acquire(scope(1)).await.unwrap();
+        assert_eq!(plans(auto).await, ("auto".into(), pid));
     }
 }

@@ -194,6 +194,17 @@ impl PgBackend {
         self.scoped.acquire(scope).await
     }
 
+    /// [`Self::read_one`] for a statement with one good plan whatever its values (a key
+    /// walk to a literal `LIMIT`): planned once per connection (sql/pg_scoped.rs, `Plans`).
+    async fn read_one_generic(
+        &self,
+        scope: Scope,
+    ) -> Result<super::pg_scoped::ScopedConn, StoreError> {
+        self.scoped
+            .acquire_planned(scope, super::pg_scoped::Plans::Generic)
+            .await
+    }
+
     /// Ends a [`Self::read_one`]: the connection goes back, still in its scope.
     #[expect(clippy::unused_async, reason = "the SQLite twin's signature")]
     async fn end_read_one(conn: super::pg_scoped::ScopedConn) -> Result<(), StoreError> {

@@ -213,6 +213,14 @@ impl SqliteBackend {
         self.read.acquire().await.map_err(StoreError::unavailable)
     }
 
+    /// [`Self::read_one`]; SQLite plans each statement once when it is prepared anyway.
+    async fn read_one_generic(
+        &self,
+        scope: crate::Scope,
+    ) -> Result<sqlx::pool::PoolConnection<Sqlite>, StoreError> {
+        self.read_one(scope).await
+    }
+
     /// Ends a [`Self::read_one`]: nothing to commit; the connection goes back to the pool.
     #[expect(clippy::unused_async, reason = "the PostgreSQL twin commits")]
     async fn end_read_one(

@@ -78,7 +78,13 @@ impl crate::StatementStore for This {
         query: &crate::StatementQuery,
     ) -> Result<Vec<crate::StoredStatement>, StoreError> {
         let sql = xapi_statement_query(query);
-        let mut read = self.read_one(scope).await?;
+        // A walk of one filter key's index has one good plan whatever the key (its `LIMIT`
+        // is in the text, xapi_query.rs); the other filters' best plans depend on the value.
+        let mut read = if xapi_driving_key(query).is_some() {
+            self.read_one_generic(scope).await?
+        } else {
+            self.read_one(scope).await?
+        };
         let rows = sql.query(scope).fetch_all(&mut *read).await?;
         This::end_read_one(read).await?;
         rows.iter().map(stored_statement_from_row).collect()
