@@ -23,7 +23,7 @@ type BoxedInsert<'a> =
 /// and each job's forwarding messages (their number per job is returned).
 async fn xapi_write_jobs(
     conn: &mut sqlx::PgConnection,
-    scope: Scope,
+    (scope, cache): (Scope, &DefinitionCache),
     writes: &[&crate::sql::statement_commit::InsertWrite],
 ) -> Result<Vec<usize>, StoreError> {
     let statements: Vec<&crate::NewStatement> =
@@ -37,6 +37,7 @@ async fn xapi_write_jobs(
     xapi_insert_attachments(conn, scope, attachments).await?;
     let definitions = xapi_merged_definitions(writes, &written.definitions);
     xapi_upsert_definitions(conn, scope, &definitions).await?;
+    cache.remember(scope, &written.definitions, &definitions);
     forward_jobs(conn, scope, writes, &batch, &written.rules).await
 }
 
@@ -47,12 +48,13 @@ async fn xapi_write_jobs(
 fn insert_transaction<'a>(
     lane: &'a mut LaneConnection,
     groups: &'a [XapiScopeGroup<'a>],
+    cache: &'a DefinitionCache,
 ) -> BoxedInsert<'a> {
     Box::pin(async move {
         let Some((first, _)) = groups.first() else {
             return Ok(Vec::new());
         };
-        let written = groups_transaction(lane, *first, groups).await;
+        let written = groups_transaction(lane, (*first, cache), groups).await;
         if written.as_ref().is_err_and(StoreError::is_unavailable) {
             lane.reset();
         }
@@ -62,10 +64,18 @@ fn insert_transaction<'a>(
 
 async fn groups_transaction(
     lane: &mut LaneConnection,
-    first: Scope,
+    (first, cache): (Scope, &DefinitionCache),
     groups: &[XapiScopeGroup<'_>],
 ) -> Result<Vec<usize>, StoreError> {
     let conn = lane.scoped(first).await?;
+    // One scope that forwards nothing and changes no definition: one round trip
+    // (pg_statement_fast.rs); else, or when its checks fail, the transaction below.
+    if let [(scope, writes)] = groups
+        && let Some(expected) = fast_expectations(cache, *scope, writes)
+        && xapi_write_fast(conn, *scope, writes, &expected).await?
+    {
+        return Ok(vec![0; writes.len()]);
+    }
     let mut tx = sqlx::Connection::begin(conn)
         .await
         .map_err(StoreError::unavailable)?;
@@ -74,7 +84,7 @@ async fn groups_transaction(
         if i > 0 {
             This::enter_scope(&mut tx, *scope).await?;
         }
-        queued.extend(xapi_write_jobs(&mut tx, *scope, writes).await?);
+        queued.extend(xapi_write_jobs(&mut tx, (*scope, cache), writes).await?);
     }
     tx.commit().await?;
     Ok(queued)
@@ -87,27 +97,28 @@ async fn write_insert_batch(
     lane: &mut LaneConnection,
     batch: Vec<crate::sql::statement_commit::InsertJob>,
     counts: std::sync::Arc<crate::sql::group_commit::Counts>,
+    cache: &DefinitionCache,
 ) {
     let groups = crate::sql::statement_commit::by_scope(batch);
     let writes = crate::sql::statement_commit::writes_of(&groups);
     counts.add(writes.iter().map(|(_, jobs)| jobs.len()).sum());
-    let outcome = insert_transaction(lane, &writes).await;
+    let outcome = insert_transaction(lane, &writes, cache).await;
     drop(writes);
     let queued: Vec<_> = groups.into_iter().flat_map(|(_, jobs)| jobs).collect();
     let again = crate::sql::statement_commit::answer_combined(queued, outcome);
-    insert_each_alone(lane, again, &counts).await;
+    insert_each_alone(lane, again, (&counts, cache)).await;
 }
 
 /// The jobs of a failed combined write, each in a transaction of its own, in queue order.
 async fn insert_each_alone(
     lane: &mut LaneConnection,
     jobs: Vec<crate::sql::statement_commit::InsertJob>,
-    counts: &crate::sql::group_commit::Counts,
+    (counts, cache): (&crate::sql::group_commit::Counts, &DefinitionCache),
 ) {
     for job in jobs {
         counts.add(1);
         let alone = [(job.scope, vec![&job.write])];
-        let outcome = insert_transaction(lane, &alone).await;
+        let outcome = insert_transaction(lane, &alone, cache).await;
         let _ = job.reply.send(outcome.map(|messages| messages.iter().sum()));
     }
 }
@@ -122,10 +133,16 @@ pub(super) fn start_statement_commit(
 ) -> crate::sql::statement_commit::StatementCommit {
     let (queue, shared) = crate::sql::statement_commit::StatementCommit::new();
     let bounds = (bounds, crate::sql::statement_commit::statements_of as fn(&_) -> usize);
+    // Shared by the lanes: what one saw stored serves the next batch whichever lane takes it.
+    let cache = std::sync::Arc::new(DefinitionCache::default());
     for _ in 0..lanes.max(1) {
-        spawn_lane(pool.clone(), shared.clone(), bounds, |_| {}, |mut conn, batch, counts| async move {
-            write_insert_batch(&mut conn, batch, counts).await;
-            conn
+        let cache = std::sync::Arc::clone(&cache);
+        spawn_lane(pool.clone(), shared.clone(), bounds, |_| {}, move |mut conn, batch, counts| {
+            let cache = std::sync::Arc::clone(&cache);
+            async move {
+                write_insert_batch(&mut conn, batch, counts, &cache).await;
+                conn
+            }
         });
     }
     queue

@@ -376,6 +376,7 @@ mod body {
     include!("body/xapi_commit.rs");
     include!("pg_statement_rows.rs");
     include!("pg_statement_commit.rs");
+    include!("pg_statement_fast.rs");
     include!("pg_documents.rs");
     include!("body/outbox.rs");
     include!("body/outbox_lines.rs");
