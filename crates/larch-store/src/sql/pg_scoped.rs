@@ -211,13 +211,19 @@ mod tests {
         .unwrap()
     }
 
-    #[tokio::test]
-    async fn a_connection_holds_its_callers_scope_and_an_unfinished_one_is_closed() {
+    /// A fresh test database and at most `size` scoped connections to it.
+    async fn test_conns(size: usize) -> (crate::testing::TestDb, Arc<ScopedConns>) {
         let db = crate::testing::postgres().await;
         let crate::DatabaseConfig::Postgres { url, .. } = &db.config else {
             unreachable!("a PostgreSQL test database")
         };
-        let conns = ScopedConns::new(url.parse().unwrap(), 2);
+        let conns = ScopedConns::new(url.parse().unwrap(), size);
+        (db, conns)
+    }
+
+    #[tokio::test]
+    async fn a_connection_holds_its_callers_scope_and_an_unfinished_one_is_closed() {
+        let (_db, conns) = test_conns(2).await;
         let mut a = conns.acquire(scope(1)).await.unwrap();
         let (tenant, app, pid) = seen(&mut a).await;
         assert_eq!((tenant.as_str(), app.as_str()), ("1", "10"));
@@ -246,11 +252,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_connection_plans_as_its_caller_asks() {
-        let db = crate::testing::postgres().await;
-        let crate::DatabaseConfig::Postgres { url, .. } = &db.config else {
-            unreachable!("a PostgreSQL test database")
-        };
-        let conns = ScopedConns::new(url.parse().unwrap(), 1);
+        let (_db, conns) = test_conns(1).await;
         let plans = |mut conn: ScopedConn| async move {
             let row: (String, i32) =
                 sqlx::query_as("SELECT current_setting('plan_cache_mode'), pg_backend_pid()")
