@@ -198,10 +198,17 @@ async fn concurrent_saves_share_transactions_and_each_gets_its_own_outcome() {
             after.transactions - before.transactions,
             after.saves - before.saves,
         );
-        assert_eq!(saves, 1 + SESSIONS as u64 + 1, "{kind}");
+        // Saves are counted per attempt: on PostgreSQL the refused saves fail the group
+        // statement they were in, whose saves are then written again one by one (in one
+        // transaction still).
+        let writes = 1 + SESSIONS as u64 + 1;
         assert!(
-            batches < saves,
-            "{kind}: {saves} saves in {batches} transactions"
+            saves >= writes,
+            "{kind}: {saves} attempts at {writes} saves"
+        );
+        assert!(
+            batches < writes,
+            "{kind}: {writes} saves in {batches} transactions"
         );
     }
 }

@@ -164,6 +164,57 @@ async fn a_stale_revision_writes_nothing() {
             .await
             .unwrap();
         assert_eq!(page.items.len(), 1, "the loser's transcript is not written");
+        // Nor its rollup or session bookkeeping (PostgreSQL writes the rollup first and
+        // undoes it: sql/pg_runtime_batch.rs).
+        let loser = RuntimeWrite {
+            rollup: Rollup::default(),
+            now: 9_999,
+            ..commit_write(&reg, "ps_h1", 1)
+        };
+        assert_eq!(rt.save(scope, loser).await.unwrap(), RuntimeSave::Conflict);
+        let r = store.registrations().get(scope, &reg).await.unwrap();
+        let r = r.unwrap();
+        assert_eq!(
+            (r.completion_status.as_str(), r.last_access),
+            ("completed", Some(1_100))
+        );
+        let launches = rt.sessions(scope, &reg, PageRequest::default()).await;
+        assert_eq!(
+            launches.unwrap().items[0].last_seen,
+            1_100,
+            "{}",
+            store.kind()
+        );
+    }
+}
+
+/// A late commit to an earlier instance (its tab still open after a new instance started)
+/// stores that instance's state and transcript, and leaves the registration's rollup to the
+/// newer instance.
+#[tokio::test]
+async fn a_commit_to_an_earlier_instance_leaves_the_rollup_to_the_newer_one() {
+    for TestDb { store, .. } in testing::each().await {
+        let (scope, reg) = setup(&store, Environment::Test).await;
+        let rt = store.runtime();
+        rt.save(scope, open_write(&reg, "h1", None)).await.unwrap();
+        let newer = RuntimeWrite {
+            instance: 1,
+            now: 1_050,
+            ..open_write(&reg, "h2", None)
+        };
+        assert_eq!(rt.save(scope, newer).await.unwrap(), RuntimeSave::Saved(1));
+        let late = rt.save(scope, commit_write(&reg, "ps_h1", 1)).await;
+        assert_eq!(late.unwrap(), RuntimeSave::Saved(2), "{}", store.kind());
+        let stored = rt.load(scope, &reg, 0).await.unwrap().unwrap();
+        assert_eq!(stored.state, "{\"n\":2}");
+        let r = store.registrations().get(scope, &reg).await.unwrap();
+        let r = r.unwrap();
+        assert_eq!(
+            (r.completion_status.as_str(), r.last_access),
+            ("incomplete", Some(1_050))
+        );
+        let page = rt.transcript(scope, &reg, PageRequest::default()).await;
+        assert_eq!(page.unwrap().items.len(), 1, "the late commit's transcript");
     }
 }
 

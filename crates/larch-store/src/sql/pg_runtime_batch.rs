@@ -2,17 +2,24 @@
 // body module before pg_runtime_save.rs, which decides what goes together; docs/runtime.md,
 // "Performance").
 //
-// The statement is pg_runtime_save_sql.rs's commit over an existing state, with every save's
-// values bound as arrays (one element per save) and expanded with `unnest … WITH ORDINALITY`,
-// so each save keeps its number `i` through every CTE: the registrations and open sessions
-// are locked in the batch's order, each state is written only if its own registration and
-// session were found and its own revision matched, and each save's rollup, transcript and
-// session rows only if its state was written. Each save thus still writes all of its rows or
-// none, and gets its own outcome from its own answer row. Two saves of one registration must
-// not share a statement (one statement cannot update a row twice): the caller splits them.
+// The statement writes commits over existing states, every save's values bound as arrays (one
+// element per save) and expanded with `unnest … WITH ORDINALITY`, so each save keeps its
+// number `i` through every CTE. It takes no lock before it writes: each save's rollup update
+// takes its registration's row lock (first, in the batch's order, as every save does), its
+// state is written over the expected revision only if the rollup was, and its transcript and
+// session rows only if the state was. A save that cannot be written whole this way (a lost
+// race, an ended session, a gone registration, a write to an older instance) would leave a
+// part behind, so the statement then fails as a whole (`larch_save_written`, migration 0108)
+// and nothing of it stays; the batch is written again save by save with
+// pg_runtime_save_sql.rs's statement, which locks first and tells those outcomes apart. Such
+// refusals are rare (a stale cached state, a tab closed and relaunched), and skipping the
+// locks saves two row locks, their WAL records and two key lookups per commit. Two saves of
+// one registration must not share a statement (one statement cannot update a row twice):
+// the caller splits them.
 
 /// The group statement: `$1`–`$3` the scope, `$4`–`$23` one array per save column (`$23`: its
-/// transcript row's entries, src/transcript.rs, NULL when it changed nothing).
+/// transcript row's entries, src/transcript.rs, NULL when it changed nothing). It answers
+/// each save's new revision, in order, or fails with SQLSTATE `LR001` having written nothing.
 const PG_SAVE_GROUP_SQL: &str = concat!(
     "WITH w AS MATERIALIZED (SELECT * FROM unnest($4::TEXT[], $5::BIGINT[], $6::BIGINT[], \
      $7::TEXT[], $8::BIGINT[], $9::BIGINT[], $10::TEXT[], $11::TEXT[], $12::FLOAT8[], \
@@ -21,32 +28,25 @@ const PG_SAVE_GROUP_SQL: &str = concat!(
      w(registration, instance, course_version, state, now_s, expected, completion_status, \
      success_status, score_scaled, score_raw, score_min, score_max, total_time_seconds, \
      attempts, session_id, step, keep_delivery, delivery, ended, entries, i)), ",
-    // 1. The locks, in the batch's order, as a save alone takes them one statement after
-    // another: lanes cannot deadlock each other. A subquery with FOR NO KEY UPDATE is never
-    // pulled up into a join, so each save's row is looked up by its unique key and locked in
-    // turn, in the order of `w` (a nested loop's inner side), whatever the statistics say:
-    // as a join, the generic plan read every row of the scope (a hash join over a scan).
-    "reg AS MATERIALIZED (SELECT w.i FROM (SELECT i, registration FROM w ORDER BY i) w, \
-     LATERAL (SELECT 1 FROM registrations r WHERE r.tenant_id = $1 AND r.app_id = $2 \
-     AND r.env = $3 AND r.id = w.registration FOR NO KEY UPDATE) l), ",
-    "sess AS MATERIALIZED (SELECT w.i FROM (SELECT i, session_id FROM w ORDER BY i) w, \
-     LATERAL (SELECT 1 FROM player_sessions p WHERE p.tenant_id = $1 AND p.app_id = $2 \
-     AND p.env = $3 AND p.id = w.session_id AND p.ended_at IS NULL FOR NO KEY UPDATE) l), ",
-    // 2. Each state over its expected revision, if its registration and session were found.
-    "st AS (UPDATE runtime_states s SET state = w.state, revision = s.revision + 1, \
-     course_version = w.course_version, updated_at = w.now_s FROM w WHERE s.tenant_id = $1 \
-     AND s.app_id = $2 AND s.env = $3 AND s.registration_id = w.registration \
-     AND s.instance = w.instance AND s.revision = w.expected AND w.i IN (SELECT i FROM reg) \
-     AND w.i IN (SELECT i FROM sess) RETURNING w.i, s.revision), ",
-    // 3. The rest of a save only if its state was written.
+    // 1. The rollups, in the batch's order (a nested loop over `w` by the registrations'
+    // key: sequential scans are off in a lane): each takes its registration's row lock, the
+    // first lock a save takes, so lanes and single saves cannot deadlock each other.
     "roll AS (UPDATE registrations r SET completion_status = w.completion_status, \
      success_status = w.success_status, score_scaled = w.score_scaled, score_raw = w.score_raw, \
      score_min = w.score_min, score_max = w.score_max, \
      total_time_seconds = w.total_time_seconds, attempts = w.attempts, \
      last_access_at = w.now_s, updated_at = w.now_s, instance = w.instance, \
-     course_version = w.course_version FROM w JOIN st ON st.i = w.i WHERE r.tenant_id = $1 \
-     AND r.app_id = $2 AND r.env = $3 AND r.id = w.registration AND r.instance <= w.instance), ",
-    // In the batch's order, so their sequence numbers keep it.
+     course_version = w.course_version FROM (SELECT * FROM w ORDER BY i) w \
+     WHERE r.tenant_id = $1 AND r.app_id = $2 AND r.env = $3 AND r.id = w.registration \
+     AND r.instance <= w.instance RETURNING w.i), ",
+    // 2. Each state over its expected revision, if its rollup was written.
+    "st AS (UPDATE runtime_states s SET state = w.state, revision = s.revision + 1, \
+     course_version = w.course_version, updated_at = w.now_s FROM w JOIN roll ON roll.i = w.i \
+     WHERE s.tenant_id = $1 AND s.app_id = $2 AND s.env = $3 \
+     AND s.registration_id = w.registration AND s.instance = w.instance \
+     AND s.revision = w.expected RETURNING w.i, s.revision), ",
+    // 3. The rest of a save only if its state was written; the transcript rows in the
+    // batch's order, so their sequence numbers keep it.
     "tr AS (INSERT INTO runtime_commits (tenant_id, app_id, env, registration_id, instance, \
      entries) SELECT $1, $2, $3, w.registration, w.instance, w.entries FROM w \
      JOIN st ON st.i = w.i WHERE w.entries IS NOT NULL ORDER BY w.i), ",
@@ -55,16 +55,12 @@ const PG_SAVE_GROUP_SQL: &str = concat!(
      last_seen_at = w.now_s, ended_at = CASE WHEN w.ended IS NULL THEN p.ended_at \
      ELSE w.now_s END, exit_reason = COALESCE(w.ended, p.exit_reason) FROM w \
      JOIN st ON st.i = w.i WHERE p.tenant_id = $1 AND p.app_id = $2 AND p.env = $3 \
-     AND p.id = w.session_id AND p.ended_at IS NULL) ",
-    // 4. One answer per save, in order: what pg_runtime_save_sql.rs answers for one.
-    // (The current revision as a subquery per save: a key lookup each, where a join read
-    // the scope's states.)
-    "SELECT w.i, st.revision AS revision, EXISTS (SELECT 1 FROM reg WHERE reg.i = w.i) \
-     AS registered, EXISTS (SELECT 1 FROM sess WHERE sess.i = w.i) AS open, \
-     (SELECT cur.revision FROM runtime_states cur WHERE cur.tenant_id = $1 \
-     AND cur.app_id = $2 AND cur.env = $3 AND cur.registration_id = w.registration \
-     AND cur.instance = w.instance) AS current FROM w LEFT JOIN st ON st.i = w.i ORDER BY w.i"
+     AND p.id = w.session_id AND p.ended_at IS NULL RETURNING w.i) ",
+    // 4. Each save's new revision, in order; a save not written whole fails the statement.
+    "SELECT w.i, st.revision FROM w LEFT JOIN st ON st.i = w.i LEFT JOIN ses ON ses.i = w.i \
+     WHERE larch_save_written(st.revision IS NOT NULL AND ses.i IS NOT NULL) ORDER BY w.i"
 );
+
 
 /// Whether `write` can go in a group statement: a commit over an existing state. Launches
 /// and first states are rarer and keep their own statements.
@@ -171,7 +167,8 @@ fn session_columns(session: &crate::SessionWrite) -> SessionColumns {
 }
 
 /// Runs one group statement on `conn` (in a transaction or alone, its scope `scope`): every
-/// save's outcome, in order. Nothing of a save is written unless its outcome is `Saved`.
+/// save written, its new revision in order; or an error (SQLSTATE `LR001` when a save could
+/// not be written whole) and nothing written.
 async fn save_group(
     conn: &mut sqlx::PgConnection,
     scope: Scope,
@@ -183,7 +180,6 @@ async fn save_group(
         return Err(sqlx::Error::Protocol(message));
     }
     rows.iter()
-        .zip(jobs)
-        .map(|(row, job)| save_outcome(row, &job.write))
+        .map(|row| Ok(crate::RuntimeSave::Saved(row.try_get("revision")?)))
         .collect()
 }

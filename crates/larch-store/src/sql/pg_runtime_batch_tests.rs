@@ -115,10 +115,11 @@ mod batch_tests {
         assert_eq!(save_runs(&batch, false), alone);
     }
 
-    /// One transaction, one group statement for the commits of different registrations: a
-    /// stale revision, an ended session and a deleted registration each write nothing and get
-    /// their own outcome; of two commits from one revision, the first wins; the rest are
-    /// stored whole, their transcript rows in order.
+    /// Commits of different registrations: a stale revision, an ended session and a deleted
+    /// registration each write nothing and get their own outcome; of two commits from one
+    /// revision, the first wins; the rest are stored whole, their transcript rows in order.
+    /// The refusals fail the group statement, so the batch takes a second transaction, save
+    /// by save.
     #[tokio::test]
     async fn a_group_statement_gives_each_save_its_own_outcome() {
         use RuntimeSave::{Conflict, Saved, SessionEnded};
@@ -147,7 +148,7 @@ mod batch_tests {
         }
         let expected = [Conflict, SessionEnded, Saved(2), Conflict, Saved(2), Saved(2), Conflict];
         assert_eq!(outcomes, expected);
-        assert_eq!(counts.get(), (1, 7), "one transaction");
+        assert_eq!(counts.get(), (2, 14), "the group, then save by save");
         let runtime = db.store.runtime();
         let page = crate::PageRequest {
             limit: 10,
@@ -174,6 +175,52 @@ mod batch_tests {
                 assert_ne!(session.map(|s| s.last_seen), Some(2_000), "save {i}");
             }
         }
+        pool.close().await;
+    }
+
+    /// Commits that can all be written whole go in one group statement, in one transaction.
+    #[tokio::test]
+    async fn writable_commits_take_one_statement() {
+        let (db, pool) = database().await;
+        let (scope, regs) = launched(&db.store).await;
+        let writes = regs.iter().enumerate();
+        let writes = writes.map(|(i, r)| commit(r, &i.to_string(), 1, "p2")).collect();
+        let (batch, replies) = jobs(scope, writes);
+        let counts = std::sync::Arc::new(Counts::default());
+        let mut lane = LaneConnection::new(pool.clone());
+        write_batch(&mut lane, batch, std::sync::Arc::clone(&counts)).await;
+        for reply in replies {
+            assert_eq!(reply.await.unwrap().unwrap(), RuntimeSave::Saved(2));
+        }
+        assert_eq!(counts.get(), (1, SAVES as u64 + 1));
+        drop(lane);
+        pool.close().await;
+    }
+
+    /// A group statement with a save it cannot write whole (here a stale revision) fails with
+    /// SQLSTATE LR001 and leaves nothing of any save, though it had written their rollups.
+    #[tokio::test]
+    async fn a_refused_save_fails_its_group_statement_which_leaves_nothing() {
+        let (db, pool) = database().await;
+        let (scope, regs) = launched(&db.store).await;
+        let writes = vec![commit(&regs[0], "0", 1, "p2"), commit(&regs[1], "1", 5, "p2")];
+        let (batch, _replies) = jobs(scope, writes);
+        let registrations = db.store.registrations();
+        let before = registrations.get(scope, &regs[0]).await.unwrap().unwrap();
+        let mut lane = LaneConnection::new(pool.clone());
+        let conn = lane.scoped(scope).await.unwrap();
+        let failed = save_group(conn, scope, &batch).await.unwrap_err();
+        let code = failed.as_database_error().and_then(|e| e.code());
+        assert_eq!(code.as_deref(), Some("LR001"), "{failed}");
+        for reg in &regs[..2] {
+            let state = db.store.runtime().load(scope, reg, 0).await.unwrap();
+            assert_eq!(state.unwrap().revision, 1);
+            let r = registrations.get(scope, reg).await.unwrap().unwrap();
+            let rollup = (r.completion_status, r.score_raw, r.last_access);
+            let unchanged = (before.completion_status.clone(), before.score_raw, before.last_access);
+            assert_eq!(rollup, unchanged);
+        }
+        drop(lane);
         pool.close().await;
     }
 

@@ -53,11 +53,14 @@ impl LaneConnection {
             // PostgreSQL kept choosing a custom plan for the one-registration save (its
             // estimates depend on the parameters), planning its CTEs again on every call:
             // 40 % of the backend's time per commit at 8 sessions. Every lane statement
-            // reads and writes by key, so one plan fits every call (docs/runtime.md).
+            // reads and writes by key, so one plan fits every call (docs/runtime.md). No
+            // bitmap scans either: for a one-row key lookup the generic plan chose them
+            // (a bitmap built and walked per lookup) over a plain index scan.
             sqlx::query(
                 "SELECT set_config('larch.tenant_id', $1, false), \
                  set_config('larch.app_id', $2, false), set_config('larch.env', $3, false), \
                  set_config('enable_seqscan', 'off', false), \
+                 set_config('enable_bitmapscan', 'off', false), \
                  set_config('plan_cache_mode', 'force_generic_plan', false)",
             )
             .bind(scope.tenant.0.to_string())

@@ -1,16 +1,20 @@
 // Run-time saves on PostgreSQL (included into sql/postgres.rs's body module only; SQLite has
 // body/runtime_save.rs). Each save is one data-modifying statement, one round trip, and the
 // group commit lanes (sql/group_commit.rs) write a batch of them in one transaction with no
-// savepoints; the batch's commits of different registrations share one statement
+// savepoints; the batch's commits over existing states share one statement
 // (pg_runtime_batch.rs; docs/runtime.md, "Performance").
 //
-// A save's statement writes all of its rows or none. It first locks the registration and, for
-// a commit, its player session if that is still open; the state is written only if both were
-// found and the state's revision is the expected one; the rollup, transcript and session rows
-// only if the state was written. A save refused for a lost race, a gone registration or an
-// ended session thus leaves nothing behind and needs no savepoint to undo it. A save failing
-// in the database (a constraint) aborts the transaction: the batch is rolled back, that save
-// is tried alone, and the rest are written again together.
+// A save's statement writes all of its rows or none. A commit over an existing state is
+// first tried in a group statement (of one save or more), which locks nothing before it
+// writes and fails as a whole if a save cannot be written whole (pg_runtime_batch.rs).
+// Otherwise, and for launches and first states, a save's own statement
+// (pg_runtime_save_sql.rs) first locks the registration and, for a commit, its player session
+// if that is still open; the state is written only if both were found and the state's
+// revision is the expected one; the rollup, transcript and session rows only if the state was
+// written. A save refused for a lost race, a gone registration or an ended session thus
+// leaves nothing behind and needs no savepoint to undo it. A save failing in the database (a
+// constraint) aborts the transaction: the batch is rolled back, that save is tried alone,
+// and the rest are written again together.
 
 /// How a batch's transaction failed (nothing of it was committed).
 enum BatchFailure {
@@ -37,8 +41,8 @@ type BoxedSave<'a, T, E = StoreError> =
     std::pin::Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'a>>;
 
 /// Every save of the batch, in order, on the lane's connection: commits of different
-/// registrations in one statement each run (`grouped`, pg_runtime_batch.rs), other saves one
-/// statement each. A batch that is one statement runs as a transaction of its own (one round
+/// registrations over existing states in one group statement each run (`grouped`,
+/// pg_runtime_batch.rs), other saves one statement each. A batch that is one statement runs as a transaction of its own (one round
 /// trip, pg_runtime_lane.rs); a longer one between `BEGIN` and `COMMIT`, its scope set again
 /// (for the transaction only) where it changes; the batch is sorted by scope first.
 fn batch_transaction<'a>(
@@ -53,7 +57,7 @@ fn batch_transaction<'a>(
         let runs = save_runs(batch, grouped);
         let conn = lane.scoped(first).await.map_err(BatchFailure::Whole)?;
         if let [run] = runs.as_slice() {
-            let written = write_run(conn, first, &batch[run.clone()]).await;
+            let written = write_run(conn, first, &batch[run.clone()], grouped).await;
             return written.map_err(|e| failure_at(run, e));
         }
         let mut tx = sqlx::Connection::begin(conn)
@@ -68,7 +72,7 @@ fn batch_transaction<'a>(
                     .await
                     .map_err(BatchFailure::Whole)?;
             }
-            let written = write_run(&mut tx, scope, jobs).await;
+            let written = write_run(&mut tx, scope, jobs, grouped).await;
             outcomes.extend(written.map_err(|e| failure_at(&run, e))?);
         }
         tx.commit()
@@ -78,17 +82,29 @@ fn batch_transaction<'a>(
     })
 }
 
-/// One run of a batch: a save's own statement, or a group statement for several.
+/// One run of a batch: a group statement for commits over existing states (while `grouped`),
+/// a save's own statement otherwise.
 async fn write_run(
     conn: &mut sqlx::PgConnection,
     scope: Scope,
     jobs: &[crate::sql::group_commit::Job],
+    grouped: bool,
 ) -> Result<Vec<crate::RuntimeSave>, sqlx::Error> {
     match jobs {
-        [job] => save_statement(conn, scope, &job.write)
+        [job] if !(grouped && groupable(&job.write)) => save_statement(conn, scope, &job.write)
             .await
             .map(|outcome| vec![outcome]),
         _ => save_group(conn, scope, jobs).await,
+    }
+}
+
+/// Whether `batch` is worth a transaction of its own: several saves, or one that a group
+/// statement may write (while `grouped`). Otherwise its saves are written alone.
+fn worth_a_batch(batch: &[crate::sql::group_commit::Job], grouped: bool) -> bool {
+    match batch {
+        [] => false,
+        [job] => grouped && groupable(&job.write),
+        _ => true,
     }
 }
 
@@ -125,8 +141,10 @@ async fn answer_alone(
 /// Writes a batch in one transaction and answers every save after its `COMMIT`. A save failing
 /// in the database is taken out and tried alone (so it gets its own error, or succeeds if
 /// the failure came from the company it kept, e.g. a deadlock), and the rest are written
-/// again together; when a group statement failed, the batch is written again with one
-/// statement per save first, to find that save. If the transaction itself fails, the lane
+/// again together; when a group statement failed (also when one of its saves was refused:
+/// it then writes nothing, pg_runtime_batch.rs), the batch is written again with one
+/// statement per save, which finds that save and gives each its own outcome. A batch of one
+/// commit is tried as a group statement too, then, if refused, alone. If the transaction itself fails, the lane
 /// takes a fresh connection and each save is tried alone.
 async fn write_batch(
     lane: &mut LaneConnection,
@@ -135,7 +153,7 @@ async fn write_batch(
 ) {
     batch.sort_by(|a, b| a.lock_order().cmp(&b.lock_order()));
     let mut grouped = true;
-    while batch.len() > 1 {
+    while worth_a_batch(&batch, grouped) {
         counts.add(batch.len());
         match batch_transaction(lane, &batch, grouped).await {
             Ok(outcomes) => {

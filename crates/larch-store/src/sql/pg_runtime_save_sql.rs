@@ -91,13 +91,15 @@ macro_rules! pg_save_session_open {
 
 /// What the caller needs to tell the outcomes apart: the new revision (none: nothing was
 /// written), whether the registration and the session were there, and the state's revision
-/// as the statement found it.
+/// as the statement found it. The last is looked up only when nothing was written (a
+/// `CASE` evaluates only the branch it takes).
 macro_rules! pg_save_answer {
     () => {
-        "SELECT (SELECT revision FROM st) AS revision, EXISTS (SELECT 1 FROM reg) AS registered, \
-         EXISTS (SELECT 1 FROM sess) AS open, (SELECT revision FROM runtime_states \
-         WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND registration_id = $4 \
-         AND instance = $5) AS current"
+        "SELECT a.revision, EXISTS (SELECT 1 FROM reg) AS registered, \
+         EXISTS (SELECT 1 FROM sess) AS open, CASE WHEN a.revision IS NULL THEN \
+         (SELECT revision FROM runtime_states WHERE tenant_id = $1 AND app_id = $2 \
+         AND env = $3 AND registration_id = $4 AND instance = $5) END AS current \
+         FROM (SELECT (SELECT revision FROM st) AS revision) a"
     };
 }
 

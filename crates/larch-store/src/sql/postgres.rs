@@ -102,10 +102,18 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "xapi keys no foreign key",
         include_str!("../../migrations/postgres/0107_xapi_keys_no_foreign_key.sql"),
     ),
+    (
+        108,
+        "runtime save guard",
+        include_str!("../../migrations/postgres/0108_runtime_save_guard.sql"),
+    ),
 ];
 
-/// Group-commit lanes at most (sql/group_commit.rs).
-const LANES: usize = 4;
+/// Group-commit lanes at most (sql/group_commit.rs). Two, not four, since a batch's commits
+/// go in one statement that locks nothing first (pg_runtime_batch.rs): fewer lanes make
+/// bigger batches, and two still overlap one batch's WAL flush with the next batch's
+/// statement (docs/runtime.md "Performance": 1, 2 and 4 lanes measured).
+const LANES: usize = 2;
 
 /// Statement-write lanes at most: fewer than for run-time saves. A statement batch is one
 /// statement between `BEGIN` and `COMMIT` (sql/pg_statement_rows.rs), so fewer lanes make
