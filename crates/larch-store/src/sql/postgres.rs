@@ -107,6 +107,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "runtime save guard",
         include_str!("../../migrations/postgres/0108_runtime_save_guard.sql"),
     ),
+    (
+        109,
+        "runtime commits one index",
+        include_str!("../../migrations/postgres/0109_runtime_commits_one_index.sql"),
+    ),
 ];
 
 /// Group-commit lanes at most (sql/group_commit.rs). Two, not four, since a batch's commits
@@ -365,6 +370,24 @@ mod body {
         rows.iter()
             .map(|row| Ok(row.try_get("QUERY PLAN")?))
             .collect()
+    }
+
+    /// Deletes the transcripts of `registrations`, just deleted in `tx`: on PostgreSQL the
+    /// transcript has no foreign key to cascade (migration 0109).
+    async fn forget_transcripts(
+        tx: &mut Tx,
+        scope: Scope,
+        registrations: Vec<String>,
+    ) -> Result<(), StoreError> {
+        scoped(
+            "DELETE FROM runtime_commits WHERE tenant_id = $1 AND app_id = $2 AND env = $3 \
+             AND registration_id = ANY($4)",
+            scope,
+        )
+        .bind(registrations)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
     }
     include!("body/common.rs");
     include!("body/tenants.rs");

@@ -320,6 +320,20 @@ mod body {
     /// How `StatementStore::query_plan` asks for a plan.
     const XAPI_EXPLAIN: &str = "EXPLAIN QUERY PLAN ";
 
+    /// The transcripts of registrations just deleted: SQLite's foreign key has deleted them
+    /// already (PostgreSQL's was dropped, migration 0109 there).
+    #[expect(
+        clippy::unused_async,
+        reason = "the same signature as PostgreSQL's, which deletes them"
+    )]
+    async fn forget_transcripts(
+        _tx: &mut Tx,
+        _scope: Scope,
+        _registrations: Vec<String>,
+    ) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// `EXPLAIN QUERY PLAN` rows (`id`, `parent`, `detail`) as details indented by depth.
     fn xapi_plan_lines(rows: &[DbRow]) -> Result<Vec<String>, StoreError> {
         let mut depths = std::collections::HashMap::new();

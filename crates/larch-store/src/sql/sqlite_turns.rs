@@ -175,12 +175,14 @@ mod tests {
         task.await.unwrap();
         greedy.join().unwrap();
         let order: Vec<_> = order_rx.try_iter().collect();
-        // The thread's first turn, then the task's, before the thread's 49 others, which
-        // need no turn once no task asks.
+        // The thread's first turn, then the task's, before the thread's 49 others; once no
+        // task asks, a thread needs no turn. (Not read off the thread's last turns: on a
+        // loaded machine all of them may fall between the task's turn being handed on and
+        // its count falling.)
         assert_eq!(order[0], ("thread", true), "{order:?}");
         assert_eq!(order[1], ("task", true), "{order:?}");
-        assert_eq!(order.last(), Some(&("thread", false)), "{order:?}");
         assert_eq!(turns.asking.load(Ordering::Acquire), 0);
+        assert!(turns.blocking().is_none(), "no task asks: no turn");
     }
 
     /// A write that gets no turn within the timeout fails as unavailable.

@@ -301,13 +301,25 @@ impl crate::CourseStore for This {
         if registrations > 0 && !with_registrations {
             return Ok(crate::CourseDeletion::HasRegistrations(registrations));
         }
-        // Launch tokens go with their registrations, versions with their course (ON DELETE CASCADE).
-        for sql in [
-            "DELETE FROM registrations WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND course_id = $4",
+        // Launch tokens go with their registrations, versions with their course (ON DELETE
+        // CASCADE); transcripts after their registrations' rows.
+        let gone = scoped(
+            "DELETE FROM registrations WHERE tenant_id = $1 AND app_id = $2 AND env = $3 \
+             AND course_id = $4 RETURNING id",
+            scope,
+        )
+        .bind(id.as_str().to_owned())
+        .fetch_all(&mut *tx)
+        .await?;
+        let gone = gone.iter().map(|row| row.try_get("id")).collect::<Result<_, _>>()?;
+        forget_transcripts(&mut tx, scope, gone).await?;
+        scoped(
             "DELETE FROM courses WHERE tenant_id = $1 AND app_id = $2 AND env = $3 AND id = $4",
-        ] {
-            scoped(sql, scope).bind(id.as_str().to_owned()).execute(&mut *tx).await?;
-        }
+            scope,
+        )
+        .bind(id.as_str().to_owned())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(crate::CourseDeletion::Deleted { registrations })
     }

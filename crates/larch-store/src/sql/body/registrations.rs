@@ -170,6 +170,8 @@ impl crate::RegistrationStore for This {
             .execute(&mut *tx)
             .await?
             .rows_affected();
+        // After the registration's row, so no save can add to its transcript meanwhile.
+        forget_transcripts(&mut tx, scope, vec![id.as_str().to_owned()]).await?;
         tx.commit().await?;
         Ok(done > 0)
     }
