@@ -81,10 +81,12 @@ pub(crate) struct StateCache {
 }
 
 impl StateCache {
-    /// The cached state and its revision.
-    pub(crate) fn get(&self, key: &StateKey) -> Option<(RegistrationState, i64)> {
-        let map = lock(&self.map);
-        map.get(key).map(|(rev, state)| (state.clone(), *rev))
+    /// The cached state and its revision, taken out (not cloned: a state is a tree of maps,
+    /// whose clone was 3.5 % of the server's CPU samples at 64 sessions). The caller puts back
+    /// what it wrote; a call on the same session meanwhile finds none and reads the store.
+    pub(crate) fn take(&self, key: &StateKey) -> Option<(RegistrationState, i64)> {
+        let mut map = lock(&self.map);
+        map.remove(key).map(|(rev, state)| (state, rev))
     }
 
     /// Remembers the state just written at `revision`.

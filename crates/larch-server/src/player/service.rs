@@ -122,7 +122,7 @@ impl RuntimeService {
         step: impl Fn(RegistrationState) -> Result<Computed<T>, ApiError>,
     ) -> Result<T, ApiError> {
         let key = target.state_key();
-        let mut cached = self.states.get(&key);
+        let mut cached = self.states.take(&key);
         for _ in 0..MAX_ATTEMPTS {
             let (state, revision, from_cache) = match cached.take() {
                 Some((state, revision)) => (state, Some(revision), true),
@@ -142,6 +142,10 @@ impl RuntimeService {
                 Err(e) => return Err(e),
             };
             if !done.write {
+                // A duplicate commit changed nothing: the state stays as it was stored.
+                if let Some(revision) = revision {
+                    self.states.put(key, revision, done.state);
+                }
                 return Ok(done.answer);
             }
             let (opens, ends) = done.session_change();
@@ -226,8 +230,7 @@ fn write_of(
     transcript: Vec<TranscriptRow>,
     session: SessionWrite,
 ) -> Result<(RuntimeWrite, RegistrationState), ApiError> {
-    let json = serde_json::to_string(&state)
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("state: {e}")))?;
+    let json = state_json(&state)?;
     let write = RuntimeWrite {
         registration: target.registration.clone(),
         instance: target.instance,
@@ -241,6 +244,18 @@ fn write_of(
     };
     Ok((write, state))
 }
+
+/// The state as stored: JSON, written into a buffer sized for a typical state at once
+/// (`serde_json::to_string` starts small and grows, copying the buffer each time).
+fn state_json(state: &RegistrationState) -> Result<String, ApiError> {
+    let mut json = Vec::with_capacity(STATE_JSON_CAPACITY);
+    serde_json::to_writer(&mut json, state)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("state: {e}")))?;
+    String::from_utf8(json).map_err(|e| ApiError::Internal(anyhow::anyhow!("state: {e}")))
+}
+
+/// Bytes reserved for a state's JSON: a one-SCO course's state is about 1.7 KB.
+const STATE_JSON_CAPACITY: usize = 4096;
 
 /// A stored strictness (`strict`; anything else is the forgiving default).
 pub(crate) fn strictness_of(stored: &str) -> Strictness {
