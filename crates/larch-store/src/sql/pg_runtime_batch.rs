@@ -28,9 +28,9 @@ const PG_SAVE_GROUP_SQL: &str = concat!(
      w(registration, instance, course_version, state, now_s, expected, completion_status, \
      success_status, score_scaled, score_raw, score_min, score_max, total_time_seconds, \
      attempts, session_id, step, keep_delivery, delivery, ended, entries, i)), ",
-    // 1. The rollups, in the batch's order (a nested loop over `w` by the registrations'
-    // key: sequential scans are off in a lane): each takes its registration's row lock, the
-    // first lock a save takes, so lanes and single saves cannot deadlock each other.
+    // 1. The rollups, in the batch's order (`w`, sorted, drives the join): each takes its
+    // registration's row lock, the first lock every save takes, so lanes and single saves
+    // cannot deadlock each other.
     "roll AS (UPDATE registrations r SET completion_status = w.completion_status, \
      success_status = w.success_status, score_scaled = w.score_scaled, score_raw = w.score_raw, \
      score_min = w.score_min, score_max = w.score_max, \
@@ -60,7 +60,6 @@ const PG_SAVE_GROUP_SQL: &str = concat!(
     "SELECT w.i, st.revision FROM w LEFT JOIN st ON st.i = w.i LEFT JOIN ses ON ses.i = w.i \
      WHERE larch_save_written(st.revision IS NOT NULL AND ses.i IS NOT NULL) ORDER BY w.i"
 );
-
 
 /// Whether `write` can go in a group statement: a commit over an existing state. Launches
 /// and first states are rarer and keep their own statements.
