@@ -112,6 +112,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "runtime commits one index",
         include_str!("../../migrations/postgres/0109_runtime_commits_one_index.sql"),
     ),
+    (
+        110,
+        "xapi rows no tenant keys",
+        include_str!("../../migrations/postgres/0110_xapi_rows_no_tenant_keys.sql"),
+    ),
 ];
 
 /// Group-commit lanes at most (sql/group_commit.rs). Two, not four, since a batch's commits
