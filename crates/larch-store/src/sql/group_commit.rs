@@ -7,13 +7,18 @@
 //! write them in one transaction, so one `COMMIT` (one WAL write, one fsync on PostgreSQL)
 //! serves the whole batch; how a job that fails is undone alone is each writer's business.
 //! Each caller is answered only after its batch's `COMMIT` returned, so an acknowledged write
-//! is as durable as an unbatched one. There is no waiting for company: a lane writes what is
-//! queued at once, and batches grow only while a previous batch is being written.
+//! is as durable as an unbatched one. There is no waiting for company while no lane writes: a
+//! lane writes what is queued at once, and batches grow only while a previous batch is being
+//! written. With a pace set (`Pace`, PostgreSQL's run-time saves), a lane also waits, up to
+//! `MAX_WAIT`, while another writes, until that one is done or enough jobs wait.
 
 use crate::{RuntimeSave, RuntimeWrite, Scope, StoreError};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use tokio::sync::{Mutex, mpsc, oneshot};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use tokio::sync::{Mutex, Notify, mpsc, oneshot};
+
+/// The longest a lane holding jobs waits for company while another lane writes.
+const MAX_WAIT: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// One call waiting for its lane: it writes `W` and is answered an `R`.
 #[derive(Debug)]
@@ -56,6 +61,69 @@ impl Job {
 pub(crate) struct BatchQueue<W, R> {
     jobs: mpsc::UnboundedSender<Queued<W, R>>,
     counts: Arc<Counts>,
+    /// Told of every job queued.
+    pace: Arc<Pace>,
+}
+
+/// How the lanes of one queue share it. While one lane writes, another holding jobs starts
+/// its batch only once `overlap_from` jobs wait, or the writer is done (or after `MAX_WAIT`):
+/// at light load one lane at a time writes everything queued meanwhile in one transaction (a
+/// statement and a commit cost the database more than the commits they carry), and at heavy
+/// load the lanes overlap, one's WAL flush with another's statement.
+#[derive(Debug, Default)]
+pub(crate) struct Pace {
+    /// Lanes writing a batch now.
+    writing: AtomicUsize,
+    /// Jobs a lane waits for while another writes; 0 (the default): it never waits.
+    overlap_from: AtomicUsize,
+    /// Woken when a lane finishes a batch or a job is queued.
+    changed: Notify,
+}
+
+impl Pace {
+    /// Sets how many waiting jobs make a second lane start while one writes (0: at once).
+    pub(crate) fn overlap_from(&self, jobs: usize) {
+        self.overlap_from.store(jobs, Ordering::Relaxed);
+    }
+
+    /// Counts a batch as being written until the guard is dropped.
+    pub(crate) fn writing(self: &Arc<Self>) -> Writing {
+        self.writing.fetch_add(1, Ordering::AcqRel);
+        Writing(Arc::clone(self))
+    }
+
+    /// Waits (holding the queue, one job taken) until a batch is worth starting: no lane
+    /// writes, `overlap_from` jobs wait, or `MAX_WAIT` has passed.
+    async fn company<T>(&self, rx: &mpsc::UnboundedReceiver<T>) {
+        let from = self.overlap_from.load(Ordering::Relaxed);
+        if from == 0 {
+            return;
+        }
+        let deadline = tokio::time::Instant::now() + MAX_WAIT;
+        loop {
+            // Registered before the check, so a change between the two is not missed.
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            if self.writing.load(Ordering::Acquire) == 0 || rx.len() + 1 >= from {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, changed).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// A batch being written (`Pace::writing`).
+#[derive(Debug)]
+pub(crate) struct Writing(Arc<Pace>);
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        self.0.writing.fetch_sub(1, Ordering::AcqRel);
+        self.0.changed.notify_waiters();
+    }
 }
 
 /// What the lanes wrote so far.
@@ -89,6 +157,8 @@ pub(crate) struct Lanes<W, R> {
     pub(crate) batches: Arc<Mutex<mpsc::UnboundedReceiver<Queued<W, R>>>>,
     /// What was written.
     pub(crate) counts: Arc<Counts>,
+    /// How the lanes share the queue.
+    pub(crate) pace: Arc<Pace>,
 }
 
 impl<W, R> Clone for Lanes<W, R> {
@@ -96,6 +166,7 @@ impl<W, R> Clone for Lanes<W, R> {
         Self {
             batches: Arc::clone(&self.batches),
             counts: Arc::clone(&self.counts),
+            pace: Arc::clone(&self.pace),
         }
     }
 }
@@ -104,12 +175,13 @@ impl<W, R> BatchQueue<W, R> {
     /// A queue and the receiver its lanes share.
     pub(crate) fn new() -> (Self, Lanes<W, R>) {
         let (jobs, rx) = mpsc::unbounded_channel();
-        let counts = Arc::new(Counts::default());
+        let (counts, pace) = (Arc::new(Counts::default()), Arc::new(Pace::default()));
         let lanes = Lanes {
             batches: Arc::new(Mutex::new(rx)),
             counts: Arc::clone(&counts),
+            pace: Arc::clone(&pace),
         };
-        (Self { jobs, counts }, lanes)
+        (Self { jobs, counts, pace }, lanes)
     }
 
     /// Transactions and jobs written so far.
@@ -128,6 +200,7 @@ impl<W, R> BatchQueue<W, R> {
         self.jobs
             .send(job)
             .map_err(|_| StoreError::Unavailable(sqlx::Error::PoolClosed.into()))?;
+        self.pace.changed.notify_waiters();
         // A lane that panicked drops the reply: the write did not commit, or, if the panic
         // came after `COMMIT`, the caller's retry is a duplicate (run-time sequence numbers,
         // statement ids: Communication 2.1.1).
@@ -140,6 +213,7 @@ impl<W, R> BatchQueue<W, R> {
     #[cfg(test)]
     pub(crate) fn push(&self, job: Queued<W, R>) {
         let _ = self.jobs.send(job);
+        self.pace.changed.notify_waiters();
     }
 }
 
@@ -164,8 +238,9 @@ impl Bounds {
     }
 }
 
-/// The next batch: waits for one job, then takes every job already queued within `bounds`,
-/// each weighing `weight(&write)`. `None` once the backend is gone and the queue is empty.
+/// The next batch: waits for one job (and, with a pace set, for company while another lane
+/// writes), then takes every job already queued within `bounds`, each weighing
+/// `weight(&write)`. `None` once the backend is gone and the queue is empty.
 pub(crate) async fn next_batch<W, R>(
     lanes: &Lanes<W, R>,
     bounds: Bounds,
@@ -173,6 +248,7 @@ pub(crate) async fn next_batch<W, R>(
 ) -> Option<Vec<Queued<W, R>>> {
     let mut rx = lanes.batches.lock().await;
     let first = rx.recv().await?;
+    lanes.pace.company(&rx).await;
     Some(fill_batch(&mut rx, first, bounds, weight))
 }
 
@@ -197,4 +273,97 @@ pub(crate) fn fill_batch<W, R>(
         }
     }
     batch
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Queue = BatchQueue<u32, ()>;
+
+    fn job(n: u32) -> Queued<u32, ()> {
+        let scope = Scope {
+            tenant: crate::TenantId(1),
+            app: crate::AppId(1),
+            env: crate::Environment::Test,
+        };
+        let (reply, _) = oneshot::channel();
+        Queued {
+            scope,
+            write: n,
+            reply,
+        }
+    }
+
+    /// A lane taking a batch while another writes, its queue paced at `from` jobs.
+    fn paced(from: usize) -> (Queue, Lanes<u32, ()>, Writing) {
+        let (queue, lanes) = Queue::new();
+        lanes.pace.overlap_from(from);
+        let writing = lanes.pace.writing();
+        (queue, lanes, writing)
+    }
+
+    /// Starts `next_batch` on a task and lets it run until it waits.
+    async fn waiting_batch(lanes: &Lanes<u32, ()>) -> tokio::task::JoinHandle<Vec<u32>> {
+        let lanes = lanes.clone();
+        let task = tokio::spawn(async move {
+            let batch = next_batch(&lanes, Bounds::jobs(64), |_| 1).await.unwrap();
+            batch.into_iter().map(|job| job.write).collect()
+        });
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        task
+    }
+
+    /// While another lane writes, a lane holding one job waits until enough jobs wait, and
+    /// takes them all in one batch (without the pace it would have taken the first alone).
+    #[tokio::test(start_paused = true)]
+    async fn a_lane_waits_for_company_while_another_writes() {
+        let (queue, lanes, _writing) = paced(3);
+        queue.push(job(1));
+        let task = waiting_batch(&lanes).await;
+        assert!(!task.is_finished(), "one job waits for company");
+        queue.push(job(2));
+        assert!(!task.is_finished(), "two jobs still wait");
+        queue.push(job(3));
+        assert_eq!(task.await.unwrap(), [1, 2, 3]);
+    }
+
+    /// The writer finishing ends the wait: the lane writes what it has.
+    #[tokio::test(start_paused = true)]
+    async fn a_lane_stops_waiting_when_the_writer_is_done() {
+        let (queue, lanes, writing) = paced(3);
+        queue.push(job(1));
+        let task = waiting_batch(&lanes).await;
+        assert!(!task.is_finished());
+        let started = tokio::time::Instant::now();
+        drop(writing);
+        assert_eq!(task.await.unwrap(), [1]);
+        assert_eq!(
+            started.elapsed(),
+            std::time::Duration::ZERO,
+            "not after MAX_WAIT"
+        );
+    }
+
+    /// Without a pace, or with no lane writing, a batch starts at once; a wait never outlasts
+    /// `MAX_WAIT`.
+    #[tokio::test(start_paused = true)]
+    async fn a_batch_starts_at_once_unless_paced_and_never_waits_long() {
+        let (queue, lanes) = Queue::new();
+        let _writing = lanes.pace.writing();
+        queue.push(job(1));
+        assert!(waiting_batch(&lanes).await.is_finished(), "no pace");
+        let (queue, lanes, writing) = paced(3);
+        drop(writing);
+        queue.push(job(1));
+        assert!(waiting_batch(&lanes).await.is_finished(), "no lane writes");
+        let (queue, lanes, _writing) = paced(3);
+        queue.push(job(1));
+        let task = waiting_batch(&lanes).await;
+        let started = tokio::time::Instant::now();
+        assert_eq!(task.await.unwrap(), [1]);
+        assert_eq!(started.elapsed(), MAX_WAIT);
+    }
 }

@@ -102,9 +102,11 @@ fn spawn_lane<W, R, F, Fut>(
         while let Some(batch) = crate::sql::group_commit::next_batch(&lane, bounds, weight).await {
             taken(batch.len());
             let counts = std::sync::Arc::clone(&lane.counts);
+            let writing = lane.pace.writing();
             conn = tokio::spawn(write(conn, batch, counts))
                 .await
                 .unwrap_or_else(|_| LaneConnection::new(pool.clone()));
+            drop(writing);
         }
     });
 }
