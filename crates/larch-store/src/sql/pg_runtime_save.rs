@@ -42,9 +42,10 @@ type BoxedSave<'a, T, E = StoreError> =
 
 /// Every save of the batch, in order, on the lane's connection: commits of different
 /// registrations over existing states in one group statement each run (`grouped`,
-/// pg_runtime_batch.rs), other saves one statement each. A batch that is one statement runs as a transaction of its own (one round
-/// trip, pg_runtime_lane.rs); a longer one between `BEGIN` and `COMMIT`, its scope set again
-/// (for the transaction only) where it changes; the batch is sorted by scope first.
+/// pg_runtime_batch.rs), other saves one statement each. A batch that is one statement runs
+/// as a transaction of its own (one round trip, pg_runtime_lane.rs); a longer one between
+/// `BEGIN` and `COMMIT`, its scope set again (for the transaction only) where it changes; the
+/// batch is sorted by scope first.
 fn batch_transaction<'a>(
     lane: &'a mut LaneConnection,
     batch: &'a [crate::sql::group_commit::Job],
