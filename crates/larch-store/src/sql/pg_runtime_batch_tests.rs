@@ -68,6 +68,14 @@ mod batch_tests {
         (scope, regs)
     }
 
+    /// Writes `batch` on a lane connection of its own: the transactions and saves it took.
+    async fn write_on_a_lane(pool: &sqlx::PgPool, batch: Vec<Job>) -> (u64, u64) {
+        let counts = std::sync::Arc::new(Counts::default());
+        let mut lane = LaneConnection::new(pool.clone());
+        write_batch(&mut lane, batch, std::sync::Arc::clone(&counts)).await;
+        counts.get()
+    }
+
     /// A PostgreSQL test store and a pool of its own to write batches with.
     async fn database() -> (crate::testing::TestDb, sqlx::PgPool) {
         let db = crate::testing::postgres().await;
@@ -140,15 +148,14 @@ mod batch_tests {
         writes[0].expected_revision = Some(7);
         writes.push(commit(&regs[2], "2", 1, "p3"));
         let (batch, replies) = jobs(scope, writes);
-        let counts = std::sync::Arc::new(Counts::default());
-        write_batch(&mut LaneConnection::new(pool.clone()), batch, std::sync::Arc::clone(&counts)).await;
+        let counts = write_on_a_lane(&pool, batch).await;
         let mut outcomes = Vec::new();
         for reply in replies {
             outcomes.push(reply.await.unwrap().unwrap());
         }
         let expected = [Conflict, SessionEnded, Saved(2), Conflict, Saved(2), Saved(2), Conflict];
         assert_eq!(outcomes, expected);
-        assert_eq!(counts.get(), (2, 14), "the group, then save by save");
+        assert_eq!(counts, (2, 14), "the group, then save by save");
         let runtime = db.store.runtime();
         let page = crate::PageRequest {
             limit: 10,
@@ -186,14 +193,11 @@ mod batch_tests {
         let writes = regs.iter().enumerate();
         let writes = writes.map(|(i, r)| commit(r, &i.to_string(), 1, "p2")).collect();
         let (batch, replies) = jobs(scope, writes);
-        let counts = std::sync::Arc::new(Counts::default());
-        let mut lane = LaneConnection::new(pool.clone());
-        write_batch(&mut lane, batch, std::sync::Arc::clone(&counts)).await;
+        let counts = write_on_a_lane(&pool, batch).await;
         for reply in replies {
             assert_eq!(reply.await.unwrap().unwrap(), RuntimeSave::Saved(2));
         }
-        assert_eq!(counts.get(), (1, SAVES as u64 + 1));
-        drop(lane);
+        assert_eq!(counts, (1, SAVES as u64 + 1));
         pool.close().await;
     }
 
@@ -238,8 +242,7 @@ mod batch_tests {
             .collect();
         writes[3].state = "{\"value\":\"\0\"}".into();
         let (batch, replies) = jobs(scope, writes);
-        let counts = std::sync::Arc::new(Counts::default());
-        write_batch(&mut LaneConnection::new(pool.clone()), batch, std::sync::Arc::clone(&counts)).await;
+        let counts = write_on_a_lane(&pool, batch).await;
         for (i, reply) in replies.into_iter().enumerate() {
             match reply.await.unwrap() {
                 Err(StoreError::Database(_)) if i == 3 => {}
@@ -249,7 +252,7 @@ mod batch_tests {
         }
         // The group (6 saves), save by save up to the failure (6), it alone (1), the rest
         // grouped again (5).
-        assert_eq!(counts.get(), (4, 18));
+        assert_eq!(counts, (4, 18));
         let failed = db.store.runtime().load(scope, &regs[3], 0).await.unwrap();
         assert_eq!(failed.unwrap().revision, 1, "the failed save wrote nothing");
         pool.close().await;
