@@ -1,4 +1,5 @@
-//! Planner statistics for the LRS and run-time tables when PostgreSQL's autovacuum is off.
+//! Planner statistics and visibility maps for the LRS and run-time tables when PostgreSQL's
+//! autovacuum is off.
 //!
 //! Without statistics the planner takes every scope for one row (0.5 % selectivity per
 //! scope column) and joins the statement walk to whole-table scans: a keyed GET that takes
@@ -6,9 +7,18 @@
 //! lookups by player session id and registration id went through the scope's index instead
 //! of the unique one, reading every session of the scope: at 512 sessions a save read ~1,000
 //! rows where it needs two. Autovacuum keeps statistics fresh; where it is off, each process
-//! analyzes the tables itself each time what it wrote there doubles (statements: 1,000,
-//! 2,000, 4,000, …; run-time saves: 100, 200, …), so they are never off by more than a factor
-//! of two, at a cost amortized to nothing.
+//! vacuums and analyzes the tables itself each time what it wrote there doubles (statements:
+//! 1,000, 2,000, 4,000, …; run-time saves: 100, 200, …), so the statistics are never off by
+//! more than a factor of two, at a cost amortized to nothing.
+//!
+//! `VACUUM` as well as `ANALYZE`, because autovacuum also vacuums insert-only tables
+//! (PostgreSQL 13+, `autovacuum_vacuum_insert_threshold`), and that is what sets their pages
+//! all-visible in the visibility map. Without it an index-only scan checks the heap for every
+//! row it returns: a GET by agent walks `xapi_statement_keys_walk` index-only, and at ten
+//! million statements each of a page's eleven heap checks was a page read from outside
+//! PostgreSQL's buffers (docs/xapi.md "Scale"). A vacuum after a doubling reads only the
+//! pages written since the last one (the visibility map skips the rest), and with no dead rows
+//! to remove it skips the indexes.
 
 use sqlx::postgres::PgPool;
 use std::sync::Mutex;
@@ -39,8 +49,8 @@ impl AnalyzeSchedule {
             return Ok(None);
         }
         tracing::warn!(
-            "PostgreSQL autovacuum is off: Larch analyzes its LRS and run-time tables itself \
-             as they grow, other tables are never analyzed; turn autovacuum on (docs/configuration.md)"
+            "PostgreSQL autovacuum is off: Larch vacuums and analyzes its LRS and run-time tables \
+             itself as they grow, other tables never; turn autovacuum on (docs/configuration.md)"
         );
         Ok(Some(Self {
             counts: Mutex::new((0, FIRST)),
@@ -48,20 +58,33 @@ impl AnalyzeSchedule {
         }))
     }
 
-    /// Counts `n` statements stored; past the threshold, analyzes in the background (a
-    /// failure is logged: statistics are an optimisation).
-    pub(crate) fn stored(&self, pool: &PgPool, n: usize) {
-        if due(&self.counts, n) {
-            analyze(pool, "ANALYZE xapi_statements, xapi_statement_keys");
+    /// A schedule whatever the server's autovacuum (for tests).
+    #[cfg(test)]
+    fn always() -> Self {
+        Self {
+            counts: Mutex::new((0, FIRST)),
+            saves: Mutex::new((0, FIRST_SAVES)),
         }
     }
 
-    /// Counts `n` run-time saves written; past the threshold, analyzes the tables a save
-    /// reads and writes, in the background.
+    /// Counts `n` statements stored; past the threshold, vacuums and analyzes in the
+    /// background (a failure is logged: this is an optimisation).
+    pub(crate) fn stored(&self, pool: &PgPool, n: usize) {
+        if due(&self.counts, n) {
+            maintain(
+                pool,
+                "VACUUM (ANALYZE) xapi_statements, xapi_statement_keys",
+            );
+        }
+    }
+
+    /// Counts `n` run-time saves written; past the threshold, vacuums and analyzes the tables
+    /// a save reads and writes, in the background.
     pub(crate) fn saved(&self, pool: &PgPool, n: usize) {
         if due(&self.saves, n) {
-            let sql = "ANALYZE registrations, player_sessions, runtime_states, runtime_commits";
-            analyze(pool, sql);
+            let sql =
+                "VACUUM (ANALYZE) registrations, player_sessions, runtime_states, runtime_commits";
+            maintain(pool, sql);
         }
     }
 }
@@ -78,12 +101,98 @@ fn due(counts: &Mutex<(u64, u64)>, n: usize) -> bool {
     due
 }
 
-/// Runs `sql` (an ANALYZE) on its own task; a failure is logged.
-fn analyze(pool: &PgPool, sql: &'static str) {
+/// Runs `sql` (a VACUUM) on its own task; a failure is logged. Sent as a simple query: a
+/// VACUUM cannot run inside a transaction block, nor in a pipeline of prepared statements.
+fn maintain(pool: &PgPool, sql: &'static str) {
     let pool = pool.clone();
     tokio::spawn(async move {
-        if let Err(e) = sqlx::query(sql).execute(&pool).await {
-            tracing::warn!(error = %e, sql, "ANALYZE failed");
+        if let Err(e) = sqlx::raw_sql(sql).execute(&pool).await {
+            tracing::warn!(error = %e, sql, "VACUUM (ANALYZE) failed");
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::NewStatement;
+
+    #[test]
+    fn each_threshold_is_twice_the_count_that_reached_the_last() {
+        let counts = Mutex::new((0, FIRST));
+        assert!(!due(&counts, 999));
+        assert!(due(&counts, 1));
+        assert_eq!(*counts.lock().unwrap(), (1_000, 2_000));
+        assert!(!due(&counts, 999));
+        assert!(due(&counts, 1_500));
+        assert_eq!(*counts.lock().unwrap(), (3_499, 6_998));
+    }
+
+    fn statement(i: usize) -> NewStatement {
+        let agent = format!("mbox:mailto:learner{}@example.com", i % 7);
+        NewStatement {
+            id: format!("00000000-0000-4000-8000-{i:012}"),
+            stored_nanos: 1_700_000_000_000_000_000 + i64::try_from(i).unwrap(),
+            verb: "http://adlnet.gov/expapi/verbs/answered".into(),
+            activity: Some("http://example.com/q".into()),
+            registration: None,
+            voids: None,
+            target: None,
+            authority: None,
+            agents: vec![agent.clone()],
+            related_agents: vec![agent],
+            related_activities: Vec::new(),
+            body: "{}".into(),
+        }
+    }
+
+    /// (pages all-visible, vacuums, analyzes) of `table`.
+    async fn maintenance(pool: &PgPool, table: &str) -> (i32, i64, i64) {
+        sqlx::query_as(
+            "SELECT c.relallvisible, t.vacuum_count, t.analyze_count FROM pg_class c \
+             JOIN pg_stat_user_tables t ON t.relid = c.oid WHERE c.relname = $1",
+        )
+        .bind(table)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    }
+
+    /// The point of the vacuum: a GET by agent walks the keys index-only, and only pages
+    /// marked all-visible spare it a heap read per row.
+    #[tokio::test]
+    async fn a_doubling_of_stored_statements_vacuums_and_analyzes_their_tables() {
+        let db = crate::testing::postgres().await;
+        let scope = crate::testing::new_scope(&db.store, "acme", crate::Environment::Test).await;
+        // Fewer than the store's own first threshold, should autovacuum be off here too.
+        let batch = (0..300).map(statement).collect();
+        let statements = db.store.statements();
+        statements
+            .insert(scope, batch, vec![], vec![], vec![])
+            .await
+            .unwrap();
+        let crate::DatabaseConfig::Postgres { url, .. } = &db.config else {
+            panic!("a PostgreSQL test database");
+        };
+        let pool = PgPool::connect(url).await.unwrap();
+        let tables = ["xapi_statements", "xapi_statement_keys"];
+        for table in tables {
+            assert_eq!(maintenance(&pool, table).await, (0, 0, 0), "{table} before");
+        }
+        AnalyzeSchedule::always().stored(&pool, 1_000);
+        for table in tables {
+            let mut seen = maintenance(&pool, table).await;
+            for _ in 0..100 {
+                if seen.0 > 0 && seen.1 > 0 && seen.2 > 0 {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                seen = maintenance(&pool, table).await;
+            }
+            assert!(
+                seen.0 > 0 && seen.1 == 1 && seen.2 == 1,
+                "{table} after: {seen:?}"
+            );
+        }
+    }
 }
