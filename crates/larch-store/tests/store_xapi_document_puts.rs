@@ -4,7 +4,8 @@
 
 use larch_store::testing::{self, TestDb, new_scope};
 use larch_store::{
-    AppId, DocumentKey, DocumentKind, Environment, NewDocument, Scope, Store, TenantId,
+    AppId, DocumentChange, DocumentKey, DocumentKind, Environment, NewDocument, Scope, Store,
+    TenantId,
 };
 
 fn key(n: usize) -> DocumentKey {
@@ -103,5 +104,75 @@ async fn puts_at_once_land_in_their_scopes_and_a_bad_one_fails_alone() {
                 );
             }
         }
+    }
+}
+
+/// A create-only PUT (`If-None-Match: *`) of document `n` on a task of its own: whether it
+/// created the document.
+fn create(store: &Store, scope: Scope, n: usize, body: String) -> tokio::task::JoinHandle<bool> {
+    let store = store.clone();
+    tokio::spawn(async move {
+        let change = DocumentChange::Write(doc(body));
+        let documents = store.xapi_documents();
+        documents
+            .write_if(scope, &key(n), None, change)
+            .await
+            .unwrap()
+    })
+}
+
+/// Create-only PUTs at once, beside overwrites of other documents (PostgreSQL writes them in
+/// the same batches): of those of one document exactly one creates it and its content is the
+/// one stored; one of an existing document creates nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_create_only_puts_at_once_exactly_one_per_document_creates_it() {
+    for TestDb { store, .. } in testing::each().await {
+        let scope = new_scope(&store, "acme", Environment::Test).await;
+        assert!(put(&store, scope, 9, "{\"old\":1}".into()).await.unwrap());
+        let (mut creates, mut overwrites) = (Vec::new(), Vec::new());
+        for round in 0..6 {
+            for n in [0, 1, 9] {
+                creates.push((
+                    n,
+                    round,
+                    create(&store, scope, n, format!("{{\"r\":{round}}}")),
+                ));
+            }
+            overwrites.push(put(&store, scope, 5, format!("{{\"w\":{round}}}")));
+        }
+        let mut winners = std::collections::BTreeMap::new();
+        for (n, round, task) in creates {
+            if task.await.unwrap() {
+                assert!(
+                    winners.insert(n, round).is_none(),
+                    "{}: {n} twice",
+                    store.kind()
+                );
+            }
+        }
+        for task in overwrites {
+            assert!(task.await.unwrap(), "{}", store.kind());
+        }
+        assert_eq!(
+            winners.keys().copied().collect::<Vec<_>>(),
+            [0, 1],
+            "{}",
+            store.kind()
+        );
+        for (n, round) in winners {
+            let got = store
+                .xapi_documents()
+                .get(scope, &key(n), "s")
+                .await
+                .unwrap();
+            let body = String::from_utf8(got.unwrap().content).unwrap();
+            assert_eq!(body, format!("{{\"r\":{round}}}"), "{}", store.kind());
+        }
+        let kept = store
+            .xapi_documents()
+            .get(scope, &key(9), "s")
+            .await
+            .unwrap();
+        assert_eq!(kept.unwrap().content, b"{\"old\":1}", "{}", store.kind());
     }
 }

@@ -21,20 +21,17 @@ fn xapi_doc_query(sql: &'static str, scope: Scope, key: &crate::DocumentKey) -> 
         .bind(key.registration.clone())
 }
 
-/// One conditional statement, so that the check and the change are atomic: INSERT … DO
-/// NOTHING when the document was absent, else UPDATE / DELETE at the version read (on
-/// PostgreSQL a concurrent writer waits for the row lock, then sees the new version and
-/// changes nothing).
+/// One conditional statement, so that the check and the change are atomic: UPDATE / DELETE at
+/// the version read (a concurrent writer waits for the row lock, then sees the new version
+/// and changes nothing). Creating a document that must be absent is a create-only PUT
+/// (pg_document_puts.rs).
 async fn xapi_doc_change(
     conn: &mut <Db as sqlx::Database>::Connection,
     scope: Scope,
     key: &crate::DocumentKey,
-    expected: Option<i64>,
+    version: i64,
     change: crate::DocumentChange,
 ) -> Result<bool, StoreError> {
-    const INSERT: &str = "INSERT INTO xapi_documents (tenant_id, app_id, env, kind, activity_id, \
-        agent_key, registration, doc_id, content, content_type, updated_nanos, version) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1) ON CONFLICT DO NOTHING";
     const UPDATE: &str = xapi_doc_sql!(
         "UPDATE xapi_documents SET content = $9, content_type = $10, updated_nanos = $11, \
          version = version + 1 WHERE ",
@@ -42,21 +39,14 @@ async fn xapi_doc_change(
     );
     const DELETE: &str =
         xapi_doc_sql!("DELETE FROM xapi_documents WHERE ", " AND doc_id = $8 AND version = $9");
-    let query = match (change, expected) {
-        (crate::DocumentChange::Write(doc), None) => xapi_doc_query(INSERT, scope, key)
-            .bind(doc.id)
-            .bind(doc.content)
-            .bind(doc.content_type)
-            .bind(doc.updated_nanos),
-        (crate::DocumentChange::Write(doc), Some(version)) => xapi_doc_query(UPDATE, scope, key)
+    let query = match change {
+        crate::DocumentChange::Write(doc) => xapi_doc_query(UPDATE, scope, key)
             .bind(doc.id)
             .bind(doc.content)
             .bind(doc.content_type)
             .bind(doc.updated_nanos)
             .bind(version),
-        // Deleting what is not there: nothing to race with.
-        (crate::DocumentChange::Delete(_), None) => return Ok(true),
-        (crate::DocumentChange::Delete(id), Some(version)) => {
+        crate::DocumentChange::Delete(id) => {
             xapi_doc_query(DELETE, scope, key).bind(id).bind(version)
         }
     };
@@ -118,7 +108,7 @@ impl crate::XapiDocumentStore for This {
         doc: crate::NewDocument,
     ) -> Result<(), StoreError> {
         // Group-committed with the PUTs queued at once (pg_document_puts.rs).
-        self.put_queued(scope, key, doc).await
+        self.put_queued(scope, key, doc, false).await.map(drop)
     }
 
     async fn write_if(
@@ -128,8 +118,17 @@ impl crate::XapiDocumentStore for This {
         expected: Option<i64>,
         change: crate::DocumentChange,
     ) -> Result<bool, StoreError> {
+        let (change, version) = match (change, expected) {
+            // Created only if absent: a create-only PUT, group-committed like the others.
+            (crate::DocumentChange::Write(doc), None) => {
+                return self.put_queued(scope, key, doc, true).await;
+            }
+            // Deleting what is not there: nothing to race with.
+            (crate::DocumentChange::Delete(_), None) => return Ok(true),
+            (change, Some(version)) => (change, version),
+        };
         let mut write = self.write_one(scope).await?;
-        let done = xapi_doc_change(&mut write, scope, key, expected, change).await?;
+        let done = xapi_doc_change(&mut write, scope, key, version, change).await?;
         This::end_write_one(write).await?;
         Ok(done)
     }
