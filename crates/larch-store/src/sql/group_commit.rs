@@ -66,10 +66,11 @@ pub(crate) struct BatchQueue<W, R> {
 }
 
 /// How the lanes of one queue share it. While one lane writes, another holding jobs starts
-/// its batch only once `overlap_from` jobs wait, or the writer is done (or after `MAX_WAIT`):
-/// at light load one lane at a time writes everything queued meanwhile in one transaction (a
-/// statement and a commit cost the database more than the commits they carry), and at heavy
-/// load the lanes overlap, one's WAL flush with another's statement.
+/// its batch only once `overlap_from` jobs wait, or the job it holds weighs that much alone
+/// (a 100-statement POST), or the writer is done (or after `MAX_WAIT`): at light load one
+/// lane at a time writes everything queued meanwhile in one transaction (a statement and a
+/// commit cost the database more than the commits they carry), and at heavy load the lanes
+/// overlap, one's WAL flush with another's statement.
 #[derive(Debug, Default)]
 pub(crate) struct Pace {
     /// Lanes writing a batch now.
@@ -92,11 +93,12 @@ impl Pace {
         Writing(Arc::clone(self))
     }
 
-    /// Waits (holding the queue, one job taken) until a batch is worth starting: no lane
-    /// writes, `overlap_from` jobs wait, or `MAX_WAIT` has passed.
-    async fn company<T>(&self, rx: &mpsc::UnboundedReceiver<T>) {
+    /// Waits (holding the queue, one job taken, weighing `held`) until a batch is worth
+    /// starting: no lane writes, `overlap_from` jobs wait, or `MAX_WAIT` has passed; at once
+    /// when the held job weighs `overlap_from` itself.
+    async fn company<T>(&self, rx: &mpsc::UnboundedReceiver<T>, held: usize) {
         let from = self.overlap_from.load(Ordering::Relaxed);
-        if from == 0 {
+        if from == 0 || held >= from {
             return;
         }
         let deadline = tokio::time::Instant::now() + MAX_WAIT;
@@ -248,7 +250,7 @@ pub(crate) async fn next_batch<W, R>(
 ) -> Option<Vec<Queued<W, R>>> {
     let mut rx = lanes.batches.lock().await;
     let first = rx.recv().await?;
-    lanes.pace.company(&rx).await;
+    lanes.pace.company(&rx, weight(&first.write)).await;
     Some(fill_batch(&mut rx, first, bounds, weight))
 }
 
@@ -328,6 +330,19 @@ mod tests {
         assert!(!task.is_finished(), "two jobs still wait");
         queue.push(job(3));
         assert_eq!(task.await.unwrap(), [1, 2, 3]);
+    }
+
+    /// A job weighing the pace's threshold alone (a 100-statement POST) starts at once while
+    /// another lane writes: it is company enough.
+    #[tokio::test(start_paused = true)]
+    async fn a_heavy_job_starts_at_once_while_another_writes() {
+        let (queue, lanes, _writing) = paced(3);
+        queue.push(job(3));
+        let started = tokio::time::Instant::now();
+        let weight = |n: &u32| usize::try_from(*n).unwrap();
+        let batch = next_batch(&lanes, Bounds::jobs(64), weight).await.unwrap();
+        assert_eq!(batch.len(), 1);
+        assert_eq!(started.elapsed(), std::time::Duration::ZERO);
     }
 
     /// The writer finishing ends the wait: the lane writes what it has.

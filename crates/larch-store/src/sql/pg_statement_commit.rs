@@ -123,6 +123,11 @@ async fn insert_each_alone(
     }
 }
 
+/// POSTs queued, or statements carried by the POST a lane holds, that start a second lane
+/// while one writes (docs/xapi.md "Performance": single POSTs gained from one lane at a time, batch
+/// POSTs from two at once).
+const STATEMENT_OVERLAP: usize = 16;
+
 /// Starts `lanes` writer tasks on `pool`, each with a connection of its own
 /// (pg_runtime_lane.rs: no acquire, no liveness ping and no scope to set per batch, only its
 /// `BEGIN`, statement and `COMMIT`), writing batches within `bounds`.
@@ -132,6 +137,10 @@ pub(super) fn start_statement_commit(
     bounds: crate::sql::group_commit::Bounds,
 ) -> crate::sql::statement_commit::StatementCommit {
     let (queue, shared) = crate::sql::statement_commit::StatementCommit::new();
+    // Paced as the run-time lanes are (sql/group_commit.rs `Pace`): at light load one lane at
+    // a time writes what is queued, in fewer and bigger statements; a POST of many
+    // statements, or a queue of many POSTs, starts the second lane at once.
+    shared.pace.overlap_from(STATEMENT_OVERLAP);
     let bounds = (bounds, crate::sql::statement_commit::statements_of as fn(&_) -> usize);
     // Shared by the lanes: what one saw stored serves the next batch whichever lane takes it.
     let cache = std::sync::Arc::new(DefinitionCache::default());

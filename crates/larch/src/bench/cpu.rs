@@ -7,6 +7,35 @@
 /// kernel's own tick rate.
 const TICKS_PER_SECOND: u64 = 100;
 
+/// `--server-pid` and `--server-database` of `larch bench lrs` and `larch bench runtime`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CpuArgs {
+    /// The server's process id (Linux): each run then also prints the CPU time per request
+    /// of the server and, with `--server-database`, of that database's PostgreSQL backends,
+    /// which compare builds on a machine whose speed varies, as throughput does not.
+    #[arg(long)]
+    pub server_pid: Option<u32>,
+    /// The server's PostgreSQL database (a `postgres://` URL, or its name) whose backends'
+    /// CPU time `--server-pid` also counts. By default, none (SQLite runs in the server).
+    #[arg(long)]
+    pub server_database: Option<String>,
+}
+
+impl CpuArgs {
+    /// A probe, when a server process was named.
+    pub(super) fn probe(&self) -> Option<CpuProbe> {
+        let database = self.server_database.as_deref().map(|d| {
+            if d.starts_with("postgres") {
+                d.to_owned()
+            } else {
+                format!("postgres:///{d}")
+            }
+        });
+        let pid = self.server_pid?;
+        Some(CpuProbe::new(pid, database.as_deref().unwrap_or("")))
+    }
+}
+
 /// What to sample.
 #[derive(Debug, Clone)]
 pub(super) struct CpuProbe {
@@ -112,6 +141,24 @@ mod tests {
         assert!(spin > 0);
         assert!(process_ticks(std::process::id()).is_some());
         assert_eq!(process_ticks(u32::MAX), None);
+    }
+
+    #[test]
+    fn a_probe_needs_a_server_and_counts_the_named_database() {
+        assert!(CpuArgs::default().probe().is_none());
+        let named = |database: Option<&str>| {
+            let args = CpuArgs {
+                server_pid: Some(1),
+                server_database: database.map(str::to_owned),
+            };
+            args.probe().unwrap().database
+        };
+        assert_eq!(named(None), None);
+        assert_eq!(named(Some("rtb_1")).as_deref(), Some("rtb_1"));
+        assert_eq!(
+            named(Some("postgres://u@h/rtb_2")).as_deref(),
+            Some("rtb_2")
+        );
     }
 
     #[test]

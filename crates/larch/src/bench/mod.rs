@@ -77,6 +77,9 @@ pub struct LrsArgs {
     /// rows, many times faster. Only for Larch; the credential must be in that database.
     #[arg(long)]
     pub seed_database: Option<String>,
+    /// CPU time per request (`--server-pid`).
+    #[command(flatten)]
+    pub cpu: cpu::CpuArgs,
 }
 
 /// Runs `larch bench`.
@@ -110,11 +113,19 @@ async fn bench_lrs(args: LrsArgs) -> anyhow::Result<ExitCode> {
         (None, n) => seed::seed(&target, n, args.target.concurrency).await?,
     }
     print_header();
-    let mut failed = false;
+    let (mut failed, probe) = (false, args.cpu.probe());
     for scenario in chosen {
+        let before = probe.as_ref().map(cpu::CpuProbe::sample);
         let report = measure(&target, scenario, &args).await;
         failed |= report.errors > 0;
         report.print(scenario);
+        if let (Some(probe), Some(before)) = (&probe, before) {
+            let after = probe.sample();
+            println!(
+                "{}",
+                probe.per_request(&before, &after, report.latencies.len())
+            );
+        }
     }
     Ok(if failed {
         ExitCode::from(1)

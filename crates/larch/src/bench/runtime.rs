@@ -29,6 +29,9 @@ pub struct RuntimeArgs {
     /// Seconds per run. By default, 10.
     #[arg(long, default_value_t = 10)]
     pub duration: u64,
+    /// CPU time per commit (`--server-pid`).
+    #[command(flatten)]
+    pub cpu: super::cpu::CpuArgs,
 }
 
 /// One opened player session.
@@ -56,12 +59,20 @@ pub(super) async fn bench(args: RuntimeArgs) -> anyhow::Result<std::process::Exi
         "{:x}",
         std::process::id() ^ (Instant::now().elapsed().subsec_nanos())
     );
-    let mut failed = false;
+    let (mut failed, probe) = (false, args.cpu.probe());
     for &count in &args.sessions {
         let (sessions, launches) = open_sessions(&client, &args, &run, count).await?;
+        let before = probe.as_ref().map(super::cpu::CpuProbe::sample);
         let report = measure(&client, sessions, Duration::from_secs(args.duration)).await;
         failed |= report.errors > 0;
         report.print(&format!("{count}"));
+        if let (Some(probe), Some(before)) = (&probe, before) {
+            let after = probe.sample();
+            println!(
+                "{}",
+                probe.per_request(&before, &after, report.latencies.len())
+            );
+        }
         print_launches(&launches);
     }
     Ok(if failed {
