@@ -7,18 +7,18 @@
 //! lookups by player session id and registration id went through the scope's index instead
 //! of the unique one, reading every session of the scope: at 512 sessions a save read ~1,000
 //! rows where it needs two. Autovacuum keeps statistics fresh; where it is off, each process
-//! vacuums and analyzes the tables itself each time what it wrote there doubles (statements:
-//! 1,000, 2,000, 4,000, …; run-time saves: 100, 200, …), so the statistics are never off by
-//! more than a factor of two, at a cost amortized to nothing.
+//! analyzes the tables itself each time what it wrote there doubles (statements: 1,000,
+//! 2,000, 4,000, …; run-time saves: 100, 200, …), so the statistics are never off by more
+//! than a factor of two, at a cost amortized to nothing.
 //!
-//! `VACUUM` as well as `ANALYZE`, because autovacuum also vacuums insert-only tables
-//! (PostgreSQL 13+, `autovacuum_vacuum_insert_threshold`), and that is what sets their pages
-//! all-visible in the visibility map. Without it an index-only scan checks the heap for every
-//! row it returns: a GET by agent walks `xapi_statement_keys_walk` index-only, and at ten
-//! million statements each of a page's eleven heap checks was a page read from outside
-//! PostgreSQL's buffers (docs/xapi.md "Scale"). A vacuum after a doubling reads only the
-//! pages written since the last one (the visibility map skips the rest), and with no dead rows
-//! to remove it skips the indexes.
+//! The LRS tables are vacuumed as well, as autovacuum vacuums insert-only tables (PostgreSQL
+//! 13+, `autovacuum_vacuum_insert_threshold`): that is what marks their pages all-visible.
+//! Without it an index-only scan checks the heap for every row it returns: a GET by agent
+//! walks `xapi_statement_keys_walk` index-only and then read a heap page of the keys per row
+//! (`Heap Fetches: 11` for a page of ten); after a vacuum only rows stored since the last one
+//! are checked (docs/xapi.md "Scale"). A vacuum after a doubling reads only the pages
+//! written since the last one (the visibility map skips the rest), and with no dead rows to
+//! remove it skips the indexes.
 
 use sqlx::postgres::PgPool;
 use std::sync::Mutex;
@@ -49,8 +49,9 @@ impl AnalyzeSchedule {
             return Ok(None);
         }
         tracing::warn!(
-            "PostgreSQL autovacuum is off: Larch vacuums and analyzes its LRS and run-time tables \
-             itself as they grow, other tables never; turn autovacuum on (docs/configuration.md)"
+            "PostgreSQL autovacuum is off: Larch vacuums and analyzes its LRS tables, and analyzes \
+             its run-time tables, as they grow, other tables never; turn autovacuum on \
+             (docs/configuration.md)"
         );
         Ok(Some(Self {
             counts: Mutex::new((0, FIRST)),
@@ -78,12 +79,14 @@ impl AnalyzeSchedule {
         }
     }
 
-    /// Counts `n` run-time saves written; past the threshold, vacuums and analyzes the tables
-    /// a save reads and writes, in the background.
+    /// Counts `n` run-time saves written; past the threshold, analyzes the tables a save
+    /// reads and writes, in the background. Analyzes only: no run-time read is an index-only
+    /// scan, the updates are HOT (migration 0011), pruned on their pages as they go, and a
+    /// vacuum of the transcript as it doubles cost the backends 10–30 % more CPU per commit
+    /// in `larch bench runtime` (docs/runtime.md "Performance").
     pub(crate) fn saved(&self, pool: &PgPool, n: usize) {
         if due(&self.saves, n) {
-            let sql =
-                "VACUUM (ANALYZE) registrations, player_sessions, runtime_states, runtime_commits";
+            let sql = "ANALYZE registrations, player_sessions, runtime_states, runtime_commits";
             maintain(pool, sql);
         }
     }
@@ -101,13 +104,14 @@ fn due(counts: &Mutex<(u64, u64)>, n: usize) -> bool {
     due
 }
 
-/// Runs `sql` (a VACUUM) on its own task; a failure is logged. Sent as a simple query: a
-/// VACUUM cannot run inside a transaction block, nor in a pipeline of prepared statements.
+/// Runs `sql` (a VACUUM or an ANALYZE) on its own task; a failure is logged. Sent as a simple
+/// query: a VACUUM cannot run inside a transaction block, nor in a pipeline of prepared
+/// statements.
 fn maintain(pool: &PgPool, sql: &'static str) {
     let pool = pool.clone();
     tokio::spawn(async move {
         if let Err(e) = sqlx::raw_sql(sql).execute(&pool).await {
-            tracing::warn!(error = %e, sql, "VACUUM (ANALYZE) failed");
+            tracing::warn!(error = %e, sql, "table maintenance failed");
         }
     });
 }

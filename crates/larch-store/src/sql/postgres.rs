@@ -155,7 +155,8 @@ pub(crate) struct PgBackend {
     inserts: super::statement_commit::StatementCommit,
     /// Blind xAPI document PUTs, written in batches by one lane (pg_document_puts.rs).
     puts: body::DocumentPuts,
-    /// Set when autovacuum is off: when to vacuum and analyze the LRS and run-time tables.
+    /// Set when autovacuum is off: when to vacuum and analyze the LRS tables, and analyze the
+    /// run-time tables.
     analyze: Option<std::sync::Arc<super::pg_analyze::AnalyzeSchedule>>,
     /// Seals the secrets stored for calling out (set once by `open`).
     sealer: std::sync::OnceLock<crate::sealing::Sealer>,
