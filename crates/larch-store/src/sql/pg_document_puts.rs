@@ -5,7 +5,9 @@
 // scope on a lane's own connection: one round trip and one WAL flush for the lot. Several
 // PUTs of one document in a batch are its last one (an overwrite leaves nothing of the
 // earlier ones, and no reader could have seen them in between: they are answered together).
-// When the batch fails as a whole, each PUT is written again alone, so each caller gets the
+// Create-only PUTs (`If-None-Match: *`, which need no read first) share the lane: one
+// `INSERT … ON CONFLICT DO NOTHING RETURNING` per scope, before the overwrites (docs/xapi.md
+// "Create-only PUTs group-committed"). When the batch fails as a whole, each PUT is written again alone, so each caller gets the
 // outcome it would have had alone.
 
 /// A blind PUT: the document's key, its new content, and whether it may only create the
