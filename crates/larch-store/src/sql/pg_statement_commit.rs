@@ -124,8 +124,8 @@ async fn insert_each_alone(
 }
 
 /// POSTs queued, or statements carried by the POST a lane holds, that start a second lane
-/// while one writes (docs/xapi.md "Performance": single POSTs gained from one lane at a time, batch
-/// POSTs from two at once).
+/// while one writes (docs/xapi.md "Create-only PUTs group-committed, statement lanes paced":
+/// single POSTs gain from one lane at a time, batch POSTs from two at once).
 const STATEMENT_OVERLAP: usize = 16;
 
 /// Starts `lanes` writer tasks on `pool`, each with a connection of its own

@@ -36,6 +36,14 @@ impl CpuArgs {
     }
 }
 
+/// Prints the CPU time per request since `before` (a sample of `probe` taken before the
+/// `requests`); nothing when no server was named.
+pub(super) fn print_since(probe: Option<&CpuProbe>, before: Option<CpuSample>, requests: usize) {
+    if let (Some(probe), Some(before)) = (probe, before) {
+        println!("{}", probe.per_request(&before, &probe.sample(), requests));
+    }
+}
+
 /// What to sample.
 #[derive(Debug, Clone)]
 pub(super) struct CpuProbe {

@@ -119,13 +119,7 @@ async fn bench_lrs(args: LrsArgs) -> anyhow::Result<ExitCode> {
         let report = measure(&target, scenario, &args).await;
         failed |= report.errors > 0;
         report.print(scenario);
-        if let (Some(probe), Some(before)) = (&probe, before) {
-            let after = probe.sample();
-            println!(
-                "{}",
-                probe.per_request(&before, &after, report.latencies.len())
-            );
-        }
+        cpu::print_since(probe.as_ref(), before, report.latencies.len());
     }
     Ok(if failed {
         ExitCode::from(1)

@@ -66,13 +66,7 @@ pub(super) async fn bench(args: RuntimeArgs) -> anyhow::Result<std::process::Exi
         let report = measure(&client, sessions, Duration::from_secs(args.duration)).await;
         failed |= report.errors > 0;
         report.print(&format!("{count}"));
-        if let (Some(probe), Some(before)) = (&probe, before) {
-            let after = probe.sample();
-            println!(
-                "{}",
-                probe.per_request(&before, &after, report.latencies.len())
-            );
-        }
+        super::cpu::print_since(probe.as_ref(), before, report.latencies.len());
         print_launches(&launches);
     }
     Ok(if failed {

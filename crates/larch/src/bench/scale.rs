@@ -114,10 +114,7 @@ pub(super) async fn bench(args: ScaleArgs) -> anyhow::Result<ExitCode> {
             let report = measure(&target, scenario, &lrs).await;
             failed |= report.errors > 0;
             report.print(scenario);
-            if let (Some(probe), Some(before)) = (&probe, before) {
-                let requests = report.latencies.len();
-                println!("{}", probe.per_request(&before, &probe.sample(), requests));
-            }
+            super::cpu::print_since(probe.as_ref(), before, report.latencies.len());
             reports.push((scenario, report));
         }
         println!("load average {}", load_average());
