@@ -9,6 +9,7 @@ mod cpu;
 mod runtime;
 mod scale;
 mod scenarios;
+mod schedule;
 mod seed;
 mod seed_direct;
 
