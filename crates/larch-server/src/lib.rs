@@ -64,6 +64,18 @@ pub struct Listeners {
     pub content: TcpListener,
 }
 
+/// `listener` with Nagle's algorithm off on every connection it accepts: a response written
+/// in parts (headers, then a streamed body) goes out at once instead of waiting for the
+/// client's delayed ACK.
+fn no_delay(listener: TcpListener) -> impl axum::serve::Listener<Addr = std::net::SocketAddr> {
+    use axum::serve::ListenerExt as _;
+    listener.tap_io(|stream| {
+        if let Err(err) = stream.set_nodelay(true) {
+            tracing::debug!(error = %err, "TCP_NODELAY not set");
+        }
+    })
+}
+
 /// Serves both origins until `shutdown` completes, then stops accepting connections and waits
 /// for in-flight requests to finish.
 pub async fn serve(
@@ -95,8 +107,10 @@ pub async fn serve(
             std::future::pending::<()>().await;
         }
     };
-    let api = axum::serve(listeners.api, api).with_graceful_shutdown(signal(stopped.clone()));
-    let content = axum::serve(listeners.content, content).with_graceful_shutdown(signal(stopped));
+    let api =
+        axum::serve(no_delay(listeners.api), api).with_graceful_shutdown(signal(stopped.clone()));
+    let content =
+        axum::serve(no_delay(listeners.content), content).with_graceful_shutdown(signal(stopped));
     tokio::try_join!(api.into_future(), content.into_future())?;
     import::stop(workers).await;
     Ok(())
