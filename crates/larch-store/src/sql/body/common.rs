@@ -18,6 +18,28 @@ fn scoped(sql: &str, scope: Scope) -> Query<'_> {
         .bind(scope.env.as_str())
 }
 
+/// Whether a background worker's poll finds anything to do, asked in a read transaction
+/// (`larch.worker` set to `worker` on PostgreSQL, so row-level security shows every scope)
+/// before the poll's write. Most polls find nothing, and a write transaction, even one that
+/// changes no row, takes SQLite's single write lock and a writers' turn
+/// (sql/sqlite_turns.rs): with the default workers, idle polls (import claims every 200 ms,
+/// delivery claims every second, the exhausted-job check) made about a dozen write
+/// transactions a second that the run-time and statement writer threads had to make way
+/// for. A poll that finds something writes as before, and may still come back empty
+/// (another worker was quicker).
+async fn worker_finds(backend: &This, worker: &str, probe: Query<'_>) -> Result<bool, StoreError> {
+    let mut tx = backend.unscoped_read().await?;
+    if backend.kind_name() == "postgres" {
+        sqlx::query("SELECT set_config('larch.worker', $1, true)")
+            .bind(worker)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let found = probe.fetch_optional(&mut *tx).await?.is_some();
+    tx.commit().await?;
+    Ok(found)
+}
+
 /// The scope stored in a row's `tenant_id`, `app_id` and `env` columns.
 fn scope_of(row: &DbRow) -> Result<Scope, StoreError> {
     Ok(Scope {

@@ -15,6 +15,12 @@ const CLAIM_SQLITE: &str = "UPDATE import_jobs SET status = 'running', locked_by
      attempts = attempts + 1, updated_at = $3 WHERE seq = (SELECT seq FROM import_jobs \
      WHERE status = 'queued' OR (status = 'running' AND locked_until < $3 AND attempts < $4) \
      ORDER BY seq LIMIT 1) RETURNING ";
+/// Whether the claim would find a job (`$1` now, `$2` the attempts a job may use).
+const CLAIMABLE: &str = "SELECT 1 FROM import_jobs WHERE status = 'queued' \
+     OR (status = 'running' AND locked_until < $1 AND attempts < $2) LIMIT 1";
+/// Whether `FAIL_EXHAUSTED` would end a job (`$1` now, `$2` the attempts a job may use).
+const EXHAUSTED: &str = "SELECT 1 FROM import_jobs \
+     WHERE status = 'running' AND locked_until < $1 AND attempts >= $2 LIMIT 1";
 /// Ends the jobs whose lease ran out on their last attempt: each claim's worker died (or hung)
 /// while importing them, so the package itself is the likely cause.
 const FAIL_EXHAUSTED: &str = "UPDATE import_jobs SET status = 'failed', error = $1, locked_by = NULL, \
@@ -174,6 +180,10 @@ impl crate::ImportJobStore for This {
         max_attempts: i64,
     ) -> Result<Option<crate::ClaimedJob>, StoreError> {
         let now = crate::unix_now();
+        let probe = sqlx::query(CLAIMABLE).bind(now).bind(max_attempts);
+        if !worker_finds(self, "import", probe).await? {
+            return Ok(None);
+        }
         let head = if self.kind_name() == "postgres" { CLAIM_PG } else { CLAIM_SQLITE };
         let sql = format!("{head}{JOB_COLUMNS}");
         let mut tx = worker_tx(self).await?;
@@ -197,6 +207,10 @@ impl crate::ImportJobStore for This {
         max_attempts: i64,
     ) -> Result<Vec<crate::ClaimedJob>, StoreError> {
         let now = crate::unix_now();
+        let probe = sqlx::query(EXHAUSTED).bind(now).bind(max_attempts);
+        if !worker_finds(self, "import", probe).await? {
+            return Ok(Vec::new());
+        }
         let message = format!(
             "the import stopped {max_attempts} times before it finished (its worker process \
              ended or hung); it is not tried again"

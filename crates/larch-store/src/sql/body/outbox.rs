@@ -16,6 +16,18 @@ const OUTBOX_CLAIM: &str = "UPDATE outbox_messages SET locked_by = $1, locked_un
      AND o.app_id = m.app_id AND o.env = m.env AND o.topic = m.topic AND o.target = m.target \
      AND o.status = 'pending' AND o.seq < m.seq) AND m.topic IN ";
 
+/// Whether a due pending message of the listed topics (`$2, $3, …`; `$1` now) may be there for
+/// the claim: its line-order condition left out, so it may say yes when the claim then finds
+/// nothing, never the reverse.
+fn outbox_due_sql(topics: usize) -> String {
+    let list: Vec<String> = (0..topics).map(|i| format!("${}", i + 2)).collect();
+    format!(
+        "SELECT 1 FROM outbox_messages m WHERE m.status = 'pending' AND m.next_attempt_ms <= $1 \
+         AND (m.locked_until_ms IS NULL OR m.locked_until_ms < $1) AND m.topic IN ({}) LIMIT 1",
+        list.join(", ")
+    )
+}
+
 fn message_from_row(row: &DbRow) -> Result<crate::Message, StoreError> {
     let status: &str = row.try_get("status")?;
     let payload: &str = row.try_get("payload")?;
@@ -222,6 +234,13 @@ impl crate::OutboxStore for This {
             return Ok(None);
         }
         let now = crate::unix_now_ms();
+        let due = outbox_due_sql(topics.len());
+        let probe = topics
+            .iter()
+            .fold(sqlx::query(&due).bind(now), |q, topic| q.bind((*topic).to_owned()));
+        if !worker_finds(self, "outbox", probe).await? {
+            return Ok(None);
+        }
         let sql = outbox_claim_sql(self, topics.len());
         let mut query = sqlx::query(&sql)
             .bind(worker.to_owned())
