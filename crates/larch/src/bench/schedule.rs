@@ -54,17 +54,18 @@ pub(super) struct Clock {
 
 impl Clock {
     /// When commit `n` (0, 1, …) counts as begun: its due time, waited for if it is still
-    /// ahead; without a schedule, now. `None` once the run is over.
+    /// ahead; without a schedule, now. `None` once the run is over, or if the commit falls
+    /// due after it (then without waiting: one interval can be seconds long).
     pub(super) async fn begin(&self, n: u64) -> Option<Instant> {
         let began = match self.schedule {
-            Some(schedule) => {
-                let due = self.start + schedule.due(n);
-                tokio::time::sleep_until(due.into()).await;
-                due
-            }
+            Some(schedule) => self.start + schedule.due(n),
             None => Instant::now(),
         };
-        (began < self.deadline).then_some(began)
+        if began >= self.deadline {
+            return None;
+        }
+        tokio::time::sleep_until(began.into()).await;
+        Some(began)
     }
 }
 
@@ -101,14 +102,22 @@ mod tests {
 
     #[tokio::test]
     async fn a_scheduled_commit_begins_when_due_and_none_after_the_end() {
+        // 2 sessions at 50 commits/s: each every 40 ms; the run ends at 100 ms.
+        let ms = Duration::from_millis;
         let start = Instant::now();
         let clock = Clock {
             start,
-            deadline: start + Duration::from_millis(10),
-            schedule: Some(Schedule::of(0, 2, 500.0)),
+            deadline: start + ms(100),
+            schedule: Some(Schedule::of(0, 2, 50.0)),
         };
         assert_eq!(clock.begin(0).await, Some(start));
-        assert_eq!(clock.begin(1).await, Some(start + Duration::from_millis(4)));
-        assert_eq!(clock.begin(3).await, None, "due at 12 ms, after the end");
+        assert_eq!(clock.begin(1).await, Some(start + ms(40)));
+        assert!(start.elapsed() >= ms(40), "waited for it");
+        let asked = Instant::now();
+        assert_eq!(clock.begin(3).await, None, "due at 120 ms, after the end");
+        assert!(
+            asked.elapsed() < ms(40),
+            "no wait for a commit past the end"
+        );
     }
 }
