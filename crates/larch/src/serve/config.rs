@@ -138,152 +138,136 @@ impl Settings {
             Some(path) => read_file(path)?,
             None => Args::default(),
         };
-        let defaults = ServerConfig::default();
-        let listen = args
-            .listen
-            .or(file.listen)
+        let layers = Layers { args, file: &file };
+        let listen = layers
+            .get(|a| &a.listen)
             .unwrap_or_else(|| "127.0.0.1:8080".parse().expect("address"));
-        let content_listen = args
-            .content_listen
-            .or(file.content_listen)
+        let content_listen = layers
+            .get(|a| &a.content_listen)
             .unwrap_or_else(|| "127.0.0.1:8081".parse().expect("address"));
-        let data_dir =
-            pick(&args.data_dir, &file.data_dir).unwrap_or_else(|| PathBuf::from("larch-data"));
-        let database = match pick(&args.database_url, &file.database_url) {
-            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-                DatabaseConfig::Postgres {
-                    url,
-                    max_connections: args
-                        .database_max_connections
-                        .or(file.database_max_connections)
-                        .unwrap_or(10),
-                }
-            }
-            Some(_) => anyhow::bail!(
-                "LARCH_DATABASE_URL must start with postgres:// (leave it unset for SQLite)"
-            ),
-            None => DatabaseConfig::Sqlite {
-                path: data_dir.join("larch.db"),
-            },
-        };
-        let bootstrap_key = pick(&args.bootstrap_api_key, &file.bootstrap_api_key)
+        let data_dir = layers
+            .get(|a| &a.data_dir)
+            .unwrap_or_else(|| PathBuf::from("larch-data"));
+        let bootstrap_key = layers
+            .get(|a| &a.bootstrap_api_key)
             .map(|raw| ApiKeySecret::parse(&raw))
             .transpose()
             .context("LARCH_BOOTSTRAP_API_KEY")?;
-        let server = ServerConfig {
-            public_url: pick(&args.public_url, &file.public_url)
-                .unwrap_or_else(|| origin_of(listen)),
-            content_url: pick(&args.content_url, &file.content_url)
-                .unwrap_or_else(|| origin_of(content_listen)),
-            max_body_bytes: args
-                .max_body_bytes
-                .or(file.max_body_bytes)
-                .unwrap_or(defaults.max_body_bytes),
-            rate_limit_per_second: args
-                .rate_limit
-                .or(file.rate_limit)
-                .unwrap_or(defaults.rate_limit_per_second),
-            rate_limit_burst: args
-                .rate_limit_burst
-                .or(file.rate_limit_burst)
-                .unwrap_or(defaults.rate_limit_burst),
-            launch_ttl: args
-                .launch_ttl
-                .or(file.launch_ttl)
-                .map_or(defaults.launch_ttl, Duration::from_secs),
-            session_timeout: args
-                .session_timeout
-                .or(file.session_timeout)
-                .map_or(defaults.session_timeout, Duration::from_secs),
-            max_upload_bytes: args
-                .max_upload_bytes
-                .or(file.max_upload_bytes)
-                .unwrap_or(defaults.max_upload_bytes),
-            import_workers: args
-                .import_workers
-                .or(file.import_workers)
-                .unwrap_or(defaults.import_workers),
-            delivery_workers: args
-                .delivery_workers
-                .or(file.delivery_workers)
-                .unwrap_or(defaults.delivery_workers),
-            delivery_poll_interval: args
-                .delivery_poll_ms
-                .or(file.delivery_poll_ms)
-                .map_or(defaults.delivery_poll_interval, Duration::from_millis),
-            delivery_retry_base: args
-                .delivery_retry_base_ms
-                .or(file.delivery_retry_base_ms)
-                .map_or(defaults.delivery_retry_base, Duration::from_millis),
-            delivery_retry_cap: args
-                .delivery_retry_cap
-                .or(file.delivery_retry_cap)
-                .map_or(defaults.delivery_retry_cap, Duration::from_secs),
-            forwarding_max_age: args
-                .forwarding_max_age
-                .or(file.forwarding_max_age)
-                .map_or(defaults.forwarding_max_age, Duration::from_secs),
-            import_allow_private_urls: args
-                .import_allow_private_urls
-                .or(file.import_allow_private_urls)
-                .unwrap_or(defaults.import_allow_private_urls),
-            import_url_allow_hosts: allow_hosts(
-                "LARCH_IMPORT_URL_ALLOW_HOSTS",
-                pick(&args.import_url_allow_hosts, &file.import_url_allow_hosts)
-                    .unwrap_or_default(),
-            )?,
-            forwarding_allow_private_urls: args
-                .forwarding_allow_private_urls
-                .or(file.forwarding_allow_private_urls)
-                .unwrap_or(defaults.forwarding_allow_private_urls),
-            forwarding_url_allow_hosts: allow_hosts(
-                "LARCH_FORWARDING_URL_ALLOW_HOSTS",
-                pick(
-                    &args.forwarding_url_allow_hosts,
-                    &file.forwarding_url_allow_hosts,
-                )
-                .unwrap_or_default(),
-            )?,
-            import_max_attempts: match args.import_max_attempts.or(file.import_max_attempts) {
-                Some(0) => anyhow::bail!("LARCH_IMPORT_MAX_ATTEMPTS must be at least 1"),
-                other => other.unwrap_or(defaults.import_max_attempts),
-            },
-            blob_sweep_interval: match args.orphan_sweep_interval.or(file.orphan_sweep_interval) {
-                Some(0) => anyhow::bail!("LARCH_ORPHAN_SWEEP_INTERVAL must be at least 1 second"),
-                other => other.map_or(defaults.blob_sweep_interval, Duration::from_secs),
-            },
-            orphan_blob_age: args
-                .orphan_min_age
-                .or(file.orphan_min_age)
-                .map_or(defaults.orphan_blob_age, Duration::from_secs),
-            session_sweep_interval: defaults.session_sweep_interval,
-            outbox_retention: match args.outbox_retention_days.or(file.outbox_retention_days) {
-                Some(0) => None,
-                Some(days) => Some(Duration::from_secs(days.saturating_mul(24 * 60 * 60))),
-                None => defaults.outbox_retention,
-            },
-            outbox_sweep_interval: defaults.outbox_sweep_interval,
-        };
-        let log_format = args
-            .log_format
-            .or(file.log_format)
-            .unwrap_or(LogFormat::Auto);
-        let blob_url = pick(&args.blob_url, &file.blob_url);
-        let public_url_explicit = args.public_url.is_some() || file.public_url.is_some();
-        let content_url_explicit = args.content_url.is_some() || file.content_url.is_some();
         Ok(Self {
             listen,
             content_listen,
+            database: database(&layers, &data_dir)?,
             data_dir,
-            database,
-            blob_url,
+            blob_url: layers.get(|a| &a.blob_url),
             bootstrap_key,
-            log_format,
-            server,
-            public_url_explicit,
-            content_url_explicit,
+            log_format: layers.get(|a| &a.log_format).unwrap_or(LogFormat::Auto),
+            server: server_config(&layers, listen, content_listen)?,
+            public_url_explicit: layers.get(|a| &a.public_url).is_some(),
+            content_url_explicit: layers.get(|a| &a.content_url).is_some(),
         })
     }
+}
+
+/// The two sources of a setting, in precedence order: flags and environment (merged by clap),
+/// then the config file.
+struct Layers<'a> {
+    args: &'a Args,
+    file: &'a Args,
+}
+
+impl Layers<'_> {
+    /// The setting `field` selects, from the first layer that has it.
+    fn get<T: Clone>(&self, field: impl Fn(&Args) -> &Option<T>) -> Option<T> {
+        field(self.args)
+            .clone()
+            .or_else(|| field(self.file).clone())
+    }
+
+    /// A number of seconds, or `default`.
+    fn secs(&self, field: impl Fn(&Args) -> &Option<u64>, default: Duration) -> Duration {
+        self.get(field).map_or(default, Duration::from_secs)
+    }
+}
+
+/// PostgreSQL when a `postgres://` URL is set, else SQLite in the data directory.
+fn database(layers: &Layers, data_dir: &Path) -> anyhow::Result<DatabaseConfig> {
+    Ok(match layers.get(|a| &a.database_url) {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            DatabaseConfig::Postgres {
+                url,
+                max_connections: layers.get(|a| &a.database_max_connections).unwrap_or(10),
+            }
+        }
+        Some(_) => anyhow::bail!(
+            "LARCH_DATABASE_URL must start with postgres:// (leave it unset for SQLite)"
+        ),
+        None => DatabaseConfig::Sqlite {
+            path: data_dir.join("larch.db"),
+        },
+    })
+}
+
+/// The server's settings; each unset one keeps `ServerConfig::default()`'s value.
+fn server_config(
+    l: &Layers,
+    listen: SocketAddr,
+    content_listen: SocketAddr,
+) -> anyhow::Result<ServerConfig> {
+    let d = ServerConfig::default();
+    Ok(ServerConfig {
+        public_url: l
+            .get(|a| &a.public_url)
+            .unwrap_or_else(|| origin_of(listen)),
+        content_url: l
+            .get(|a| &a.content_url)
+            .unwrap_or_else(|| origin_of(content_listen)),
+        max_body_bytes: l.get(|a| &a.max_body_bytes).unwrap_or(d.max_body_bytes),
+        rate_limit_per_second: l.get(|a| &a.rate_limit).unwrap_or(d.rate_limit_per_second),
+        rate_limit_burst: l.get(|a| &a.rate_limit_burst).unwrap_or(d.rate_limit_burst),
+        launch_ttl: l.secs(|a| &a.launch_ttl, d.launch_ttl),
+        session_timeout: l.secs(|a| &a.session_timeout, d.session_timeout),
+        max_upload_bytes: l.get(|a| &a.max_upload_bytes).unwrap_or(d.max_upload_bytes),
+        import_workers: l.get(|a| &a.import_workers).unwrap_or(d.import_workers),
+        delivery_workers: l.get(|a| &a.delivery_workers).unwrap_or(d.delivery_workers),
+        delivery_poll_interval: l
+            .get(|a| &a.delivery_poll_ms)
+            .map_or(d.delivery_poll_interval, Duration::from_millis),
+        delivery_retry_base: l
+            .get(|a| &a.delivery_retry_base_ms)
+            .map_or(d.delivery_retry_base, Duration::from_millis),
+        delivery_retry_cap: l.secs(|a| &a.delivery_retry_cap, d.delivery_retry_cap),
+        forwarding_max_age: l.secs(|a| &a.forwarding_max_age, d.forwarding_max_age),
+        import_allow_private_urls: l
+            .get(|a| &a.import_allow_private_urls)
+            .unwrap_or(d.import_allow_private_urls),
+        import_url_allow_hosts: allow_hosts(
+            "LARCH_IMPORT_URL_ALLOW_HOSTS",
+            l.get(|a| &a.import_url_allow_hosts).unwrap_or_default(),
+        )?,
+        forwarding_allow_private_urls: l
+            .get(|a| &a.forwarding_allow_private_urls)
+            .unwrap_or(d.forwarding_allow_private_urls),
+        forwarding_url_allow_hosts: allow_hosts(
+            "LARCH_FORWARDING_URL_ALLOW_HOSTS",
+            l.get(|a| &a.forwarding_url_allow_hosts).unwrap_or_default(),
+        )?,
+        import_max_attempts: match l.get(|a| &a.import_max_attempts) {
+            Some(0) => anyhow::bail!("LARCH_IMPORT_MAX_ATTEMPTS must be at least 1"),
+            other => other.unwrap_or(d.import_max_attempts),
+        },
+        blob_sweep_interval: match l.get(|a| &a.orphan_sweep_interval) {
+            Some(0) => anyhow::bail!("LARCH_ORPHAN_SWEEP_INTERVAL must be at least 1 second"),
+            other => other.map_or(d.blob_sweep_interval, Duration::from_secs),
+        },
+        orphan_blob_age: l.secs(|a| &a.orphan_min_age, d.orphan_blob_age),
+        session_sweep_interval: d.session_sweep_interval,
+        outbox_retention: match l.get(|a| &a.outbox_retention_days) {
+            Some(0) => None,
+            Some(days) => Some(Duration::from_secs(days.saturating_mul(24 * 60 * 60))),
+            None => d.outbox_retention,
+        },
+        outbox_sweep_interval: d.outbox_sweep_interval,
+    })
 }
 
 /// Validates `LARCH_IMPORT_URL_ALLOW_HOSTS` / `LARCH_FORWARDING_URL_ALLOW_HOSTS` entries
@@ -302,10 +286,6 @@ fn allow_hosts(setting: &str, raw: Vec<String>) -> anyhow::Result<Vec<String>> {
             }
         })
         .collect()
-}
-
-fn pick<T: Clone>(first: &Option<T>, second: &Option<T>) -> Option<T> {
-    first.clone().or_else(|| second.clone())
 }
 
 fn read_file(path: &Path) -> anyhow::Result<Args> {
