@@ -78,6 +78,11 @@ pub struct LrsArgs {
     /// rows, many times faster. Only for Larch; the credential must be in that database.
     #[arg(long)]
     pub seed_database: Option<String>,
+    /// Requests per second per scenario, all workers together, on a schedule (an open loop,
+    /// as in `larch bench runtime --rate`): each latency then counts from the request's due
+    /// time. By default none: each worker sends its next request as soon as it is answered.
+    #[arg(long, value_parser = schedule::parse_rate)]
+    pub rate: Option<f64>,
     /// CPU time per request (`--server-pid`).
     #[command(flatten)]
     pub cpu: cpu::CpuArgs,
@@ -112,6 +117,9 @@ async fn bench_lrs(args: LrsArgs) -> anyhow::Result<ExitCode> {
             seed_direct::seed(&args, database, 0..n).await?;
         }
         (None, n) => seed::seed(&target, n, args.target.concurrency).await?,
+    }
+    if let Some(rate) = args.rate {
+        println!("open loop: {rate} requests/s per scenario, latency from each one's due time");
     }
     print_header();
     let (mut failed, probe) = (false, args.cpu.probe());
@@ -182,19 +190,28 @@ impl Report {
     }
 }
 
-/// Runs `scenario` on `concurrency` workers until the duration is up.
+/// Runs `scenario` on `concurrency` workers until the duration is up: each request as soon
+/// as the last is answered, or on the worker's schedule with `--rate`.
 async fn measure(target: &Arc<scenarios::Target>, scenario: Scenario, args: &LrsArgs) -> Report {
     let start = Instant::now();
     let deadline = start + Duration::from_secs(args.duration);
-    let workers: Vec<_> = (0..args.target.concurrency)
+    let count = args.target.concurrency;
+    let workers: Vec<_> = (0..count)
         .map(|worker| {
             let target = Arc::clone(target);
+            let schedule = args
+                .rate
+                .map(|rate| schedule::Schedule::of(worker, count, rate));
+            let clock = schedule::Clock {
+                start,
+                deadline,
+                schedule,
+            };
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 let mut errors = 0;
                 let mut i = 0_u64;
-                while Instant::now() < deadline {
-                    let began = Instant::now();
+                while let Some(began) = clock.begin(i).await {
                     match target.call(scenario, worker, i).await {
                         Ok(()) => latencies.push(began.elapsed()),
                         Err(_) => errors += 1,

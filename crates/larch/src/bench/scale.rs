@@ -57,6 +57,7 @@ impl ScaleArgs {
             scenarios: Vec::new(),
             seed: 0,
             seed_database: Some(self.database.clone()),
+            rate: None,
             cpu: super::cpu::CpuArgs::default(),
         }
     }

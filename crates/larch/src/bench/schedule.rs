@@ -1,5 +1,5 @@
-//! `larch bench runtime --rate`: when each session's commits are due in an open loop
-//! (bench/runtime.rs).
+//! `--rate` of `larch bench runtime` and `larch bench lrs`: when each session's (worker's)
+//! requests are due in an open loop (bench/runtime.rs, bench/mod.rs).
 
 use std::time::{Duration, Instant};
 
